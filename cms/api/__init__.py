@@ -1,0 +1,2 @@
+"""Project-wide GraphQL: what every page type shares, and grapple's locale-blind
+pieces replaced by locale-correct ones."""

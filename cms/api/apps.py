@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiConfig(AppConfig):
+    name = "cms.api"
+    label = "cms_api"
+    verbose_name = _("GraphQL API")

@@ -1,0 +1,52 @@
+"""Locale lookups shared by the GraphQL resolvers.
+
+Grapple knows nothing of locales. Every resolver that takes a `locale` argument turns
+it into a Wagtail `Locale` here, so all of them accept the same spellings and give the
+same error for a code the site does not have.
+"""
+
+from django.conf import settings
+from graphql import GraphQLError
+from wagtail.models import Locale
+
+
+def language_order(code):
+    """Position of a language in settings.LANGUAGES, for listing locales in the
+    order editors configured (default language first)."""
+    codes = [c for c, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
+    return codes.index(code) if code in codes else len(codes)
+
+
+def site_locales():
+    """All content locales, in the site's language order."""
+    return sorted(
+        Locale.objects.all(), key=lambda loc: language_order(loc.language_code)
+    )
+
+
+def locale_codes(request):
+    """Map of locale id to language code, read once per request."""
+    codes = getattr(request, "_cms_locale_codes", None)
+    if codes is None:
+        codes = dict(Locale.objects.values_list("id", "language_code"))
+        request._cms_locale_codes = codes
+    return codes
+
+
+def resolve_locale(code):
+    """The Locale for a `locale` argument, or the default locale when it is None.
+
+    Codes are matched case-insensitively and with `_` or `-` (zh_Hant, zh-hant);
+    an unknown code is a GraphQL error listing the codes this site has.
+    """
+    if code is None:
+        return Locale.get_default()
+    wanted = code.strip().lower().replace("_", "-")
+    locales = sorted(
+        Locale.objects.all(), key=lambda loc: language_order(loc.language_code)
+    )
+    for locale in locales:
+        if locale.language_code.lower() == wanted:
+            return locale
+    available = ", ".join(loc.language_code for loc in locales)
+    raise GraphQLError(f"Unknown locale {code!r}. This site has: {available}.")

@@ -1,0 +1,261 @@
+"""Locale-correct `pages`, `page` and `locales` root fields.
+
+These replace grapple's `pages` and `page`, which have no locale argument (languages
+come back mixed), look only under the default site root for `inSite` (translated
+trees disappear), fail with MultipleObjectsReturned as soon as two locales share a
+slug, and match `urlPath` by suffix in whichever locale comes first. Here every lookup
+happens inside one locale (the default one unless `locale` says otherwise) and a
+site's root means that root's translation in the requested locale.
+"""
+
+import graphene
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from graphql import GraphQLError
+from grapple.types.interfaces import get_page_interface
+from grapple.types.pages import get_preview_page, get_site_filter
+from grapple.types.structures import QuerySetList
+from grapple.utils import resolve_queryset
+from wagtail.models import Locale, Page, Site
+
+from .interfaces import TranslationLoader
+from .locales import resolve_locale, site_locales
+
+LOCALE_ARGUMENT_HELP = (
+    "Language code of the locale to look in (zh-hans, zh-hant, en). "
+    "Defaults to the site's default locale."
+)
+
+# Orderings `pages` accepts. Any other value is refused: an arbitrary ORM path
+# (owner__password, ...) would let a client read data through the order.
+PAGE_ORDERS = frozenset(
+    f"{sign}{field}"
+    for sign in ("", "-")
+    for field in (
+        "id",
+        "title",
+        "slug",
+        "path",
+        "first_published_at",
+        "last_published_at",
+    )
+)
+
+
+def visible_pages():
+    """Every page an anonymous reader may see: live, public, not Wagtail's root."""
+    return Page.objects.live().public().filter(depth__gt=1)
+
+
+def parse_order(order):
+    fields = [part.strip() for part in order.split(",")]
+    refused = [field for field in fields if field not in PAGE_ORDERS]
+    if refused:
+        raise GraphQLError(
+            f"Cannot order pages by {', '.join(map(repr, refused))}. "
+            f"Allowed: {', '.join(sorted(PAGE_ORDERS))}."
+        )
+    return ",".join(fields)
+
+
+def content_type_filter(value):
+    """Q for a comma-separated list of `app.Model` content types."""
+    condition = Q()
+    for name in value.split(","):
+        app_label, _dot, model = name.strip().lower().partition(".")
+        try:
+            content_type = ContentType.objects.get(app_label=app_label, model=model)
+        except ContentType.DoesNotExist:
+            raise GraphQLError(
+                f"Unknown content type {name.strip()!r}: use app.Model, "
+                "e.g. newsroom.NewsArticlePage."
+            ) from None
+        condition |= Q(content_type=content_type)
+    return condition
+
+
+def localized_root(site, locale):
+    """The site's root page in `locale`: the root itself or its translation."""
+    root = site.root_page
+    if root.locale_id == locale.pk:
+        return root
+    return root.get_translation_or_none(locale)
+
+
+def in_site(queryset, info, locale, kwargs):
+    """Restrict to the requested site's tree; None when the site has no such tree.
+
+    `inSite` (the site serving this request) and `site` (a hostname) are grapple's
+    arguments; without either, the queryset is returned unchanged. The tree is the
+    site root's translation in `locale`, or with no locale every translation of it.
+    """
+    if not (kwargs.get("in_site") or kwargs.get("site") is not None):
+        return queryset
+    site = get_site_filter(info, **kwargs)
+    if site is None:
+        return None
+    if locale is None:
+        roots = site.root_page.get_translations(inclusive=True)
+    else:
+        roots = [root] if (root := localized_root(site, locale)) else []
+    if not roots:
+        return None
+    condition = Q()
+    for root in roots:
+        condition |= queryset.descendant_of_q(root, inclusive=True)
+    return queryset.filter(condition)
+
+
+class LocaleType(graphene.ObjectType):
+    """A content locale of the site, for language switchers."""
+
+    code = graphene.String(required=True, description="Language code, e.g. zh-hant.")
+    name = graphene.String(required=True, description="The language's own name.")
+    is_default = graphene.Boolean(required=True)
+
+    class Meta:
+        name = "Locale"
+
+
+class LocalePagesQuery:
+    """Root fields `pages`, `page` and `locales`, locale-aware."""
+
+    locales = graphene.List(
+        graphene.NonNull(LocaleType),
+        required=True,
+        description="The site's content locales, default first.",
+    )
+    pages = QuerySetList(
+        graphene.NonNull(get_page_interface),
+        locale=graphene.String(description=LOCALE_ARGUMENT_HELP),
+        content_type=graphene.String(
+            description="Comma-separated content types in app.Model notation."
+        ),
+        in_site=graphene.Boolean(
+            default_value=False,
+            description="Only pages of the site serving this request.",
+        ),
+        site=graphene.String(description="Only pages of the site with this hostname."),
+        ancestor=graphene.ID(description="Only descendants of this page."),
+        parent=graphene.ID(
+            description="Only children of this page (takes precedence over ancestor)."
+        ),
+        enable_search=True,
+        enable_in_menu=True,
+        required=True,
+        description="Live, public pages of one locale, in tree order by default.",
+    )
+    page = graphene.Field(
+        get_page_interface(),
+        id=graphene.ID(
+            description="The page with this id; `locale`, if given, must match it."
+        ),
+        slug=graphene.String(description="The page with this slug in the locale."),
+        url_path=graphene.String(
+            description=(
+                "Path below the locale's home page, e.g. '/' for the home page or "
+                "'/news/'; the language prefix of the page's url is not part of it."
+            )
+        ),
+        token=graphene.String(
+            description="Preview token from wagtail-headless-preview."
+        ),
+        locale=graphene.String(description=LOCALE_ARGUMENT_HELP),
+        content_type=graphene.String(description="Content type in app.Model notation."),
+        in_site=graphene.Boolean(
+            default_value=False,
+            description="Only pages of the site serving this request.",
+        ),
+        site=graphene.String(description="Only pages of the site with this hostname."),
+        description=(
+            "One live, public page, by id, slug or urlPath (in that precedence), "
+            "looked up inside one locale."
+        ),
+    )
+
+    def resolve_locales(self, info):
+        default = Locale.get_default()
+        return [
+            LocaleType(
+                code=loc.language_code,
+                name=loc.get_display_name(),
+                is_default=loc.pk == default.pk,
+            )
+            for loc in site_locales()
+        ]
+
+    def resolve_pages(
+        self,
+        info,
+        locale=None,
+        content_type=None,
+        parent=None,
+        ancestor=None,
+        order=None,
+        **kwargs,
+    ):
+        locale = resolve_locale(locale)
+        pages = visible_pages().filter(locale=locale)
+        if parent or ancestor:
+            anchor = visible_pages().filter(pk=parent or ancestor).first()
+            if anchor is None:
+                return []
+            pages = pages.child_of(anchor) if parent else pages.descendant_of(anchor)
+        pages = in_site(pages, info, locale, kwargs)
+        if pages is None:
+            return []
+        if content_type:
+            pages = pages.filter(content_type_filter(content_type))
+        if order is not None:
+            order = parse_order(order)
+        kwargs.pop("in_site", None)
+        kwargs.pop("site", None)
+        results = list(resolve_queryset(pages.specific(), info, order=order, **kwargs))
+        TranslationLoader.for_request(info.context).prime(results)
+        return results
+
+    def resolve_page(
+        self,
+        info,
+        id=None,
+        slug=None,
+        url_path=None,
+        token=None,
+        locale=None,
+        content_type=None,
+        **kwargs,
+    ):
+        if token:
+            return get_preview_page(token)
+        if id is None and slug is None and url_path is None:
+            raise GraphQLError("page needs one of id, slug, urlPath or token.")
+        pages = visible_pages()
+        if id is None or locale is not None:
+            # An id names one page in one locale already; slug and urlPath need one.
+            locale = resolve_locale(locale)
+            pages = pages.filter(locale=locale)
+        if content_type:
+            pages = pages.filter(content_type_filter(content_type))
+        pages = in_site(pages, info, locale, kwargs)
+        if pages is None:
+            return None
+        if id is not None:
+            return pages.filter(pk=id).specific().first()
+        if slug is not None:
+            found = list(pages.filter(slug=slug).specific()[:2])
+            if len(found) > 1:
+                raise GraphQLError(
+                    f"Several pages in locale {locale.language_code!r} have the slug "
+                    f"{slug!r}; ask by urlPath or id instead."
+                )
+            return found[0] if found else None
+        site = (
+            get_site_filter(info, **kwargs)
+            or Site.objects.filter(is_default_site=True).first()
+        )
+        root = site and localized_root(site, locale)
+        if root is None:
+            return None
+        path = url_path.strip("/")
+        full_path = f"{root.url_path}{path}/" if path else root.url_path
+        return pages.filter(url_path=full_path).specific().first()

@@ -1,0 +1,27 @@
+"""Plugs cms.api's root fields into grapple's schema.
+
+Grapple builds its Query class from the mixins that `register_schema_query` hooks put
+in a list. This hook runs after grapple's (order=1) and swaps grapple's locale-blind
+pages mixin for ours. If a grapple upgrade renames that mixin, start-up fails here
+instead of silently serving the old resolvers.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+from wagtail import hooks
+
+from .pages import LocalePagesQuery
+
+
+def is_grapple_pages_mixin(mixin):
+    return mixin.__module__ == "grapple.types.pages" and "resolve_pages" in vars(mixin)
+
+
+@hooks.register("register_schema_query", order=1)
+def replace_grapple_pages_query(query_mixins):
+    positions = [i for i, m in enumerate(query_mixins) if is_grapple_pages_mixin(m)]
+    if len(positions) != 1:
+        raise ImproperlyConfigured(
+            "cms.api expected exactly one grapple pages query mixin to replace, "
+            f"found {len(positions)}; check the installed wagtail-grapple version."
+        )
+    query_mixins[positions[0]] = LocalePagesQuery

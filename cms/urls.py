@@ -1,0 +1,36 @@
+"""URLs: the admin, documents and GraphQL, then Wagtail's pages under a language prefix.
+
+Wagtail-served page URLs carry the language (/zh-hans/..., /zh-hant/..., /en/...),
+the default language included, so every URL names its locale.
+"""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
+from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from graphene_django.views import GraphQLView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    # Anonymous, token-free API: no session cookie is needed, so no CSRF token.
+    path(
+        "graphql/",
+        csrf_exempt(GraphQLView.as_view(graphiql=settings.GRAPHIQL)),
+        name="graphql",
+    ),
+]
+
+if settings.DEBUG:
+    urlpatterns += staticfiles_urlpatterns()
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += i18n_patterns(
+    path("", include(wagtail_urls)),
+    prefix_default_language=True,
+)

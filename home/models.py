@@ -1,0 +1,52 @@
+"""The home page of each locale."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from grapple.models import GraphQLString
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
+from wagtail.search import index
+
+
+class BasePage(Page):
+    """What every page type of the project shares.
+
+    The association's sites are separate frontends reading GraphQL, so Wagtail's own
+    rendering (the admin preview, direct visits) needs one plain template only.
+    """
+
+    class Meta:
+        abstract = True
+
+    def get_template(self, request, *args, **kwargs):
+        return "page.html"
+
+
+class HomePage(BasePage):
+    """The home page of one locale and the root of that locale's tree.
+
+    There is one per locale (zh-hans, zh-hant, en), all translations of each other and
+    children of Wagtail's root. The default Site points at the zh-hans one; Wagtail
+    reaches the others through the site root's translations and serves each under its
+    language prefix (/zh-hans/, /zh-hant/, /en/). Section roots (news, organisation)
+    sit directly below it.
+    """
+
+    intro = models.TextField(
+        _("introduction"),
+        blank=True,
+        help_text=_("A short introduction to the association, shown on the home page."),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    graphql_fields = [GraphQLString("intro", required=True)]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["newsroom.NewsIndexPage", "organisation.OrganisationIndexPage"]
+
+    class Meta:
+        verbose_name = _("home page")
+        verbose_name_plural = _("home pages")

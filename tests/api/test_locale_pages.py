@@ -1,0 +1,241 @@
+"""Locale-correct `pages`, `page`, `locales` and the page fields `locale` and
+`translations`, over the real /graphql/ endpoint on the demo site.
+
+Each stock grapple failure named in the foundation issue has a test here.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page, PageViewRestriction
+
+from home.models import HomePage
+from newsroom.models import NewsArticlePage, NewsIndexPage
+from tests.factories import NewsArticlePageFactory
+
+LOCALES = ["zh-hans", "zh-hant", "en"]
+HOME_TITLES = {
+    "zh-hans": "浙江省中小企业协会",
+    "zh-hant": "浙江省中小企業協會",
+    "en": "Zhejiang Small and Medium Enterprises Association",
+}
+
+PAGES = """
+query ($locale: String, $inSite: Boolean) {
+  pages(locale: $locale, inSite: $inSite, limit: 100) { id title locale url }
+}
+"""
+
+
+def news_index(code):
+    return NewsIndexPage.objects.get(locale__language_code=code)
+
+
+def test_locales_lists_the_three_content_locales_default_first(gql):
+    data = gql("{ locales { code name isDefault } }")
+    assert data["locales"] == [
+        {"code": "zh-hans", "name": "简体中文", "isDefault": True},
+        {"code": "zh-hant", "name": "繁體中文", "isDefault": False},
+        {"code": "en", "name": "English", "isDefault": False},
+    ]
+
+
+@pytest.mark.parametrize("code", LOCALES)
+def test_pages_returns_one_locale_only(gql, code):
+    pages = gql(PAGES, locale=code)["pages"]
+    expected = Page.objects.live().filter(depth__gt=1, locale__language_code=code)
+    assert {p["locale"] for p in pages} == {code}
+    assert sorted(int(p["id"]) for p in pages) == sorted(
+        expected.values_list("id", flat=True)
+    )
+    assert all(p["url"].startswith(f"/{code}/") for p in pages)
+
+
+def test_pages_without_locale_is_the_default_locale(gql):
+    pages = gql(PAGES)["pages"]
+    assert {p["locale"] for p in pages} == {"zh-hans"}
+    assert HOME_TITLES["zh-hans"] in {p["title"] for p in pages}
+
+
+@pytest.mark.parametrize("code", LOCALES)
+def test_in_site_includes_the_translated_trees(gql, code):
+    """Stock grapple: inSite looks under the default site root only, so the
+    zh-hant and en trees vanish."""
+    pages = gql(PAGES, locale=code, inSite=True)["pages"]
+    titles = {p["title"] for p in pages}
+    assert HOME_TITLES[code] in titles
+    assert news_index(code).title in titles
+    assert {p["locale"] for p in pages} == {code}
+
+
+def test_in_site_with_an_unknown_site_hostname_returns_nothing(gql):
+    data = gql('{ pages(site: "unknown.example", locale: "en") { id } }')
+    assert data["pages"] == []
+
+
+@pytest.mark.parametrize("code", LOCALES)
+def test_page_by_url_path_returns_the_home_page_of_each_locale(gql, code):
+    query = """query ($locale: String) {
+      page(urlPath: "/", locale: $locale) { title locale url }
+    }"""
+    page = gql(query, locale=code)["page"]
+    assert page == {"title": HOME_TITLES[code], "locale": code, "url": f"/{code}/"}
+
+
+@pytest.mark.parametrize("code", LOCALES)
+def test_page_by_url_path_stays_in_the_requested_locale(gql, code):
+    """Stock grapple: urlPath matches by suffix and returns whichever locale comes
+    first; here /news/ exists in all three locales."""
+    query = """query ($locale: String) {
+      page(urlPath: "/news/", locale: $locale) { id locale }
+    }"""
+    page = gql(query, locale=code)["page"]
+    assert page == {"id": str(news_index(code).pk), "locale": code}
+
+
+def test_page_by_url_path_of_an_article(gql):
+    query = """{
+      page(urlPath: "news/2021-07-12-party-building-guidance-visit", locale: "zh-hant")
+      { title locale ... on NewsArticlePage { publicationDate } }
+    }"""
+    page = gql(query)["page"]
+    assert page["locale"] == "zh-hant"
+    assert page["title"] == "浙江省經信領域行業黨委相關負責人一行專程來協會指導黨建工作"
+    assert page["publicationDate"] == "2021-07-12"
+    missing = gql(query.replace('"zh-hant"', '"en"'))["page"]
+    assert missing is None
+
+
+@pytest.mark.parametrize("code", LOCALES)
+def test_page_by_a_slug_that_all_locales_share(gql, code):
+    """Stock grapple: "get() returned more than one Page" as soon as two locales
+    share a slug."""
+    query = """query ($locale: String) {
+      page(slug: "news", locale: $locale) { id locale title }
+    }"""
+    page = gql(query, locale=code)["page"]
+    assert page == {
+        "id": str(news_index(code).pk),
+        "locale": code,
+        "title": news_index(code).title,
+    }
+
+
+def test_page_by_slug_without_locale_is_the_default_locale(gql):
+    page = gql('{ page(slug: "news") { locale } }')["page"]
+    assert page == {"locale": "zh-hans"}
+
+
+def test_a_slug_repeated_inside_one_locale_is_a_clear_error(gql):
+    home = HomePage.objects.get(locale__language_code="zh-hans")
+    # Same slug as the news index, under another parent of the same locale.
+    NewsArticlePageFactory(parent=news_index("zh-hans"), slug="about")
+    assert home.get_children().filter(slug="about").exists()
+    [message] = gql.errors('{ page(slug: "about", locale: "zh-hans") { id } }')
+    assert "Several pages" in message and "'about'" in message
+
+
+def test_page_by_id_with_a_locale_must_match(gql):
+    page_id = news_index("en").pk
+    query = "query ($id: ID, $locale: String) { page(id: $id, locale: $locale) { id } }"
+    assert gql(query, id=page_id)["page"] == {"id": str(page_id)}
+    assert gql(query, id=page_id, locale="en")["page"] == {"id": str(page_id)}
+    assert gql(query, id=page_id, locale="zh-hans")["page"] is None
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ('{ pages(locale: "fr") { id } }', "Unknown locale 'fr'"),
+        ('{ page(slug: "news", locale: "xx") { id } }', "Unknown locale 'xx'"),
+        ('{ pages(order: "owner__password") { id } }', "Cannot order pages by"),
+        ('{ pages(contentType: "nope") { id } }', "Unknown content type 'nope'"),
+        ("{ page { id } }", "page needs one of id, slug, urlPath or token"),
+    ],
+)
+def test_bad_arguments_get_a_clear_error(gql, query, expected):
+    [message] = gql.errors(query)
+    assert expected in message
+
+
+def test_locale_codes_are_matched_case_insensitively(gql):
+    pages = gql('{ pages(locale: "zh_Hant") { locale } }')["pages"]
+    assert {p["locale"] for p in pages} == {"zh-hant"}
+
+
+def test_content_type_filter_inside_a_locale(gql):
+    query = '{ pages(locale: "zh-hant", contentType: "newsroom.NewsArticlePage") '
+    data = gql(query + "{ title } }")
+    assert [p["title"] for p in data["pages"]] == [
+        NewsArticlePage.objects.get(locale__language_code="zh-hant").title
+    ]
+
+
+def test_translations_are_the_other_locales_with_title_and_url(gql):
+    query = """{ page(urlPath: "/news/", locale: "zh-hant") {
+      locale translations { locale title url }
+    } }"""
+    page = gql(query)["page"]
+    assert page["locale"] == "zh-hant"
+    assert page["translations"] == [
+        {"locale": "zh-hans", "title": "协会动态", "url": "/zh-hans/news/"},
+        {"locale": "en", "title": "News", "url": "/en/news/"},
+    ]
+
+
+def test_translations_leave_out_draft_and_private_pages(gql):
+    news_index("en").unpublish()
+    private = news_index("zh-hant")
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    query = '{ page(slug: "news") { translations { locale } } }'
+    assert gql(query)["page"]["translations"] == []
+    # Neither appears in its own locale's listing either.
+    assert gql('{ pages(locale: "en") { slug } }')["pages"] == [
+        {"slug": "home-en"},
+        {"slug": "about"},
+    ]
+    assert "news" not in {
+        p["slug"] for p in gql('{ pages(locale: "zh-hant") { slug } }')["pages"]
+    }
+
+
+def test_pages_leave_out_drafts(gql):
+    draft = NewsArticlePageFactory(
+        parent=news_index("zh-hans"), title="草稿", live=False
+    )
+    titles = {p["title"] for p in gql(PAGES, locale="zh-hans")["pages"]}
+    assert draft.title not in titles
+    assert gql("query ($id: ID) { page(id: $id) { id } }", id=draft.pk)["page"] is None
+
+
+def test_pages_listing_query_count_does_not_grow_with_its_length(gql):
+    """locale and translations for a whole listing cost a fixed number of queries."""
+    query = """{ pages(locale: "zh-hans", contentType: "newsroom.NewsArticlePage",
+      limit: 50) { title locale url translations { locale title url } } }"""
+    parent, en_parent = news_index("zh-hans"), news_index("en")
+    counts = []
+    for total in (2, 12):
+        while parent.get_children().count() < total:
+            article = NewsArticlePageFactory(parent=parent)
+            NewsArticlePageFactory(
+                parent=en_parent, translation_key=article.translation_key
+            )
+        gql(query)  # warm the caches that any first request fills
+        with CaptureQueriesContext(connection) as captured:
+            data = gql(query)
+        assert len(data["pages"]) == total
+        assert all(p["translations"][0]["locale"] == "en" for p in data["pages"])
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+
+
+def test_locale_field_on_every_page_type(gql):
+    query = """{ pages(locale: "en") { __typename locale } }"""
+    types = {p["__typename"]: p["locale"] for p in gql(query)["pages"]}
+    assert types == {
+        "HomePage": "en",
+        "NewsIndexPage": "en",
+        "OrganisationIndexPage": "en",
+    }

@@ -1,0 +1,62 @@
+"""Shared fixtures: the demo site in the test database, and one GraphQL helper.
+
+The demo site is loaded once per session, right after the test database is created;
+each test then runs in a transaction that is rolled back, so tests may change demo
+content freely.
+"""
+
+import json
+
+import pytest
+from django.core.cache import cache
+
+from home import demo
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        demo.load()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Wagtail caches site root paths; a rolled-back test must not leave them."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+class GraphQLClient:
+    """Sends real GraphQL over the real endpoint, /graphql/."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def post(self, query, variables=None):
+        response = self.client.post(
+            "/graphql/",
+            json.dumps({"query": query, "variables": variables or {}}),
+            content_type="application/json",
+        )
+        assert response["Content-Type"].startswith("application/json")
+        return response.status_code, response.json()
+
+    def __call__(self, query, **variables):
+        """The `data` of a query that must succeed."""
+        status, body = self.post(query, variables)
+        assert "errors" not in body, body["errors"]
+        assert status == 200
+        return body["data"]
+
+    def errors(self, query, **variables):
+        """The error messages of a query that must fail, without a server error."""
+        status, body = self.post(query, variables)
+        assert status in (200, 400), status
+        assert body.get("errors"), body
+        return [error["message"] for error in body["errors"]]
+
+
+@pytest.fixture
+def gql(client, db):
+    return GraphQLClient(client)
