@@ -85,4 +85,5 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = _flag("SECURE_HSTS_PRELOAD", False)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# Wagtail's admin shows page previews in a same-origin iframe, so not DENY.
 X_FRAME_OPTIONS = "SAMEORIGIN"

@@ -1,0 +1,77 @@
+"""The demo site: what it holds, and that loading it again changes nothing."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Page, Revision, Site
+
+from home.models import HomePage
+from newsroom.models import NewsArticlePage, NewsIndexPage
+from organisation.models import OrganisationIndexPage
+
+
+def database_dump():
+    out = StringIO()
+    call_command("dumpdata", stdout=out, exclude=["sessions"])
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_loading_the_demo_twice_changes_nothing():
+    # The session fixture loaded it once already; a second and third run must not
+    # add, re-publish or edit anything.
+    before = database_dump()
+    revisions = Revision.objects.count()
+    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", stdout=StringIO())
+    assert Revision.objects.count() == revisions
+    assert database_dump() == before
+
+
+@pytest.mark.django_db
+def test_demo_has_one_home_per_locale_with_both_sections():
+    for model in (HomePage, NewsIndexPage, OrganisationIndexPage):
+        pages = model.objects.live()
+        assert sorted(p.locale.language_code for p in pages) == [
+            "en",
+            "zh-hans",
+            "zh-hant",
+        ]
+        assert len({p.translation_key for p in pages}) == 1, model
+    for home in HomePage.objects.all():
+        children = {type(c.specific) for c in home.get_children().live()}
+        assert children == {NewsIndexPage, OrganisationIndexPage}
+
+
+@pytest.mark.django_db
+def test_default_site_serves_the_zh_hans_home_and_the_placeholder_is_gone():
+    site = Site.objects.get(is_default_site=True)
+    assert site.root_page.specific == HomePage.objects.get(
+        locale__language_code="zh-hans"
+    )
+    assert not Page.objects.filter(depth=2, slug="home").exists()
+    assert Page.objects.filter(depth=2).count() == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["zh-hans", "zh-hant", "en"])
+def test_wagtail_served_urls_carry_the_language_prefix(client, code):
+    response = client.get(f"/{code}/news/")
+    assert response.status_code == 200
+    assert f'<html lang="{code}">' in response.content.decode()
+    # A URL without a prefix redirects to the default language's.
+    assert client.get("/news/")["Location"] == "/zh-hans/news/"
+
+
+@pytest.mark.django_db
+def test_demo_holds_the_old_sites_article_without_pinyin():
+    article = NewsArticlePage.objects.get(locale__language_code="zh-hant")
+    assert article.live
+    assert article.title == "浙江省經信領域行業黨委相關負責人一行專程來協會指導黨建工作"
+    assert str(article.date) == "2021-07-12"
+    text = " ".join(str(block.value) for block in article.body)
+    assert "協會" in text and "(xié)" not in text
+    assert "平臺(中心)" in text  # real parentheses are text
+    headings = [b.value["text"] for b in article.body if b.block_type == "heading"]
+    assert headings == ["一、協會創新工作情況", "二、落實浙江省經信領域黨建會議精神"]

@@ -1,0 +1,87 @@
+"""Production settings: everything from the environment, nothing insecure by default.
+
+Each case starts a fresh Python process, since settings are read once at start-up.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+GOOD_ENV = {
+    "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+    "SECRET_KEY": "k3y-" + "x9Qz7!pLm2#Rv8$Tn4&Wc6" * 3,
+    "DATABASE_URL": "sqlite:////tmp/cms-production-check.sqlite3",
+    "ALLOWED_HOSTS": "www.example.org,api.example.org",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
+    "WAGTAILADMIN_BASE_URL": "https://www.example.org",
+}
+
+
+def manage(*args, **env_changes):
+    env = {k: v for k, v in os.environ.items() if k not in GOOD_ENV}
+    env.update(GOOD_ENV)
+    for name, value in env_changes.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean():
+    result = manage("check", "--deploy")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    # Two warnings are decisions, not defects, and no deployment has to "fix" them:
+    # W019, X-Frame-Options SAMEORIGIN, because Wagtail's admin previews pages in a
+    # same-origin iframe; W021, HSTS preload, because opting a domain into browsers'
+    # preload lists is hard to undo and is each deployment's own choice.
+    accepted = ("security.W019", "security.W021")
+    warnings = [line for line in output.splitlines() if ": (" in line]
+    assert [w for w in warnings if not any(c in w for c in accepted)] == [], output
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"SECRET_KEY": None}, "need the SECRET_KEY variable"),
+        ({"SECRET_KEY": "short"}, "at least 50 characters"),
+        ({"SECRET_KEY": "django-insecure-" + "a" * 50}, "not a development key"),
+        ({"ALLOWED_HOSTS": None}, "need the ALLOWED_HOSTS variable"),
+        ({"ALLOWED_HOSTS": "*"}, "not '*'"),
+        ({"DATABASE_URL": None}, "need the DATABASE_URL variable"),
+        ({"CACHE_URL": "memcached://x"}, "CACHE_URL must be a redis://"),
+    ],
+)
+def test_refuses_to_start_on_a_missing_or_insecure_value(changes, message):
+    result = manage("check", **changes)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_production_serves_no_debug_pages_and_no_graphiql():
+    code = (
+        "from django.conf import settings;"
+        "print(settings.DEBUG, settings.GRAPHIQL, settings.SESSION_COOKIE_SECURE,"
+        " settings.CACHES['default']['BACKEND'])"
+    )
+    result = manage("shell", "--no-imports", "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "False",
+        "False",
+        "True",
+        "django.core.cache.backends.redis.RedisCache",
+    ]
