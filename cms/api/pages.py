@@ -47,6 +47,16 @@ def visible_pages():
     return Page.objects.live().public().filter(depth__gt=1)
 
 
+def page_id(value, argument):
+    """A page id argument as an integer, or a GraphQL error naming the argument."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise GraphQLError(
+            f"{argument} must be a page id (a whole number), not {value!r}."
+        ) from None
+
+
 def parse_order(order):
     fields = [part.strip() for part in order.split(",")]
     refused = [field for field in fields if field not in PAGE_ORDERS]
@@ -136,9 +146,14 @@ class LocalePagesQuery:
             description="Only pages of the site serving this request.",
         ),
         site=graphene.String(description="Only pages of the site with this hostname."),
-        ancestor=graphene.ID(description="Only descendants of this page."),
+        ancestor=graphene.ID(
+            description="Only descendants of this page; in its locale by default."
+        ),
         parent=graphene.ID(
-            description="Only children of this page (takes precedence over ancestor)."
+            description=(
+                "Only children of this page, in its locale by default "
+                "(takes precedence over ancestor)."
+            )
         ),
         enable_search=True,
         enable_in_menu=True,
@@ -194,13 +209,20 @@ class LocalePagesQuery:
         order=None,
         **kwargs,
     ):
-        locale = resolve_locale(locale)
-        pages = visible_pages().filter(locale=locale)
+        if kwargs.get("id") is not None:
+            kwargs["id"] = page_id(kwargs["id"], "id")
+        pages = visible_pages()
         if parent or ancestor:
-            anchor = visible_pages().filter(pk=parent or ancestor).first()
+            argument = "parent" if parent else "ancestor"
+            anchor = pages.filter(pk=page_id(parent or ancestor, argument)).first()
             if anchor is None:
                 return []
             pages = pages.child_of(anchor) if parent else pages.descendant_of(anchor)
+            # Below a page means in that page's locale, unless `locale` says otherwise.
+            locale = resolve_locale(locale) if locale else anchor.locale
+        else:
+            locale = resolve_locale(locale)
+        pages = pages.filter(locale=locale)
         pages = in_site(pages, info, locale, kwargs)
         if pages is None:
             return []
@@ -240,7 +262,7 @@ class LocalePagesQuery:
         if pages is None:
             return None
         if id is not None:
-            return pages.filter(pk=id).specific().first()
+            return pages.filter(pk=page_id(id, "id")).specific().first()
         if slug is not None:
             found = list(pages.filter(slug=slug).specific()[:2])
             if len(found) > 1:

@@ -151,6 +151,10 @@ def test_page_by_id_with_a_locale_must_match(gql):
         ('{ pages(order: "owner__password") { id } }', "Cannot order pages by"),
         ('{ pages(contentType: "nope") { id } }', "Unknown content type 'nope'"),
         ("{ page { id } }", "page needs one of id, slug, urlPath or token"),
+        ('{ page(id: "abc") { id } }', "id must be a page id (a whole number)"),
+        ('{ pages(parent: "x1") { id } }', "parent must be a page id"),
+        ('{ pages(ancestor: "1.5") { id } }', "ancestor must be a page id"),
+        ('{ pages(id: "y") { id } }', "id must be a page id"),
     ],
 )
 def test_bad_arguments_get_a_clear_error(gql, query, expected):
@@ -238,4 +242,25 @@ def test_locale_field_on_every_page_type(gql):
         "HomePage": "en",
         "NewsIndexPage": "en",
         "OrganisationIndexPage": "en",
+    }
+
+
+def test_children_of_a_page_are_in_its_locale(gql):
+    query = """query ($parent: ID, $locale: String) {
+      pages(parent: $parent, locale: $locale) { title locale }
+    }"""
+    parent = news_index("zh-hant").pk
+    article = NewsArticlePage.objects.get(locale__language_code="zh-hant")
+    expected = [{"title": article.title, "locale": "zh-hant"}]
+    assert gql(query, parent=parent)["pages"] == expected
+    assert gql(query, parent=parent, locale="zh-hant")["pages"] == expected
+    assert gql(query, parent=parent, locale="en")["pages"] == []
+    home = HomePage.objects.get(locale__language_code="zh-hant").pk
+    descendants = gql("query ($a: ID) { pages(ancestor: $a) { title } }", a=home)[
+        "pages"
+    ]
+    assert {p["title"] for p in descendants} == {
+        "協會動態",
+        "關於協會",
+        article.title,
     }
