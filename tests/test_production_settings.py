@@ -60,6 +60,7 @@ def test_check_deploy_is_clean():
         ({"SECRET_KEY": "django-insecure-" + "a" * 50}, "not a development key"),
         ({"ALLOWED_HOSTS": None}, "need the ALLOWED_HOSTS variable"),
         ({"ALLOWED_HOSTS": "*"}, "not '*'"),
+        ({"ALLOWED_HOSTS": " , "}, "must list host names"),
         ({"DATABASE_URL": None}, "need the DATABASE_URL variable"),
         ({"CACHE_URL": "memcached://x"}, "CACHE_URL must be a redis://"),
     ],

@@ -2,12 +2,15 @@
 
 It is grapple's PageInterface plus what a multilingual frontend needs on every page:
 `locale` (the language code) and `translations` (the same page in the other locales,
-enough for a language switcher and hreflang links).
+enough for a language switcher and hreflang links). Its sibling lists stay inside the
+page's locale: the home pages of all locales are siblings below Wagtail's root, and
+grapple would list them together.
 """
 
 import graphene
 from grapple.types.interfaces import PageInterface as GrapplePageInterface
 from grapple.types.interfaces import get_page_interface
+from grapple.utils import resolve_queryset
 from wagtail.models import Page
 
 from .locales import language_order, locale_codes
@@ -31,6 +34,21 @@ class PageInterface(GrapplePageInterface):
 
     def resolve_translations(self, info):
         return TranslationLoader.for_request(info.context).load(self)
+
+    def resolve_siblings(self, info, **kwargs):
+        return visible_in_locale(self, self.get_siblings(), info, kwargs)
+
+    def resolve_next_siblings(self, info, **kwargs):
+        return visible_in_locale(self, self.get_next_siblings(), info, kwargs)
+
+    def resolve_previous_siblings(self, info, **kwargs):
+        return visible_in_locale(self, self.get_prev_siblings(), info, kwargs)
+
+
+def visible_in_locale(page, pages, info, kwargs):
+    """The live, public pages of `pages` in `page`'s locale, other than `page`."""
+    pages = pages.exclude(pk=page.pk).filter(locale_id=page.locale_id)
+    return resolve_queryset(pages.live().public().specific(), info, **kwargs)
 
 
 class TranslationLoader:

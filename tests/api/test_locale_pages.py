@@ -264,3 +264,17 @@ def test_children_of_a_page_are_in_its_locale(gql):
         "關於協會",
         article.title,
     }
+
+
+def test_siblings_stay_in_the_locale(gql):
+    """All home pages are siblings below Wagtail's root; grapple lists them all."""
+    query = """{ page(urlPath: "/", locale: "en") {
+      siblings { locale } nextSiblings { locale } previousSiblings { locale }
+    } }"""
+    assert gql(query)["page"] == {
+        "siblings": [],
+        "nextSiblings": [],
+        "previousSiblings": [],
+    }
+    news = gql('{ page(slug: "news", locale: "zh-hant") { siblings { title } } }')
+    assert news["page"]["siblings"] == [{"title": "關於協會"}]
