@@ -278,3 +278,12 @@ def test_siblings_stay_in_the_locale(gql):
     }
     news = gql('{ page(slug: "news", locale: "zh-hant") { siblings { title } } }')
     assert news["page"]["siblings"] == [{"title": "關於協會"}]
+
+
+def test_chinese_text_is_sent_as_utf8_not_escaped(client, db):
+    response = client.post(
+        "/graphql/",
+        '{"query": "{ page(slug: \\"news\\", locale: \\"zh-hant\\") { title } }"}',
+        content_type="application/json",
+    )
+    assert response.content.decode("utf-8") == '{"data":{"page":{"title":"協會動態"}}}'
