@@ -22,6 +22,7 @@ CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
 LEGACY_ARTICLE = CONTENT_DIR / "2021-07-12-party-building-guidance-visit.txt"
 
 SITE_NAME = "浙江省中小企业协会"
+DEMO_NAMESPACE = uuid.UUID("5b0f3c1e-9d1a-4c1e-8f0a-7a3e2d1c0b9a")
 
 # Per locale: (home, news section, organisation section) fields.
 TREES = {
@@ -56,47 +57,32 @@ TREES = {
 SECTIONS = [("news", NewsIndexPage), ("about", OrganisationIndexPage)]
 
 
-def ensure_page(parent, model, slug, source=None, **fields):
-    """The child of `parent` with `slug`, created and published if missing.
+def demo_key(name):
+    """The translation key of a demo page: the same on every machine and every run,
+    so the loader recognises its pages and their translations share a key."""
+    return uuid.uuid5(DEMO_NAMESPACE, name)
 
-    `source`, when given, is the page this one translates: the new page shares its
-    translation key.
-    """
-    existing = parent.get_children().filter(slug=slug).first()
+
+def ensure_page(parent, locale, model, name, slug, **fields):
+    """The demo page `name` in `locale`, created and published below `parent` if
+    missing. It is found by its translation key, so a page an editor has renamed or
+    moved is not created again."""
+    key = demo_key(name)
+    existing = model.objects.filter(translation_key=key, locale=locale).first()
     if existing is not None:
-        return existing.specific
-    page = model(
-        slug=slug,
-        locale_id=parent.locale_id,
-        translation_key=source.translation_key if source else uuid.uuid4(),
-        **fields,
-    )
+        return existing
+    page = model(slug=slug, locale=locale, translation_key=key, **fields)
     parent.add_child(instance=page)
     page.save_revision().publish()
     return page
 
 
-def ensure_home(root, locale, source):
-    """The locale's home page below Wagtail's root, created if missing."""
-    existing = HomePage.objects.child_of(root).filter(locale=locale).first()
-    if existing is not None:
-        return existing
-    page = HomePage(
-        slug=f"home-{locale.language_code}",
-        locale=locale,
-        translation_key=source.translation_key if source else uuid.uuid4(),
-        **TREES[locale.language_code]["home"],
-    )
-    root.add_child(instance=page)
-    page.save_revision().publish()
-    return page
-
-
 def ensure_default_site(home):
-    """Point the default Site at the default locale's home page.
+    """Point the default Site at the default locale's home page, if it has none.
 
-    Wagtail's first migration makes a placeholder "Welcome" page the site root; it is
-    removed once the real home page replaces it, if nobody has put pages below it.
+    Wagtail's first migration makes a placeholder "Welcome" page the site root; the
+    demo replaces it (and removes it if nobody has put pages below it), but leaves a
+    site alone that already has a real root page.
     """
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
@@ -107,13 +93,13 @@ def ensure_default_site(home):
             site_name=SITE_NAME,
         )
         return
-    if site.root_page_id == home.pk:
-        return
-    placeholder = site.root_page
+    placeholder = site.root_page.specific
+    if type(placeholder) is not Page:
+        return  # A real home page already: the demo's, or one an editor chose.
     site.root_page = home
     site.site_name = SITE_NAME
     site.save()
-    if type(placeholder.specific) is Page and placeholder.is_leaf():
+    if placeholder.is_leaf():
         placeholder.delete()
 
 
@@ -130,7 +116,9 @@ def ensure_legacy_article(news_index):
     article = parse_legacy_article(LEGACY_ARTICLE.read_text(encoding="utf-8"))
     return ensure_page(
         news_index,
+        news_index.locale,
         NewsArticlePage,
+        "legacy-article",
         slug="2021-07-12-party-building-guidance-visit",
         title=article.title,
         date=article.date,
@@ -148,19 +136,16 @@ def _block_value(kind, text):
 @transaction.atomic
 def load():
     """Create whatever of the demo site is missing; return the home pages by locale."""
-    locales = ensure_locales()
     root = Page.get_first_root_node()
-    homes, sections = {}, {}
-    source_home = None
-    for locale in locales:
+    homes = {}
+    for locale in ensure_locales():
         code = locale.language_code
-        home = homes[code] = ensure_home(root, locale, source_home)
-        source_home = source_home or home
+        home = homes[code] = ensure_page(
+            root, locale, HomePage, "home", f"home-{code}", **TREES[code]["home"]
+        )
         for slug, model in SECTIONS:
-            source = sections.get(slug)
-            page = ensure_page(home, model, slug, source=source, **TREES[code][slug])
-            sections.setdefault(slug, page)
+            page = ensure_page(home, locale, model, slug, slug, **TREES[code][slug])
             if code == "zh-hant" and slug == "news":
                 ensure_legacy_article(page)
-    ensure_default_site(homes[locales[0].language_code])
+    ensure_default_site(homes[settings.LANGUAGE_CODE])
     return homes

@@ -15,57 +15,15 @@ from graphql import GraphQLError
 from grapple.types.interfaces import get_page_interface
 from grapple.types.pages import get_preview_page, get_site_filter
 from grapple.types.structures import QuerySetList
-from grapple.utils import resolve_queryset
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Site
 
-from .interfaces import TranslationLoader
+from .listing import page_id, page_list, visible_pages
 from .locales import resolve_locale, site_locales
 
 LOCALE_ARGUMENT_HELP = (
     "Language code of the locale to look in (zh-hans, zh-hant, en). "
     "Defaults to the site's default locale."
 )
-
-# Orderings `pages` accepts. Any other value is refused: an arbitrary ORM path
-# (owner__password, ...) would let a client read data through the order.
-PAGE_ORDERS = frozenset(
-    f"{sign}{field}"
-    for sign in ("", "-")
-    for field in (
-        "id",
-        "title",
-        "slug",
-        "path",
-        "first_published_at",
-        "last_published_at",
-    )
-)
-
-
-def visible_pages():
-    """Every page an anonymous reader may see: live, public, not Wagtail's root."""
-    return Page.objects.live().public().filter(depth__gt=1)
-
-
-def page_id(value, argument):
-    """A page id argument as an integer, or a GraphQL error naming the argument."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise GraphQLError(
-            f"{argument} must be a page id (a whole number), not {value!r}."
-        ) from None
-
-
-def parse_order(order):
-    fields = [part.strip() for part in order.split(",")]
-    refused = [field for field in fields if field not in PAGE_ORDERS]
-    if refused:
-        raise GraphQLError(
-            f"Cannot order pages by {', '.join(map(repr, refused))}. "
-            f"Allowed: {', '.join(sorted(PAGE_ORDERS))}."
-        )
-    return ",".join(fields)
 
 
 def content_type_filter(value):
@@ -206,11 +164,8 @@ class LocalePagesQuery:
         content_type=None,
         parent=None,
         ancestor=None,
-        order=None,
         **kwargs,
     ):
-        if kwargs.get("id") is not None:
-            kwargs["id"] = page_id(kwargs["id"], "id")
         pages = visible_pages()
         if parent or ancestor:
             argument = "parent" if parent else "ancestor"
@@ -228,13 +183,9 @@ class LocalePagesQuery:
             return []
         if content_type:
             pages = pages.filter(content_type_filter(content_type))
-        if order is not None:
-            order = parse_order(order)
         kwargs.pop("in_site", None)
         kwargs.pop("site", None)
-        results = list(resolve_queryset(pages.specific(), info, order=order, **kwargs))
-        TranslationLoader.for_request(info.context).prime(results)
-        return results
+        return page_list(pages, info, **kwargs)
 
     def resolve_page(
         self,

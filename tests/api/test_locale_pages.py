@@ -214,10 +214,20 @@ def test_pages_leave_out_drafts(gql):
     assert gql("query ($id: ID) { page(id: $id) { id } }", id=draft.pk)["page"] is None
 
 
-def test_pages_listing_query_count_does_not_grow_with_its_length(gql):
-    """locale and translations for a whole listing cost a fixed number of queries."""
-    query = """{ pages(locale: "zh-hans", contentType: "newsroom.NewsArticlePage",
-      limit: 50) { title locale url translations { locale title url } } }"""
+LISTINGS = {
+    "pages": """{ pages(locale: "zh-hans", contentType: "newsroom.NewsArticlePage",
+      limit: 50) { title locale url parent { title }
+      translations { locale title url ... on NewsArticlePage { summary } } } }""",
+    "children": """{ page(slug: "news") { children(limit: 50) { title locale
+      translations { locale url ... on NewsArticlePage { publicationDate } } } } }""",
+}
+
+
+@pytest.mark.parametrize("listing", LISTINGS)
+def test_list_query_count_does_not_grow_with_its_length(gql, listing):
+    """locale, parent and translations (with their type's own fields) for a whole
+    list cost a fixed number of queries, at the root and nested."""
+    query = LISTINGS[listing]
     parent, en_parent = news_index("zh-hans"), news_index("en")
     counts = []
     for total in (2, 12):
@@ -229,8 +239,9 @@ def test_pages_listing_query_count_does_not_grow_with_its_length(gql):
         gql(query)  # warm the caches that any first request fills
         with CaptureQueriesContext(connection) as captured:
             data = gql(query)
-        assert len(data["pages"]) == total
-        assert all(p["translations"][0]["locale"] == "en" for p in data["pages"])
+        pages = data["pages"] if listing == "pages" else data["page"]["children"]
+        assert len(pages) == total
+        assert all(p["translations"][0]["locale"] == "en" for p in pages)
         counts.append(len(captured))
     assert counts[0] == counts[1]
 
@@ -287,3 +298,31 @@ def test_chinese_text_is_sent_as_utf8_not_escaped(client, db):
         content_type="application/json",
     )
     assert response.content.decode("utf-8") == '{"data":{"page":{"title":"協會動態"}}}'
+
+
+def test_tree_fields_show_no_draft_private_or_root_page(gql):
+    """Stock grapple: `parent` returns a draft parent, and Wagtail's root page above
+    a home page."""
+    en_news = news_index("en")
+    article = NewsArticlePageFactory(parent=en_news, title="Visible article")
+    en_news.title = "SECRET DRAFT TITLE"
+    en_news.save_revision()
+    en_news.unpublish()
+    query = "query ($id: ID) { page(id: $id) { parent { title } ancestors { slug } } }"
+    assert gql(query, id=article.pk)["page"] == {
+        "parent": None,
+        "ancestors": [{"slug": "home-en"}],
+    }
+    home = gql(
+        '{ page(urlPath: "/", locale: "en") { parent { id } children { slug } } }'
+    )
+    assert home["page"] == {"parent": None, "children": [{"slug": "about"}]}
+
+
+@pytest.mark.parametrize("field", ["children", "descendants", "siblings", "ancestors"])
+def test_tree_fields_refuse_orders_outside_the_allowlist(gql, field):
+    query = f'{{ page(slug: "news") {{ {field}(order: "owner__password") {{ id }} }} }}'
+    [message] = gql.errors(query)
+    assert "Cannot order pages by 'owner__password'" in message
+    ordered = gql(f'{{ page(slug: "news") {{ {field}(order: "-title") {{ id }} }} }}')
+    assert isinstance(ordered["page"][field], list)

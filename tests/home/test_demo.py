@@ -30,6 +30,36 @@ def test_loading_the_demo_twice_changes_nothing():
 
 
 @pytest.mark.django_db
+def test_reloading_after_editors_changes_creates_no_duplicates():
+    news = NewsIndexPage.objects.get(locale__language_code="zh-hans")
+    news.slug = "xinwen"
+    news.save_revision().publish()
+    article = NewsArticlePage.objects.get()
+    article.slug = "dang-jian"
+    article.save_revision().publish()
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = HomePage.objects.get(locale__language_code="en")
+    site.save()
+    call_command("load_demo", stdout=StringIO())
+    assert NewsIndexPage.objects.count() == 3
+    assert NewsArticlePage.objects.count() == 1
+    assert Site.objects.get(is_default_site=True).root_page.locale.language_code == "en"
+
+
+@pytest.mark.django_db
+def test_a_deleted_demo_page_comes_back_as_the_same_translation():
+    HomePage.objects.get(locale__language_code="zh-hans").delete()
+    call_command("load_demo", stdout=StringIO())
+    homes = HomePage.objects.all()
+    assert sorted(h.locale.language_code for h in homes) == ["en", "zh-hans", "zh-hant"]
+    assert len({h.translation_key for h in homes}) == 1
+    assert NewsIndexPage.objects.count() == 3
+    assert len({p.translation_key for p in NewsIndexPage.objects.all()}) == 1
+    site = Site.objects.get(is_default_site=True)
+    assert site.root_page.specific == homes.get(locale__language_code="zh-hans")
+
+
+@pytest.mark.django_db
 def test_demo_has_one_home_per_locale_with_both_sections():
     for model in (HomePage, NewsIndexPage, OrganisationIndexPage):
         pages = model.objects.live()

@@ -1,0 +1,73 @@
+"""What every page list of the API shares: visibility, ids, ordering, batching."""
+
+from graphql import GraphQLError
+from grapple.utils import resolve_queryset
+from wagtail.models import Page
+
+from .translations import TranslationLoader
+
+# Orderings a page list accepts. Any other value is refused: an arbitrary ORM path
+# (owner__password, ...) would let a client read data through the order.
+PAGE_ORDERS = frozenset(
+    f"{sign}{field}"
+    for sign in ("", "-")
+    for field in (
+        "id",
+        "title",
+        "slug",
+        "path",
+        "first_published_at",
+        "last_published_at",
+    )
+)
+
+
+def visible_pages(pages=None):
+    """The pages an anonymous reader may see: live, public, not Wagtail's root."""
+    if pages is None:
+        pages = Page.objects.all()
+    return pages.live().public().filter(depth__gt=1)
+
+
+def visible_parent(page, request):
+    """The live, public parent of `page`, or None (also for a home page, whose
+    parent is Wagtail's root). Remembered per request, since the items of a list
+    mostly share one parent."""
+    parents = request.__dict__.setdefault("_cms_parents", {})
+    path = page.path[: -page.steplen]
+    if path not in parents:
+        parents[path] = visible_pages().filter(path=path).specific().first()
+    return parents[path]
+
+
+def page_id(value, argument):
+    """A page id argument as an integer, or a GraphQL error naming the argument."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise GraphQLError(
+            f"{argument} must be a page id (a whole number), not {value!r}."
+        ) from None
+
+
+def parse_order(order):
+    fields = [part.strip() for part in order.split(",")]
+    refused = [field for field in fields if field not in PAGE_ORDERS]
+    if refused:
+        raise GraphQLError(
+            f"Cannot order pages by {', '.join(map(repr, refused))}. "
+            f"Allowed: {', '.join(sorted(PAGE_ORDERS))}."
+        )
+    return ",".join(fields)
+
+
+def page_list(pages, info, order=None, **kwargs):
+    """Evaluate a page list field: grapple's arguments (limit, offset, searchQuery,
+    inMenu, id) with a checked id and order; then prime the translation loader."""
+    if kwargs.get("id") is not None:
+        kwargs["id"] = page_id(kwargs["id"], "id")
+    if order is not None:
+        order = parse_order(order)
+    results = list(resolve_queryset(pages.specific(), info, order=order, **kwargs))
+    TranslationLoader.for_request(info.context).prime(results)
+    return results
