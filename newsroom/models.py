@@ -1,17 +1,76 @@
-"""News pages: the listing root of each locale and the articles below it."""
+"""News: the listing root of each locale, the articles below it, their categories."""
 
 import graphene
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from grapple.models import GraphQLField, GraphQLStreamfield, GraphQLString
-from wagtail.admin.panels import FieldPanel
+from grapple.models import (
+    GraphQLBoolean,
+    GraphQLCollection,
+    GraphQLField,
+    GraphQLForeignKey,
+    GraphQLImage,
+    GraphQLInt,
+    GraphQLStreamfield,
+    GraphQLString,
+    GraphQLTag,
+)
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import (
+    FieldPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.embeds.blocks import EmbedBlock
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
 
 from home.blocks import HeadingBlock, paragraph_block
 from home.models import BasePage
+
+from .blocks import DocumentBlock, ImageBlock, QuoteBlock, TableBlock
+
+
+class NewsCategory(TranslatableMixin, models.Model):
+    """A news category (协会动态, 通知公告, 政策法规, 会员风采, ...).
+
+    A translatable snippet rather than a page: categories have no content of their
+    own, and frontends list and filter by them. Each locale has its own translation,
+    which articles of that locale use.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        allow_unicode=True,
+        help_text=_("Used in frontend URLs and in the API's category filter."),
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+    graphql_fields = [
+        GraphQLString("name", required=True),
+        GraphQLString("slug", required=True),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("news category")
+        verbose_name_plural = _("news categories")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["locale", "slug"], name="unique_news_category_slug_per_locale"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
 
 
 class NewsIndexPage(BasePage):
@@ -23,7 +82,7 @@ class NewsIndexPage(BasePage):
 
     intro = models.TextField(_("introduction"), blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [*BasePage.content_panels, FieldPanel("intro")]
 
     graphql_fields = [GraphQLString("intro", required=True)]
 
@@ -35,47 +94,151 @@ class NewsIndexPage(BasePage):
         verbose_name_plural = _("news index pages")
 
 
+class NewsArticleTag(TaggedItemBase):
+    """A tag on a news article (free keywords, unlike the curated categories)."""
+
+    content_object = ParentalKey(
+        "newsroom.NewsArticlePage",
+        on_delete=models.CASCADE,
+        related_name="tagged_items",
+    )
+
+
+class NewsArticleAuthor(Orderable):
+    """An author of an article, in the order shown to readers."""
+
+    article = ParentalKey(
+        "newsroom.NewsArticlePage", on_delete=models.CASCADE, related_name="authors"
+    )
+    name = models.CharField(_("name"), max_length=100)
+
+    panels = [FieldPanel("name")]
+
+    graphql_fields = [GraphQLString("name", required=True)]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+
 class NewsArticlePage(BasePage):
     """A news article (visit, meeting, notice, policy digest) below a news index.
 
     Its publication date is a field of its own rather than Wagtail's
     first_published_at, so that articles brought over from the old site keep their
-    real date; left empty, it is the date of first publication.
+    real date; it is filled with the first publication's date when left empty. The
+    view count is written only by the view counter (an atomic UPDATE), never by the
+    edit form, so counting a view creates no revision.
     """
 
     date = models.DateField(
         _("publication date"),
         null=True,
         blank=True,
+        db_index=True,
         help_text=_("Shown to readers. Leave empty to use the first publication date."),
     )
     summary = models.TextField(
         _("summary"), blank=True, help_text=_("Plain text shown in listings.")
     )
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     body = StreamField(
-        [("heading", HeadingBlock()), ("paragraph", paragraph_block())],
+        [
+            ("heading", HeadingBlock()),
+            ("paragraph", paragraph_block()),
+            ("image", ImageBlock()),
+            ("quote", QuoteBlock()),
+            ("embed", EmbedBlock(label=_("Embed"), icon="media")),
+            ("document", DocumentBlock()),
+            ("table", TableBlock()),
+        ],
         blank=True,
         verbose_name=_("body"),
     )
+    categories = ParentalManyToManyField(
+        "newsroom.NewsCategory",
+        verbose_name=_("categories"),
+        blank=True,
+        related_name="articles",
+    )
+    tags = ClusterTaggableManager(
+        through=NewsArticleTag, blank=True, verbose_name=_("tags")
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=255,
+        blank=True,
+        help_text=_("The source or issuing office, e.g. 浙江省经济和信息化厅."),
+    )
+    featured = models.BooleanField(
+        _("featured"), default=False, help_text=_("Show prominently on the home page.")
+    )
+    view_count = models.PositiveIntegerField(_("view count"), default=0, editable=False)
 
     content_panels = [
-        *Page.content_panels,
-        FieldPanel("date"),
+        *BasePage.content_panels,
         FieldPanel("summary"),
+        FieldPanel("cover_image"),
         FieldPanel("body"),
     ]
+    details_panels = [
+        FieldPanel("date"),
+        FieldPanel("categories"),
+        FieldPanel("tags"),
+        FieldPanel("source"),
+        InlinePanel("authors", label=_("Authors")),
+        FieldPanel("featured"),
+    ]
+    promote_panels = [
+        MultiFieldPanel(BasePage.promote_panels, heading=_("Search and sharing")),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(details_panels, heading=_("Details")),
+            ObjectList(promote_panels, heading=_("SEO")),
+            ObjectList(BasePage.settings_panels, heading=_("Publishing")),
+        ]
+    )
 
     search_fields = [
-        *Page.search_fields,
+        *BasePage.search_fields,
         index.SearchField("summary"),
         index.SearchField("body"),
         index.FilterField("date"),
+        index.FilterField("featured"),
     ]
 
     graphql_fields = [
         GraphQLField("publication_date", graphene.Date),
         GraphQLString("summary", required=True),
+        GraphQLImage("cover_image"),
         GraphQLStreamfield("body"),
+        GraphQLCollection(
+            GraphQLForeignKey,
+            "categories",
+            "newsroom.NewsCategory",
+            required=True,
+            item_required=True,
+        ),
+        GraphQLTag("tags"),
+        GraphQLString("source", required=True),
+        GraphQLCollection(
+            GraphQLForeignKey,
+            "authors",
+            "newsroom.NewsArticleAuthor",
+            required=True,
+            item_required=True,
+        ),
+        GraphQLBoolean("featured", required=True),
+        GraphQLInt("view_count", required=True),
     ]
 
     parent_page_types = ["newsroom.NewsIndexPage"]
@@ -84,6 +247,11 @@ class NewsArticlePage(BasePage):
     class Meta:
         verbose_name = _("news article")
         verbose_name_plural = _("news articles")
+
+    def save(self, *args, **kwargs):
+        if self.date is None and self.first_published_at:
+            self.date = timezone.localdate(self.first_published_at)
+        super().save(*args, **kwargs)
 
     @property
     def publication_date(self):

@@ -2,7 +2,12 @@
 
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
-from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+from wagtail.test.utils.form_data import (
+    inline_formset,
+    nested_form_data,
+    rich_text,
+    streamfield,
+)
 
 from home.models import HomePage
 from newsroom.models import NewsArticlePage, NewsIndexPage
@@ -28,6 +33,9 @@ class PageTreeTests(WagtailPageTestCase):
                 "slug": "协会召开会员大会",
                 "summary": "会员大会在杭州召开。",
                 "date": "2026-11-20",
+                "source": "浙江省中小企业协会秘书处",
+                "tags": "会员大会, 杭州",
+                "authors": inline_formset([{"name": "宣传部"}]),
                 "body": streamfield(
                     [
                         ("heading", {"text": "一、会议议程", "level": "2"}),
@@ -40,3 +48,5 @@ class PageTreeTests(WagtailPageTestCase):
         article = NewsArticlePage.objects.get(slug="协会召开会员大会")
         self.assertEqual(article.locale.language_code, "zh-hans")
         self.assertEqual(article.body[0].value["text"], "一、会议议程")
+        self.assertEqual(sorted(article.tags.names()), ["会员大会", "杭州"])
+        self.assertEqual([a.name for a in article.authors.all()], ["宣传部"])
