@@ -10,12 +10,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils.html import format_html
 from wagtail.models import Locale, Page, Site
 
 from home.models import HomePage
-from newsroom.legacy import parse_legacy_article
-from newsroom.models import NewsArticlePage, NewsIndexPage
+from newsroom.importer import LegacyNewsImporter
+from newsroom.models import NewsIndexPage
 from organisation.models import OrganisationIndexPage
 
 CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
@@ -111,31 +110,22 @@ def ensure_locales():
     ]
 
 
-def ensure_legacy_article(news_index):
-    """The old site's article, entered as a page of the Traditional Chinese tree."""
-    article = parse_legacy_article(LEGACY_ARTICLE.read_text(encoding="utf-8"))
-    return ensure_page(
-        news_index,
-        news_index.locale,
-        NewsArticlePage,
-        "legacy-article",
-        slug="2021-07-12-party-building-guidance-visit",
-        title=article.title,
-        date=article.date,
-        summary=article.summary,
-        body=[(kind, _block_value(kind, text)) for kind, text in article.body],
-    )
-
-
-def _block_value(kind, text):
-    if kind == "heading":
-        return {"text": text, "level": "2"}
-    return format_html("<p>{}</p>", text)
+def import_legacy_article(report):
+    """The old site's article, imported into the Traditional Chinese tree through
+    the newsroom importer (which leaves it alone when it is already there)."""
+    result = LegacyNewsImporter("zh-hant").import_file(LEGACY_ARTICLE)
+    if result.error:
+        raise RuntimeError(result.error)
+    for line in [f"{result.action}: {result.title}", *result.notes]:
+        report(line)
 
 
 @transaction.atomic
-def load():
-    """Create whatever of the demo site is missing; return the home pages by locale."""
+def load(report=lambda line: None):
+    """Create whatever of the demo site is missing; return the home pages by locale.
+
+    `report` receives a line for each thing worth telling (the importer's notes).
+    """
     root = Page.get_first_root_node()
     homes = {}
     for locale in ensure_locales():
@@ -144,8 +134,7 @@ def load():
             root, locale, HomePage, "home", f"home-{code}", **TREES[code]["home"]
         )
         for slug, model in SECTIONS:
-            page = ensure_page(home, locale, model, slug, slug, **TREES[code][slug])
-            if code == "zh-hant" and slug == "news":
-                ensure_legacy_article(page)
+            ensure_page(home, locale, model, slug, slug, **TREES[code][slug])
+    import_legacy_article(report)
     ensure_default_site(homes[settings.LANGUAGE_CODE])
     return homes

@@ -126,9 +126,8 @@ class NewsArticlePage(BasePage):
 
     Its publication date is a field of its own rather than Wagtail's
     first_published_at, so that articles brought over from the old site keep their
-    real date; it is filled with the first publication's date when left empty. The
-    view count is written only by the view counter (an atomic UPDATE), never by the
-    edit form, so counting a view creates no revision.
+    real date; it is filled with the first publication's date when left empty. Its
+    view count lives in ArticleViewCount, outside the page's revisions.
     """
 
     date = models.DateField(
@@ -180,7 +179,14 @@ class NewsArticlePage(BasePage):
     featured = models.BooleanField(
         _("featured"), default=False, help_text=_("Show prominently on the home page.")
     )
-    view_count = models.PositiveIntegerField(_("view count"), default=0, editable=False)
+    legacy_id = models.CharField(
+        _("legacy export"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("The old site's export file this article was imported from."),
+    )
 
     content_panels = [
         *BasePage.content_panels,
@@ -248,6 +254,14 @@ class NewsArticlePage(BasePage):
         verbose_name = _("news article")
         verbose_name_plural = _("news articles")
 
+    @property
+    def view_count(self):
+        """How often readers opened the article (ArticleViewCount; 0 if never)."""
+        try:
+            return self.view_stats.count
+        except ArticleViewCount.DoesNotExist:
+            return 0
+
     def save(self, *args, **kwargs):
         if self.date is None and self.first_published_at:
             self.date = timezone.localdate(self.first_published_at)
@@ -261,3 +275,28 @@ class NewsArticlePage(BasePage):
         if self.first_published_at:
             return timezone.localdate(self.first_published_at)
         return None
+
+
+class ArticleViewCount(models.Model):
+    """How often an article was read.
+
+    Kept out of the page model on purpose: a page's fields are copied into every
+    revision and written back on every publish, so a count stored there would be
+    reset by publishing an older revision and would race with editors' saves.
+    Counting a view is one atomic UPDATE of this row and never touches the page.
+    """
+
+    article = models.OneToOneField(
+        NewsArticlePage,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="view_stats",
+    )
+    count = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        verbose_name = _("article view count")
+        verbose_name_plural = _("article view counts")
+
+    def __str__(self):
+        return f"{self.article_id}: {self.count}"

@@ -37,12 +37,14 @@ def test_reloading_after_editors_changes_creates_no_duplicates():
     article = NewsArticlePage.objects.get()
     article.slug = "dang-jian"
     article.save_revision().publish()
+    revisions = Revision.objects.count()
     site = Site.objects.get(is_default_site=True)
     site.root_page = HomePage.objects.get(locale__language_code="en")
     site.save()
     call_command("load_demo", stdout=StringIO())
     assert NewsIndexPage.objects.count() == 3
     assert NewsArticlePage.objects.count() == 1
+    assert Revision.objects.count() == revisions
     assert Site.objects.get(is_default_site=True).root_page.locale.language_code == "en"
 
 

@@ -11,6 +11,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        homes = demo.load()
+        homes = demo.load(report=self.stdout.write)
         for code, home in homes.items():
             self.stdout.write(f"{code}: {home.title} ({home.url})")

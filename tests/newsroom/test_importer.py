@@ -1,0 +1,213 @@
+"""`manage.py import_legacy_news`: the old site's exports as news articles."""
+
+import io
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from PIL import Image as PILImage
+from wagtail.images import get_image_model
+from wagtail.models import Revision
+
+from newsroom.models import ArticleViewCount, NewsArticlePage, NewsCategory
+
+SAMPLE = (
+    Path(__file__).resolve().parents[2]
+    / "home/demo_content/2021-07-12-party-building-guidance-visit.txt"
+)
+PINYIN = re.compile(r"\([a-zü\u00e0-\u01dc]+\)")
+ARTICLE = """協(xié)會動態(tài)
+
+協會召開理事會
+
+發(fā)布時間:2024.03.08 瀏覽次數(shù):12
+概覽
+理事會在杭州召開...
+
+理事會在杭州召開,審議年度工作報告。會議由秘書長主持。
+
+一、會議議程
+
+議程見附件。
+
+photo.png
+"""
+
+
+def run(*args):
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("import_legacy_news", *map(str, args), stdout=out, stderr=err)
+    except CommandError as error:
+        return out.getvalue(), err.getvalue() + str(error), False
+    return out.getvalue(), err.getvalue(), True
+
+
+def write(folder, name, text):
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def png(path):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (8, 6), "red").save(buffer, "PNG")
+    path.write_bytes(buffer.getvalue())
+
+
+def article_text(article):
+    blocks = [str(block.value) for block in article.body]
+    return " ".join([article.title, article.summary, *blocks])
+
+
+@pytest.mark.django_db
+def test_the_sample_imports_cleanly_in_the_demo():
+    """The demo loader imported the sample through the importer."""
+    article = NewsArticlePage.objects.get(legacy_id=SAMPLE.name)
+    assert article.live and article.locale.language_code == "zh-hant"
+    assert str(article.date) == "2021-07-12"
+    assert article.view_count == 61
+    assert [c.name for c in article.categories.all()] == ["協會動態"]
+    headings = [b.value["text"] for b in article.body if b.block_type == "heading"]
+    assert headings == ["一、協會創新工作情況", "二、落實浙江省經信領域黨建會議精神"]
+    assert not PINYIN.search(article_text(article))
+    assert "公共服務平臺(中心)" in article_text(article)
+    assert article.first_published_at.date().isoformat() == "2021-07-12"
+
+
+@pytest.mark.django_db
+def test_import_is_idempotent_and_updates_the_one_article(tmp_path):
+    path = write(tmp_path, "2024-03-08-council.txt", ARTICLE)
+    out, _err, ok = run(path, "--locale", "zh-hant")
+    assert ok and out.startswith("created:")
+    revisions = Revision.objects.count()
+    out, _err, ok = run(path, "--locale", "zh-hant")
+    assert ok and out.startswith("unchanged:")
+    assert Revision.objects.count() == revisions
+    write(tmp_path, path.name, ARTICLE.replace("議程見附件。", "議程已發給各理事。"))
+    out, _err, ok = run(path, "--locale", "zh-hant")
+    assert ok and out.startswith("updated:")
+    article = NewsArticlePage.objects.get(legacy_id=path.name)
+    assert "議程已發給各理事。" in article_text(article)
+    assert NewsArticlePage.objects.filter(legacy_id=path.name).count() == 1
+
+
+@pytest.mark.django_db
+def test_fields_of_an_imported_article(tmp_path):
+    path = write(tmp_path, "2024-03-08-council.txt", ARTICLE)
+    out, _err, _ok = run(path, "--locale", "zh-hant")
+    article = NewsArticlePage.objects.get(legacy_id=path.name)
+    assert article.title == "協會召開理事會"
+    assert article.summary == "理事會在杭州召開,審議年度工作報告。"
+    assert str(article.date) == "2024-03-08" and article.view_count == 12
+    assert [b.block_type for b in article.body] == ["paragraph", "heading", "paragraph"]
+    # The category exists already (the demo's): it is reused, not duplicated.
+    assert NewsCategory.objects.filter(name="協會動態").count() == 1
+    assert f"{path}:15: image photo.png not found" in out
+
+
+@pytest.mark.django_db
+def test_images_next_to_the_file_or_in_a_media_dir(tmp_path):
+    media = tmp_path / "media"
+    media.mkdir()
+    png(media / "photo.png")
+    path = write(tmp_path, "2024-03-08-council.txt", ARTICLE)
+    out, _err, ok = run(path, "--locale", "zh-hant", "--media-dir", media)
+    assert ok and "not found" not in out
+    article = NewsArticlePage.objects.get(legacy_id=path.name)
+    [image_block] = [b for b in article.body if b.block_type == "image"]
+    assert image_block.value["image"].width == 8
+    # Importing again reuses the image instead of adding a copy.
+    out, _err, ok = run(path, "--locale", "zh-hant", "--media-dir", media)
+    assert out.startswith("unchanged:")
+    assert get_image_model().objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_damaged_text_is_reported_with_file_and_line_and_imported(tmp_path):
+    damaged = ARTICLE.replace("議程見附件。", "推動協會建設的規?;?,發揮\ue034作用。")
+    path = write(tmp_path, "damaged.txt", damaged)
+    out, _err, ok = run(path, "--locale", "zh-hant")
+    assert ok
+    assert f"{path}:13: text looks damaged by the old site's encoding" in out
+    assert NewsArticlePage.objects.filter(legacy_id="damaged.txt").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "the file is empty"),
+        (b"\x00\x01binary", "the file is binary"),
+        (b"category\n" + "標題".encode("big5"), "line 2: not UTF-8"),
+        (
+            "協會動態\n發布時間:2024.03.08\n概覽\n摘要\n正文\n".encode(),
+            "line 2: no title",
+        ),
+        ("協會動態\n標題\n發布時間:無\n概覽\n摘要\n".encode(), "line 3: no date"),
+    ],
+)
+def test_bad_files_are_rejected_with_file_and_line_and_the_rest_goes_on(
+    tmp_path, content, message
+):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    good = write(tmp_path, "good.txt", ARTICLE)
+    pages, categories = NewsArticlePage.objects.count(), NewsCategory.objects.count()
+    out, err, ok = run(bad, good, "--locale", "zh-hant")
+    assert not ok
+    assert f"failed: {bad}: {message}" in err
+    assert "1 file(s) could not be imported" in err
+    assert out.startswith(f"created: {good}")
+    assert NewsArticlePage.objects.count() == pages + 1
+    assert NewsCategory.objects.count() == categories
+
+
+@pytest.mark.django_db
+def test_draft_and_dry_run(tmp_path):
+    png(tmp_path / "photo.png")
+    path = write(
+        tmp_path, "draft.txt", ARTICLE.replace("協(xié)會動態(tài)", "通知公告")
+    )
+    counts = (
+        NewsArticlePage.objects.count(),
+        NewsCategory.objects.count(),
+        get_image_model().objects.count(),
+        Revision.objects.count(),
+    )
+    out, _err, ok = run(path, "--locale", "zh-hant", "--dry-run")
+    assert ok and out.startswith("would be created:")
+    assert "would add this image" in out
+    assert counts == (
+        NewsArticlePage.objects.count(),
+        NewsCategory.objects.count(),
+        get_image_model().objects.count(),
+        Revision.objects.count(),
+    )
+    run(path, "--locale", "zh-hant", "--draft")
+    article = NewsArticlePage.objects.get(legacy_id="draft.txt")
+    assert not article.live and article.first_published_at is None
+    assert NewsCategory.objects.filter(name="通知公告", locale=article.locale).exists()
+
+
+@pytest.mark.django_db
+def test_reimport_never_lowers_a_grown_view_count(tmp_path):
+    path = write(tmp_path, "views.txt", ARTICLE)
+    run(path, "--locale", "zh-hant")
+    article = NewsArticlePage.objects.get(legacy_id="views.txt")
+    ArticleViewCount.objects.filter(article=article).update(count=500)
+    run(path, "--locale", "zh-hant")
+    assert NewsArticlePage.objects.get(pk=article.pk).view_count == 500
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "args, message",
+    [(["--locale", "fr"], "Unknown locale 'fr'"), ([], "--locale")],
+)
+def test_bad_command_arguments(tmp_path, args, message):
+    path = write(tmp_path, "a.txt", ARTICLE)
+    with pytest.raises(CommandError, match=message):
+        call_command("import_legacy_news", str(path), *args, stdout=StringIO())
