@@ -2,6 +2,7 @@
 
 import graphene
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from grapple.models import (
@@ -15,6 +16,7 @@ from grapple.models import (
     GraphQLString,
     GraphQLTag,
 )
+from grapple.registry import registry
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -245,6 +247,14 @@ class NewsArticlePage(BasePage):
         ),
         GraphQLBoolean("featured", required=True),
         GraphQLInt("view_count", required=True),
+        GraphQLForeignKey("previous_article", "newsroom.NewsArticlePage"),
+        GraphQLForeignKey("next_article", "newsroom.NewsArticlePage"),
+        GraphQLField(
+            "related_articles",
+            lambda: graphene.List(graphene.NonNull(registry.pages[NewsArticlePage])),
+            required=True,
+            description="Up to three articles sharing a category or tag, newest first.",
+        ),
     ]
 
     parent_page_types = ["newsroom.NewsIndexPage"]
@@ -253,6 +263,28 @@ class NewsArticlePage(BasePage):
     class Meta:
         verbose_name = _("news article")
         verbose_name_plural = _("news articles")
+
+    def _visible_siblings(self):
+        """Live, public articles of this article's locale, other than this one."""
+        from cms.api.listing import visible_pages
+
+        articles = NewsArticlePage.objects.filter(locale_id=self.locale_id)
+        return visible_pages(articles).exclude(pk=self.pk)
+
+    def previous_article(self, info, **kwargs):
+        """The next older article in the same locale (by date, then id)."""
+        older = Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk)
+        return self._visible_siblings().filter(older).order_by("-date", "-pk").first()
+
+    def next_article(self, info, **kwargs):
+        """The next newer article in the same locale (by date, then id)."""
+        newer = Q(date__gt=self.date) | Q(date=self.date, pk__gt=self.pk)
+        return self._visible_siblings().filter(newer).order_by("date", "pk").first()
+
+    def related_articles(self, info, **kwargs):
+        shared = Q(categories__in=self.categories.all()) | Q(tags__in=self.tags.all())
+        related = self._visible_siblings().filter(shared).distinct()
+        return list(related.order_by("-date", "-pk")[:3])
 
     @property
     def view_count(self):

@@ -1,6 +1,7 @@
-"""Admin for the newsroom: the category snippets."""
+"""The newsroom in the admin (category snippets) and in GraphQL (root fields)."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -19,3 +20,10 @@ class NewsCategoryViewSet(SnippetViewSet):
 
 
 register_snippet(NewsCategoryViewSet)
+
+
+@hooks.register("register_schema_query")
+def register_news_query(query_mixins):
+    from .schema import NewsQuery
+
+    query_mixins.append(NewsQuery)

@@ -140,7 +140,18 @@ GRAPPLE = {
     "APPS": ["home", "newsroom", "organisation"],
     "PAGE_INTERFACE": "cms.api.interfaces.PageInterface",
     "EXPOSE_GRAPHIQL": False,
+    # The only renditions a client may ask for: each new filter spec costs CPU and
+    # disk, so frontends pick from these (rendition(...) and srcSet(sizes: ...)).
+    "ALLOWED_IMAGE_FILTERS": [
+        *(f"width-{w}" for w in (320, 480, 640, 800, 1024, 1280, 1600)),
+        *(f"width-{w}|format-webp" for w in (320, 480, 640, 800, 1024, 1280, 1600)),
+        "fill-400x300",
+        "fill-800x450",
+        "fill-1200x630",
+    ],
 }
+# Largest perPage a news listing accepts.
+NEWS_MAX_PER_PAGE = 50
 # GraphiQL on GET /graphql/ (a browser IDE); only the dev settings turn it on.
 GRAPHIQL = False
 

@@ -1,0 +1,204 @@
+"""GraphQL root fields of the newsroom: article listings, one article, categories
+and the archive. Hand-written because each takes filters grapple has no notion of;
+the article type itself is grapple's, built from NewsArticlePage.graphql_fields.
+"""
+
+import graphene
+from django.conf import settings
+from django.db.models import Count, Prefetch
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from graphql import GraphQLError
+from grapple.registry import registry
+from wagtail.images import get_image_model
+
+from cms.api.listing import visible_pages
+from cms.api.locales import resolve_locale
+from cms.api.pages import LocalePagesQuery
+from cms.api.translations import TranslationLoader
+
+from .models import NewsArticlePage, NewsCategory
+
+LOCALE_HELP = "Language code (zh-hans, zh-hant, en); the default locale if left out."
+
+# `order` values and what they sort by; the id breaks ties so pages never overlap.
+ARTICLE_ORDERS = {
+    "date": ("date", "id"),
+    "-date": ("-date", "-id"),
+    "title": ("title", "id"),
+    "-title": ("-title", "-id"),
+    "viewCount": ("views", "id"),
+    "-viewCount": ("-views", "-id"),
+}
+
+
+def article_type():
+    return registry.pages[NewsArticlePage]
+
+
+def visible_articles(locale):
+    """The live, public articles of one locale."""
+    return visible_pages(NewsArticlePage.objects.all()).filter(locale=locale)
+
+
+def with_listing_data(articles):
+    """Load what listings show in a fixed number of queries, however many articles:
+    cover image and its renditions, view count, categories, tags, authors."""
+    renditions = get_image_model().renditions.rel.related_model.objects.all()
+    return articles.select_related("cover_image", "view_stats").prefetch_related(
+        Prefetch("cover_image__renditions", queryset=renditions),
+        "categories",
+        "tags",
+        "authors",
+    )
+
+
+def check_range(name, value, low, high):
+    if value is not None and not low <= value <= high:
+        raise GraphQLError(f"{name} must be between {low} and {high}, not {value}.")
+
+
+class NewsArticleList(graphene.ObjectType):
+    """One page of a news listing, with the counts a paginator needs."""
+
+    items = graphene.List(graphene.NonNull(article_type), required=True)
+    total_count = graphene.Int(required=True)
+    page = graphene.Int(required=True)
+    per_page = graphene.Int(required=True)
+    num_pages = graphene.Int(required=True)
+    has_next_page = graphene.Boolean(required=True)
+    has_previous_page = graphene.Boolean(required=True)
+
+
+class NewsCategoryCount(graphene.ObjectType):
+    """A news category of one locale with the number of its published articles."""
+
+    name = graphene.String(required=True)
+    slug = graphene.String(required=True)
+    article_count = graphene.Int(required=True)
+
+
+class NewsArchiveMonth(graphene.ObjectType):
+    """A month that has published articles, for an archive menu."""
+
+    year = graphene.Int(required=True)
+    month = graphene.Int(required=True)
+    article_count = graphene.Int(required=True)
+
+
+class NewsQuery:
+    news_articles = graphene.Field(
+        graphene.NonNull(NewsArticleList),
+        locale=graphene.String(description=LOCALE_HELP),
+        category=graphene.String(description="Slug of a news category."),
+        tag=graphene.String(description="A tag name."),
+        year=graphene.Int(),
+        month=graphene.Int(description="1 to 12; needs year."),
+        featured=graphene.Boolean(),
+        order=graphene.String(
+            default_value="-date",
+            description=f"One of: {', '.join(ARTICLE_ORDERS)}; newest first if unset.",
+        ),
+        page=graphene.Int(default_value=1, description="Page number, from 1."),
+        per_page=graphene.Int(default_value=10),
+        description="Published news articles of one locale, filtered and paginated.",
+    )
+    news_article = graphene.Field(
+        article_type,
+        locale=graphene.String(description=LOCALE_HELP),
+        id=graphene.ID(),
+        slug=graphene.String(),
+        url_path=graphene.String(description="Path below the locale's home page."),
+        description="One published news article, by id, slug or urlPath.",
+    )
+    news_categories = graphene.List(
+        graphene.NonNull(NewsCategoryCount),
+        required=True,
+        locale=graphene.String(description=LOCALE_HELP),
+        description="The news categories of one locale with their article counts.",
+    )
+    news_archive = graphene.List(
+        graphene.NonNull(NewsArchiveMonth),
+        required=True,
+        locale=graphene.String(description=LOCALE_HELP),
+        description="Months with published articles, newest first, with counts.",
+    )
+
+    def resolve_news_articles(
+        self, info, order, page, per_page, locale=None, **filters
+    ):
+        if order not in ARTICLE_ORDERS:
+            raise GraphQLError(
+                f"Cannot order news articles by {order!r}. "
+                f"Allowed: {', '.join(ARTICLE_ORDERS)}."
+            )
+        check_range("perPage", per_page, 1, settings.NEWS_MAX_PER_PAGE)
+        check_range("page", page, 1, 10**6)
+        check_range("month", filters.get("month"), 1, 12)
+        if filters.get("month") is not None and filters.get("year") is None:
+            raise GraphQLError("month needs year.")
+        articles = filter_articles(visible_articles(resolve_locale(locale)), filters)
+        total = articles.count()
+        start = (page - 1) * per_page
+        ordered = articles.annotate(views=Coalesce("view_stats__count", 0)).order_by(
+            *ARTICLE_ORDERS[order]
+        )
+        items = list(with_listing_data(ordered)[start : start + per_page])
+        TranslationLoader.for_request(info.context).prime(items)
+        num_pages = max(1, -(-total // per_page))
+        return NewsArticleList(
+            items=items,
+            total_count=total,
+            page=page,
+            per_page=per_page,
+            num_pages=num_pages,
+            has_next_page=page < num_pages,
+            has_previous_page=page > 1,
+        )
+
+    def resolve_news_article(self, info, **kwargs):
+        return LocalePagesQuery.resolve_page(
+            None, info, content_type="newsroom.NewsArticlePage", **kwargs
+        )
+
+    def resolve_news_categories(self, info, locale=None):
+        locale = resolve_locale(locale)
+        counts = dict(
+            visible_articles(locale)
+            .order_by()
+            .values_list("categories")
+            .annotate(n=Count("id"))
+            .values_list("categories", "n")
+        )
+        return [
+            NewsCategoryCount(
+                name=category.name,
+                slug=category.slug,
+                article_count=counts.get(category.pk, 0),
+            )
+            for category in NewsCategory.objects.filter(locale=locale)
+        ]
+
+    def resolve_news_archive(self, info, locale=None):
+        months = (
+            visible_articles(resolve_locale(locale))
+            .filter(date__isnull=False)
+            .annotate(year=ExtractYear("date"), month=ExtractMonth("date"))
+            .values("year", "month")
+            .annotate(article_count=Count("id"))
+            .order_by("-year", "-month")
+        )
+        return [NewsArchiveMonth(**month) for month in months]
+
+
+def filter_articles(articles, filters):
+    if filters.get("category"):
+        articles = articles.filter(categories__slug=filters["category"])
+    if filters.get("tag"):
+        articles = articles.filter(tags__name=filters["tag"])
+    if filters.get("year") is not None:
+        articles = articles.filter(date__year=filters["year"])
+    if filters.get("month") is not None:
+        articles = articles.filter(date__month=filters["month"])
+    if filters.get("featured") is not None:
+        articles = articles.filter(featured=filters["featured"])
+    return articles
