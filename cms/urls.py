@@ -15,6 +15,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api.views import GraphQLView
+from newsroom import views as newsroom_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -24,6 +25,11 @@ urlpatterns = [
         "graphql/",
         csrf_exempt(GraphQLView.as_view(graphiql=settings.GRAPHIQL)),
         name="graphql",
+    ),
+    path(
+        "api/news/<int:article_id>/view/",
+        newsroom_views.record_article_view,
+        name="record_article_view",
     ),
 ]
 

@@ -11,12 +11,13 @@ from graphql import GraphQLError
 from grapple.registry import registry
 from wagtail.images import get_image_model
 
-from cms.api.listing import visible_pages
+from cms.api.listing import page_id, visible_pages
 from cms.api.locales import resolve_locale
 from cms.api.pages import LocalePagesQuery
 from cms.api.translations import TranslationLoader
 
 from .models import NewsArticlePage, NewsCategory
+from .view_counter import ArticleNotFound, record_view
 
 LOCALE_HELP = "Language code (zh-hans, zh-hant, en); the default locale if left out."
 
@@ -202,3 +203,32 @@ def filter_articles(articles, filters):
     if filters.get("featured") is not None:
         articles = articles.filter(featured=filters["featured"])
     return articles
+
+
+class RecordArticleView(graphene.Mutation):
+    """Count a reader's view of an article; returns the article's view count.
+
+    Bots and repeats from the same client within the window are not counted.
+    """
+
+    class Arguments:
+        id = graphene.ID(required=True)
+
+    view_count = graphene.Int(required=True)
+    counted = graphene.Boolean(
+        required=True, description="False for a bot or a repeat within the window."
+    )
+
+    def mutate(self, info, id):
+        article_id = page_id(id, "id")
+        try:
+            count, counted = record_view(info.context, article_id)
+        except ArticleNotFound:
+            raise GraphQLError(
+                f"No published news article has the id {article_id}."
+            ) from None
+        return RecordArticleView(view_count=count, counted=counted)
+
+
+class NewsMutation:
+    record_article_view = RecordArticleView.Field()

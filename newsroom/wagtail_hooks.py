@@ -27,3 +27,10 @@ def register_news_query(query_mixins):
     from .schema import NewsQuery
 
     query_mixins.append(NewsQuery)
+
+
+@hooks.register("register_schema_mutation")
+def register_news_mutation(mutation_mixins):
+    from .schema import NewsMutation
+
+    mutation_mixins.append(NewsMutation)

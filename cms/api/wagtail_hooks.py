@@ -6,6 +6,7 @@ pages mixin for ours. If a grapple upgrade renames that mixin, start-up fails he
 instead of silently serving the old resolvers.
 """
 
+import graphene
 from django.core.exceptions import ImproperlyConfigured
 from wagtail import hooks
 
@@ -25,3 +26,11 @@ def replace_grapple_pages_query(query_mixins):
             f"found {len(positions)}; check the installed wagtail-grapple version."
         )
     query_mixins[positions[0]] = LocalePagesQuery
+
+
+@hooks.register("register_schema_mutation", order=1)
+def make_the_mutation_root_an_object_type(mutation_mixins):
+    """Grapple ends the query and subscription mixin lists with graphene.ObjectType
+    but not the mutation list, so apps' plain mutation mixins need it added."""
+    if mutation_mixins and graphene.ObjectType not in mutation_mixins:
+        mutation_mixins.append(graphene.ObjectType)

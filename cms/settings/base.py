@@ -50,7 +50,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "cms.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -152,6 +152,8 @@ GRAPPLE = {
 }
 # Largest perPage a news listing accepts.
 NEWS_MAX_PER_PAGE = 50
+# A client's repeated views of one article within this many seconds count once.
+NEWS_VIEW_WINDOW = 30 * 60
 # GraphiQL on GET /graphql/ (a browser IDE); only the dev settings turn it on.
 GRAPHIQL = False
 

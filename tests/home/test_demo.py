@@ -94,6 +94,8 @@ def test_wagtail_served_urls_carry_the_language_prefix(client, code):
     assert f'<html lang="{code}">' in response.content.decode()
     # A URL without a prefix redirects to the default language's.
     assert client.get("/news/")["Location"] == "/zh-hans/news/"
+    # A view's own 404 outside the pages is not redirected.
+    assert client.post("/api/news/0/view/").status_code == 404
 
 
 @pytest.mark.django_db

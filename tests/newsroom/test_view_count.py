@@ -1,0 +1,144 @@
+"""Counting article views: the mutation, the POST endpoint, bots, repeats, races."""
+
+import json
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.test import Client
+
+from newsroom.models import ArticleViewCount, NewsArticlePage, NewsIndexPage
+from tests.factories import NewsArticlePageFactory
+
+MUTATION = (
+    """mutation ($id: ID!) { recordArticleView(id: $id) { viewCount counted } }"""
+)
+BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0"
+
+
+def reader(user_agent=BROWSER, address="203.0.113.7"):
+    return Client(HTTP_USER_AGENT=user_agent, REMOTE_ADDR=address)
+
+
+def mutate(client, article_id):
+    response = client.post(
+        "/graphql/",
+        json.dumps({"query": MUTATION, "variables": {"id": article_id}}),
+        content_type="application/json",
+    )
+    body = response.json()
+    assert "errors" not in body, body
+    return body["data"]["recordArticleView"]
+
+
+@pytest.fixture
+def article(db):
+    parent = NewsIndexPage.objects.get(locale__language_code="zh-hans")
+    page = NewsArticlePageFactory(parent=parent)
+    page.save_revision().publish()
+    return NewsArticlePage.objects.get(pk=page.pk)
+
+
+def test_a_view_is_counted_once_per_client_within_the_window(article):
+    first = reader()
+    assert mutate(first, article.pk) == {"viewCount": 1, "counted": True}
+    assert mutate(first, article.pk) == {"viewCount": 1, "counted": False}
+    other_browser = reader(user_agent=BROWSER + " Edg/131")
+    assert mutate(other_browser, article.pk) == {"viewCount": 2, "counted": True}
+    other_address = reader(address="198.51.100.2")
+    assert mutate(other_address, article.pk) == {"viewCount": 3, "counted": True}
+
+
+@pytest.mark.parametrize(
+    "user_agent",
+    [
+        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+        "Mozilla/5.0 (compatible; Baiduspider/2.0)",
+        "Mozilla/5.0 (Linux) HeadlessChrome/131.0",
+        "curl/8.5.0",
+        "python-requests/2.32",
+        "",
+    ],
+)
+def test_bots_are_not_counted(article, user_agent):
+    assert mutate(reader(user_agent), article.pk) == {"viewCount": 0, "counted": False}
+
+
+def test_counting_makes_no_revision_and_leaves_the_page_alone(article):
+    revisions = article.revisions.count()
+    published = article.last_published_at
+    latest = article.latest_revision_id
+    mutate(reader(), article.pk)
+    article.refresh_from_db()
+    assert article.revisions.count() == revisions
+    assert article.last_published_at == published
+    assert article.latest_revision_id == latest
+    assert article.view_count == 1
+    # Publishing a revision made before the view does not reset the count.
+    article.revisions.latest("created_at").publish()
+    assert NewsArticlePage.objects.get(pk=article.pk).view_count == 1
+
+
+def test_the_post_endpoint(article):
+    client = reader()
+    url = f"/api/news/{article.pk}/view/"
+    assert client.post(url).json() == {"viewCount": 1, "counted": True}
+    assert client.post(url).json() == {"viewCount": 1, "counted": False}
+    assert client.get(url).status_code == 405
+    missing = client.post("/api/news/999999/view/")
+    assert missing.status_code == 404
+    assert "999999" in missing.json()["error"]
+
+
+def test_drafts_and_unknown_ids_cannot_be_counted(article, gql):
+    article.unpublish()
+    [message] = gql.errors(MUTATION, id=article.pk)
+    assert f"No published news article has the id {article.pk}" in message
+    [message] = gql.errors(MUTATION, id="abc")
+    assert "id must be a page id" in message
+    assert reader().post(f"/api/news/{article.pk}/view/").status_code == 404
+    assert not ArticleViewCount.objects.filter(article=article).exists()
+
+
+def test_no_mutation_over_get(article):
+    query = f"mutation {{ recordArticleView(id: {article.pk}) {{ viewCount }} }}"
+    response = reader().get("/graphql/", {"query": query})
+    assert response.status_code == 405
+    assert "mutation operation from a POST request" in response.content.decode()
+    assert not ArticleViewCount.objects.filter(article=article).exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="concurrent writers need PostgreSQL; SQLite serialises them by locking",
+)
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_views_lose_no_update():
+    from home import demo
+
+    demo.load()
+    parent = NewsIndexPage.objects.get(locale__language_code="zh-hans")
+    article = NewsArticlePageFactory(parent=parent)
+    readers = 24
+    barrier = threading.Barrier(readers)
+    results, failures = [], []
+
+    def view(n):
+        try:
+            barrier.wait(timeout=30)
+            client = reader(user_agent=f"{BROWSER} reader/{n}")
+            results.append(client.post(f"/api/news/{article.pk}/view/").json())
+        except Exception as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=view, args=(n,)) for n in range(readers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    assert ArticleViewCount.objects.get(article=article).count == readers
+    # Each request saw its own increment: the counts returned are 1..24.
+    assert sorted(r["viewCount"] for r in results) == list(range(1, readers + 1))
