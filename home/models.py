@@ -3,9 +3,28 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from grapple.models import GraphQLString
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 from wagtail.search import index
+
+from .slugs import free_slug, is_derived_from_title, title_slug
+
+
+class BasePageForm(WagtailAdminPageForm):
+    """The admin form of every page: a new page whose slug nobody typed gets one from
+    its title in the configured style (home.slugs), free among its siblings."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+
+    def clean(self):
+        title, slug = self.cleaned_data.get("title"), self.cleaned_data.get("slug")
+        if self.instance.pk is None and title and is_derived_from_title(slug, title):
+            self.cleaned_data["slug"] = free_slug(title_slug(title), self.parent_page)
+        return super().clean()
 
 
 class BasePage(Page):
@@ -13,10 +32,20 @@ class BasePage(Page):
 
     The association's sites are separate frontends reading GraphQL, so Wagtail's own
     rendering (the admin preview, direct visits) needs one plain template only.
+    Slugs of new pages follow settings.CMS_SLUG_STYLE, in the admin (BasePageForm)
+    and when code creates a page without a slug.
     """
+
+    base_form_class = BasePageForm
 
     class Meta:
         abstract = True
+
+    def full_clean(self, *args, **kwargs):
+        parent = self.get_parent() if self.path else None
+        if self.pk is None and not self.slug and parent and self.title:
+            self.slug = free_slug(title_slug(self.title), parent, self)
+        super().full_clean(*args, **kwargs)
 
     def get_template(self, request, *args, **kwargs):
         return "page.html"

@@ -22,6 +22,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import (
     FieldPanel,
+    HelpPanel,
     InlinePanel,
     MultiFieldPanel,
     ObjectList,
@@ -203,6 +204,8 @@ class NewsArticlePage(BasePage):
         FieldPanel("source"),
         InlinePanel("authors", label=_("Authors")),
         FieldPanel("featured"),
+        # Read-only: the count is the view counter's, never the form's.
+        HelpPanel(template="newsroom/admin/view_count_panel.html", heading=_("Views")),
     ]
     promote_panels = [
         MultiFieldPanel(BasePage.promote_panels, heading=_("Search and sharing")),

@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .admin_views import MostReadArticlesPanel, NewsArticleListingViewSet
 from .models import NewsCategory
 
 
@@ -20,6 +21,16 @@ class NewsCategoryViewSet(SnippetViewSet):
 
 
 register_snippet(NewsCategoryViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_news_article_listing():
+    return NewsArticleListingViewSet("news_articles")
+
+
+@hooks.register("construct_homepage_panels")
+def add_most_read_panel(request, panels):
+    panels.append(MostReadArticlesPanel())
 
 
 @hooks.register("register_schema_query")

@@ -132,6 +132,9 @@ WAGTAILSEARCH_BACKENDS = {
 }
 # Chinese titles stay Chinese in slugs: Wagtail keeps Unicode characters.
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
+# How new pages' slugs are made from titles: "unicode" (协会召开会员大会) or
+# "pinyin" (xie-hui-zhao-kai-hui-yuan-da-hui); see home/slugs.py.
+CMS_SLUG_STYLE = os.environ.get("CMS_SLUG_STYLE", "unicode")
 
 # GraphQL. Grapple builds the types from the models of these apps; cms.api
 # replaces the pieces grapple gets wrong for a multilingual site (see cms/api).

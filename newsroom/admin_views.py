@@ -1,0 +1,86 @@
+"""The newsroom in the admin: a filterable article list and a dashboard panel."""
+
+from django.db.models import F
+from django.forms import CheckboxSelectMultiple, RadioSelect
+from django.utils.translation import gettext_lazy as _
+from django_filters.filters import (
+    BooleanFilter,
+    DateFromToRangeFilter,
+    ModelMultipleChoiceFilter,
+)
+from wagtail.admin.filters import DateRangePickerWidget
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.pages.listing import IndexView, PageFilterSet
+from wagtail.admin.viewsets.pages import PageListingViewSet
+
+from .models import NewsArticlePage, NewsCategory
+
+MOST_READ_COUNT = 10
+
+
+class NewsArticleFilterSet(PageFilterSet):
+    categories = ModelMultipleChoiceFilter(
+        label=_("Category"),
+        queryset=NewsCategory.objects.select_related("locale"),
+        widget=CheckboxSelectMultiple,
+        distinct=True,
+    )
+    date = DateFromToRangeFilter(
+        label=_("Publication date"), widget=DateRangePickerWidget
+    )
+    live = BooleanFilter(
+        label=_("Status"),
+        widget=RadioSelect(
+            choices=[("", _("Any")), ("true", _("Published")), ("false", _("Draft"))]
+        ),
+    )
+
+    class Meta:
+        model = NewsArticlePage
+        fields = []
+
+
+class NewsArticleIndexView(IndexView):
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("view_stats")
+            .annotate(views=F("view_stats__count"))
+        )
+
+
+class NewsArticleListingViewSet(PageListingViewSet):
+    """All news articles in one flat list, filterable by category, publication date
+    and status (the page explorer shows them only one news index at a time)."""
+
+    model = NewsArticlePage
+    index_view_class = NewsArticleIndexView
+    filterset_class = NewsArticleFilterSet
+    icon = "doc-full"
+    menu_label = _("News articles")
+    menu_order = 150
+    add_to_admin_menu = True
+    columns = [
+        *IndexView.base_columns,
+        DateColumn("date", label=_("Publication date"), sort_key="date"),
+        Column("views", label=_("Views"), sort_key="views"),
+    ]
+
+
+class MostReadArticlesPanel(Component):
+    """Dashboard panel: the published articles readers opened most, all locales."""
+
+    name = "most_read_articles"
+    template_name = "newsroom/admin/most_read_panel.html"
+    order = 150
+
+    def get_context_data(self, parent_context):
+        articles = (
+            NewsArticlePage.objects.live()
+            .filter(view_stats__count__gt=0)
+            .annotate(views=F("view_stats__count"))
+            .order_by("-views", "-date")[:MOST_READ_COUNT]
+        )
+        return {**super().get_context_data(parent_context), "articles": articles}

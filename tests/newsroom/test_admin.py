@@ -1,0 +1,127 @@
+"""The newsroom in the admin: article list filters, most-read panel, slugs, the
+read-only view count."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+from newsroom.models import ArticleViewCount, NewsArticlePage, NewsIndexPage
+from tests.factories import NewsArticlePageFactory, NewsCategoryFactory
+
+
+@pytest.fixture
+def editor(client, db):
+    user = get_user_model().objects.create_superuser("editor", password="pw")
+    client.force_login(user)
+    return client
+
+
+def index(code="zh-hans"):
+    return NewsIndexPage.objects.get(locale__language_code=code)
+
+
+def listed(client, **params):
+    html = client.get("/admin/news_articles/", params).content.decode()
+    return html
+
+
+def test_article_list_filters_by_category_date_and_status(editor):
+    notices = NewsCategoryFactory(name="通知公告", slug="notices")
+    a = NewsArticlePageFactory(
+        parent=index(), title="甲文章", date=datetime.date(2024, 3, 1)
+    )
+    a.categories = [notices]
+    a.save()
+    NewsArticlePageFactory(
+        parent=index(), title="乙文章", date=datetime.date(2023, 3, 1)
+    )
+    NewsArticlePageFactory(parent=index(), title="丙草稿", live=False)
+    everything = listed(editor)
+    assert all(t in everything for t in ("甲文章", "乙文章", "丙草稿"))
+    by_category = listed(editor, categories=notices.pk)
+    assert "甲文章" in by_category and "乙文章" not in by_category
+    by_date = listed(editor, date_from="2024-01-01", date_to="2024-12-31")
+    assert "甲文章" in by_date and "乙文章" not in by_date
+    drafts = listed(editor, live="false")
+    assert "丙草稿" in drafts and "甲文章" not in drafts
+
+
+def test_dashboard_lists_the_most_read_published_articles(editor):
+    for title, views, live in (
+        ("少读", 3, True),
+        ("多读", 90, True),
+        ("草稿", 500, False),
+    ):
+        page = NewsArticlePageFactory(parent=index(), title=title, live=live)
+        ArticleViewCount.objects.create(article=page, count=views)
+    html = editor.get("/admin/").content.decode()
+    panel = html[html.index('id="most-read-articles-section"') :]
+    panel = panel[: panel.index("</section>")]
+    assert panel.index("多读") < panel.index("少读")
+    assert "草稿" not in panel
+    # The demo's imported article, with its 61 views from the old site.
+    assert "61" in panel
+
+
+def test_view_count_is_shown_read_only_in_the_editor(editor):
+    article = NewsArticlePage.objects.get(locale__language_code="zh-hant")
+    html = editor.get(f"/admin/pages/{article.pk}/edit/").content.decode()
+    assert '<p class="view-count">' in html
+    assert "61" in html[html.index('<p class="view-count">') :][:80]
+    assert 'name="view_count"' not in html
+
+
+def create(editor, title, slug=""):
+    data = nested_form_data(
+        {
+            "title": title,
+            "slug": slug,
+            "summary": "",
+            "body": streamfield([]),
+            "authors": inline_formset([]),
+            "tags": "",
+        }
+    )
+    return editor.post(f"/admin/pages/add/newsroom/newsarticlepage/{index().pk}/", data)
+
+
+def test_slug_from_a_chinese_title_is_unicode_and_never_collides(editor):
+    create(editor, "协会召开会员大会")
+    create(
+        editor, "协会召开会员大会", slug="协会召开会员大会"
+    )  # as the admin's JS sends
+    slugs = sorted(
+        NewsArticlePage.objects.filter(title="协会召开会员大会").values_list(
+            "slug", flat=True
+        )
+    )
+    assert slugs == ["协会召开会员大会", "协会召开会员大会-2"]
+
+
+def test_slug_in_pinyin_when_configured(editor, settings):
+    settings.CMS_SLUG_STYLE = "pinyin"
+    create(editor, "協會召開2026年會員大會")
+    assert NewsArticlePage.objects.filter(
+        slug="xie-hui-zhao-kai-2026-nian-hui-yuan-da-hui"
+    ).exists()
+
+
+def test_a_slug_typed_by_the_editor_is_kept(editor, settings):
+    settings.CMS_SLUG_STYLE = "pinyin"
+    create(editor, "协会召开会员大会", slug="general-assembly")
+    assert (
+        NewsArticlePage.objects.get(title="协会召开会员大会").slug == "general-assembly"
+    )
+
+
+def test_pages_created_in_code_without_a_slug_get_one(db, settings):
+    settings.CMS_SLUG_STYLE = "pinyin"
+    page = NewsArticlePage(title="通知公告")
+    index().add_child(instance=page)
+    assert page.slug == "tong-zhi-gong-gao"
+    settings.CMS_SLUG_STYLE = "unicode"
+    twin = NewsArticlePage(title="!!!")
+    index().add_child(instance=twin)
+    assert twin.slug == "page"
