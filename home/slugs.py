@@ -13,6 +13,7 @@ from pypinyin import lazy_pinyin
 from wagtail.models import Page
 
 SLUG_STYLES = ("unicode", "pinyin")
+MAX_BASE_LENGTH = 240
 
 
 def title_slug(title):
@@ -26,20 +27,28 @@ def title_slug(title):
         slug = slugify(" ".join(lazy_pinyin(title)))
     else:
         slug = slugify(title, allow_unicode=True)
-    return slug or "page"
+    # Leave room in Wagtail's 255 characters for a "-N" suffix.
+    return slug[:MAX_BASE_LENGTH].strip("-") or "page"
 
 
-def free_slug(base, parent, page=None):
-    """`base`, or `base-2`, `base-3`, ...: the first that no other child of `parent`
-    uses."""
+def numbered(base, is_taken):
+    """`base`, or `base-2`, `base-3`, ...: the first one that is not taken."""
     slug, number = base, 1
-    while not Page._slug_is_available(slug, parent, page):
+    while is_taken(slug):
         number += 1
         slug = f"{base}-{number}"
     return slug
 
 
+def free_slug(base, parent, page=None):
+    """The first of `base`, `base-2`, ... that no other child of `parent` uses."""
+    return numbered(base, lambda slug: not Page._slug_is_available(slug, parent, page))
+
+
 def is_derived_from_title(slug, title):
     """True when the slug is empty or what Wagtail's admin derives from the title,
-    i.e. nobody chose it by hand."""
-    return not slug or slug == slugify(title, allow_unicode=True)
+    i.e. nobody chose it by hand. Both sides go through slugify, which folds the
+    full-width forms (２０２６) that the admin's script leaves as they are."""
+    return not slug or slugify(slug, allow_unicode=True) == slugify(
+        title, allow_unicode=True
+    )

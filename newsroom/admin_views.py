@@ -1,6 +1,7 @@
 """The newsroom in the admin: a filterable article list and a dashboard panel."""
 
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.forms import CheckboxSelectMultiple, RadioSelect
 from django.utils.translation import gettext_lazy as _
 from django_filters.filters import (
@@ -47,7 +48,7 @@ class NewsArticleIndexView(IndexView):
             super()
             .get_base_queryset()
             .select_related("view_stats")
-            .annotate(views=F("view_stats__count"))
+            .annotate(views=Coalesce("view_stats__count", 0))
         )
 
 

@@ -31,8 +31,9 @@ class ImageBlock(blocks.StructBlock):
         help_text=_("Describes the image for readers who cannot see it."),
     )
 
+    # image is null when the image was deleted after the block was written.
     graphql_fields = [
-        GraphQLImage("image", required=True),
+        GraphQLImage("image"),
         GraphQLString("caption", required=True),
         GraphQLString("alt_text", required=True),
     ]
@@ -77,9 +78,10 @@ class DocumentBlock(blocks.StructBlock):
         help_text=_("Leave empty to use the document's title."),
     )
 
+    # document is null when the document was deleted after the block was written.
     graphql_fields = [
-        GraphQLDocument("document", required=True),
-        GraphQLString("title"),
+        GraphQLDocument("document"),
+        GraphQLString("link_text", required=True),
     ]
 
     class Meta:

@@ -20,6 +20,8 @@ from django.utils.text import slugify
 from wagtail.images import get_image_model
 from wagtail.models import Locale
 
+from home.slugs import free_slug, numbered
+
 from .legacy import LegacyFormatError, decode_export, parse_legacy_article
 from .models import ArticleViewCount, NewsArticlePage, NewsCategory, NewsIndexPage
 
@@ -60,10 +62,18 @@ class LegacyNewsImporter:
         self.media_dirs = [Path(d) for d in media_dirs]
         self.draft = draft
         self.dry_run = dry_run
+        self.seen_names = set()
 
     def import_file(self, path):
         path = Path(path)
         result = FileResult(path)
+        if path.name in self.seen_names:
+            return self._failed(
+                result,
+                "another file of this name was imported in this run; articles are "
+                "matched by file name, so rename one of them",
+            )
+        self.seen_names.add(path.name)
         try:
             article = parse_legacy_article(decode_export(path.read_bytes()))
         except OSError as error:
@@ -75,10 +85,17 @@ class LegacyNewsImporter:
             f"{path}:{line}: text looks damaged by the old site's encoding: {text!r}"
             for line, text in article.damaged
         ]
-        with transaction.atomic():
-            self._save(path, article, result)
-            if self.dry_run:
-                transaction.set_rollback(True)
+        try:
+            with transaction.atomic():
+                self._save(path, article, result)
+                if self.dry_run:
+                    transaction.set_rollback(True)
+        # One file's unforeseen problem (a corrupt image, a rule of the database)
+        # must not stop the others: it is reported like any rejected file, and its
+        # transaction has written nothing.
+        except Exception as error:  # noqa: BLE001
+            result.notes.clear()
+            return self._failed(result, f"{type(error).__name__}: {error}")
         return result
 
     def _failed(self, result, message):
@@ -87,68 +104,70 @@ class LegacyNewsImporter:
         return result
 
     def _save(self, path, article, result):
-        page = NewsArticlePage.objects.filter(
+        existing = NewsArticlePage.objects.filter(
             locale=self.locale, legacy_id=path.name
         ).first()
-        new = page is None
-        if new:
+        if existing is None:
             page = NewsArticlePage(
-                legacy_id=path.name,
-                slug=self._slug(path),
-                locale=self.locale,
-                live=False,
+                legacy_id=path.name, slug=self._slug(path), locale=self.locale
             )
+        else:
+            # Compare with the newest version, a draft included.
+            page = existing.get_latest_revision_as_object()
         category = self._category(article.category)
-        body = [self._block(path, block, result) for block in article.body]
+        body = [block for b in article.body if (block := self._block(path, b, result))]
         fields = {
             "title": article.title,
             "summary": article.summary,
             "date": article.date,
         }
-        changed = new or any(getattr(page, k) != v for k, v in fields.items())
+        before = existing and (
+            {name: getattr(page, name) for name in fields},
+            body_data(page.body),
+            set(page.categories.all()),
+        )
         for name, value in fields.items():
             setattr(page, name, value)
-        old_body = None if new else body_data(page.body)
-        page.body = [block for block in body if block is not None]
-        changed = changed or old_body != body_data(page.body)
-        if not new:
-            changed = changed or set(page.categories.all()) != {category}
+        page.body = body
         page.categories = [category]
-        if new and not self.draft:
-            # The old site's date is also when the article was first published.
-            page.first_published_at = timezone.make_aware(
-                datetime.datetime.combine(article.date, datetime.time(9))
-            )
-        if new:
-            self.index.add_child(instance=page)
-        if changed:
-            revision = page.save_revision()
+        changed = before != (fields, body_data(page.body), {category})
+        if existing is None:
+            page.live = False
             if not self.draft:
+                # The old site's date is also when it was first published.
+                page.first_published_at = timezone.make_aware(
+                    datetime.datetime.combine(article.date, datetime.time(9))
+                )
+            self.index.add_child(instance=page)
+        publish = not self.draft and (changed or not existing.live)
+        if changed or publish:
+            revision = page.save_revision() if changed else page.latest_revision
+            if publish:
                 revision.publish()
         self._keep_view_count(page, article.view_count)
-        prefix = "would be " if self.dry_run else ""
-        result.action = prefix + (
-            "created" if new else "updated" if changed else "unchanged"
-        )
+        action = "created" if existing is None else "updated" if changed else None
+        action = action or ("published" if publish else "unchanged")
+        result.action = ("would be " if self.dry_run else "") + action
         result.article = page
 
     def _slug(self, path):
         """A slug from the file name, free among the index's children."""
-        base = slugify(path.stem, allow_unicode=True) or "article"
-        taken = set(self.index.get_children().values_list("slug", flat=True))
-        slug, number = base, 1
-        while slug in taken:
-            number += 1
-            slug = f"{base}-{number}"
-        return slug
+        return free_slug(
+            slugify(path.stem, allow_unicode=True) or "article", self.index
+        )
 
     def _category(self, name):
-        category = NewsCategory.objects.filter(locale=self.locale, name=name).first()
+        """The locale's category of this name (or of its slug, should an editor
+        have renamed it), created when missing."""
+        slug = slugify(name, allow_unicode=True) or "category"
+        categories = NewsCategory.objects.filter(locale=self.locale)
+        category = (
+            categories.filter(name=name).first() or categories.filter(slug=slug).first()
+        )
         if category is None:
+            taken = set(categories.values_list("slug", flat=True))
             category = NewsCategory.objects.create(
-                locale=self.locale,
-                name=name,
-                slug=slugify(name, allow_unicode=True) or "category",
+                locale=self.locale, name=name, slug=numbered(slug, taken.__contains__)
             )
         return category
 

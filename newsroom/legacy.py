@@ -15,16 +15,22 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-PINYIN_ANNOTATION = re.compile(r"\([a-zü\u00e0-\u01dc]+\)")
+TONED_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# One pinyin syllable with its tone mark, in parentheses right after a character:
+# what the converter added. (app), (RCEP) or (中心) are the author's own text.
+PINYIN_ANNOTATION = re.compile(
+    rf"(?<=[{CJK}])\((?=[a-zü]*[{TONED_VOWELS}])[a-zü{TONED_VOWELS}]{{1,6}}\)"
+)
 DATE_LINE = re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})")
 VIEW_COUNT = re.compile(r"[:：]\s*(\d+)\s*$")
 SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]+、\S.{0,40}$")
 IMAGE_PLACEHOLDER = re.compile(r"^\S+\.(png|jpe?g|gif|webp)$", re.IGNORECASE)
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # A `?` next to a Chinese character or another `?` (Chinese text asks with ？),
 # the replacement character, or a private-use code point.
 DAMAGE = re.compile(rf"(?:(?<=[{CJK}?])\?|\?(?=[{CJK}?])|\ufffd|[\ue000-\uf8ff])+")
 SUMMARY_MARK = "概覽"
+TITLE_MAX_LENGTH = 255  # Wagtail's page title field
 ELLIPSIS = ("...", "…", "⋯")
 
 
@@ -83,6 +89,10 @@ def parse_legacy_article(text):
     ]
     if DATE_LINE.search(title):
         raise LegacyFormatError(f"line {title_no}: no title before the date line")
+    if len(title) > TITLE_MAX_LENGTH:
+        raise LegacyFormatError(
+            f"line {title_no}: the title is longer than {TITLE_MAX_LENGTH} characters"
+        )
     date_match = DATE_LINE.search(date_line)
     if not date_match:
         raise LegacyFormatError(f"line {date_no}: no date like 2021.07.12")

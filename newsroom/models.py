@@ -37,6 +37,7 @@ from home.blocks import HeadingBlock, paragraph_block
 from home.models import BasePage
 
 from .blocks import DocumentBlock, ImageBlock, QuoteBlock, TableBlock
+from .forms import NewsArticlePageForm
 
 
 class NewsCategory(TranslatableMixin, models.Model):
@@ -210,6 +211,7 @@ class NewsArticlePage(BasePage):
     promote_panels = [
         MultiFieldPanel(BasePage.promote_panels, heading=_("Search and sharing")),
     ]
+    base_form_class = NewsArticlePageForm
     edit_handler = TabbedInterface(
         [
             ObjectList(content_panels, heading=_("Content")),
@@ -276,11 +278,15 @@ class NewsArticlePage(BasePage):
 
     def previous_article(self, info, **kwargs):
         """The next older article in the same locale (by date, then id)."""
+        if self.date is None:
+            return None
         older = Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk)
         return self._visible_siblings().filter(older).order_by("-date", "-pk").first()
 
     def next_article(self, info, **kwargs):
         """The next newer article in the same locale (by date, then id)."""
+        if self.date is None:
+            return None
         newer = Q(date__gt=self.date) | Q(date=self.date, pk__gt=self.pk)
         return self._visible_siblings().filter(newer).order_by("date", "pk").first()
 

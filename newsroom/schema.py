@@ -125,8 +125,12 @@ class NewsQuery:
     )
 
     def resolve_news_articles(
-        self, info, order, page, per_page, locale=None, **filters
+        self, info, order=None, page=None, per_page=None, locale=None, **filters
     ):
+        # An explicit null means the default, like an omitted argument.
+        order = "-date" if order is None else order
+        page = 1 if page is None else page
+        per_page = 10 if per_page is None else per_page
         if order not in ARTICLE_ORDERS:
             raise GraphQLError(
                 f"Cannot order news articles by {order!r}. "
@@ -134,10 +138,12 @@ class NewsQuery:
             )
         check_range("perPage", per_page, 1, settings.NEWS_MAX_PER_PAGE)
         check_range("page", page, 1, 10**6)
+        check_range("year", filters.get("year"), 1, 9999)
         check_range("month", filters.get("month"), 1, 12)
         if filters.get("month") is not None and filters.get("year") is None:
             raise GraphQLError("month needs year.")
-        articles = filter_articles(visible_articles(resolve_locale(locale)), filters)
+        locale = resolve_locale(locale)
+        articles = filter_articles(visible_articles(locale), locale, filters)
         total = articles.count()
         start = (page - 1) * per_page
         ordered = articles.annotate(views=Coalesce("view_stats__count", 0)).order_by(
@@ -191,9 +197,11 @@ class NewsQuery:
         return [NewsArchiveMonth(**month) for month in months]
 
 
-def filter_articles(articles, filters):
+def filter_articles(articles, locale, filters):
     if filters.get("category"):
-        articles = articles.filter(categories__slug=filters["category"])
+        articles = articles.filter(
+            categories__slug=filters["category"], categories__locale=locale
+        )
     if filters.get("tag"):
         articles = articles.filter(tags__name=filters["tag"])
     if filters.get("year") is not None:

@@ -15,7 +15,8 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from cms.api.listing import visible_pages
+from cms.api.listing import MAX_ID, visible_pages
+from cms.clients import client_ip
 
 from .models import ArticleViewCount, NewsArticlePage
 
@@ -38,8 +39,7 @@ def is_bot(user_agent):
 def client_key(request, article_id):
     """A cache key for this client and article; the address and browser are hashed,
     so the cache holds nothing personal."""
-    meta = request.META
-    client = f"{meta.get('REMOTE_ADDR', '')}|{meta.get('HTTP_USER_AGENT', '')}"
+    client = f"{client_ip(request)}|{request.META.get('HTTP_USER_AGENT', '')}"
     digest = hashlib.sha256(client.encode()).hexdigest()[:32]
     return f"newsroom:view:{article_id}:{digest}"
 
@@ -50,7 +50,10 @@ def record_view(request, article_id):
     A bot, or a repeat from the same client within NEWS_VIEW_WINDOW seconds, is not
     counted and gets the current count.
     """
-    article = visible_pages(NewsArticlePage.objects.filter(pk=article_id)).first()
+    article = None
+    if 0 < article_id <= MAX_ID:
+        articles = NewsArticlePage.objects.filter(pk=article_id)
+        article = visible_pages(articles).first()
     if article is None:
         raise ArticleNotFound(article_id)
     counted = not is_bot(request.META.get("HTTP_USER_AGENT", "")) and cache.add(

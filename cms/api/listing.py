@@ -40,14 +40,20 @@ def visible_parent(page, request):
     return parents[path]
 
 
+MAX_ID = 2**63 - 1  # the largest id any of our databases stores
+
+
 def page_id(value, argument):
     """A page id argument as an integer, or a GraphQL error naming the argument."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
+        number = 0
+    if not 0 < number <= MAX_ID:
         raise GraphQLError(
-            f"{argument} must be a page id (a whole number), not {value!r}."
-        ) from None
+            f"{argument} must be a page id (a positive whole number), not {value!r}."
+        )
+    return number
 
 
 def parse_order(order):

@@ -155,6 +155,9 @@ GRAPPLE = {
 }
 # Largest perPage a news listing accepts.
 NEWS_MAX_PER_PAGE = 50
+# Reverse proxies in front of the application that append X-Forwarded-For; the
+# client's address is read from there (cms/clients.py). None in development.
+NUM_PROXIES = 0
 # A client's repeated views of one article within this many seconds count once.
 NEWS_VIEW_WINDOW = 30 * 60
 # GraphiQL on GET /graphql/ (a browser IDE); only the dev settings turn it on.

@@ -99,6 +99,9 @@ STORAGES = {
     },
 }
 
+# Proxies in front of the application (cms/clients.py); one TLS proxy by default.
+NUM_PROXIES = _number("NUM_PROXIES", 1)
+
 # HTTPS everywhere; behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT", True)

@@ -151,7 +151,10 @@ def test_page_by_id_with_a_locale_must_match(gql):
         ('{ pages(order: "owner__password") { id } }', "Cannot order pages by"),
         ('{ pages(contentType: "nope") { id } }', "Unknown content type 'nope'"),
         ("{ page { id } }", "page needs one of id, slug, urlPath or token"),
-        ('{ page(id: "abc") { id } }', "id must be a page id (a whole number)"),
+        (
+            '{ page(id: "abc") { id } }',
+            "id must be a page id (a positive whole number)",
+        ),
         ('{ pages(parent: "x1") { id } }', "parent must be a page id"),
         ('{ pages(ancestor: "1.5") { id } }', "ancestor must be a page id"),
         ('{ pages(id: "y") { id } }', "id must be a page id"),

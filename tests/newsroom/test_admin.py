@@ -125,3 +125,34 @@ def test_pages_created_in_code_without_a_slug_get_one(db, settings):
     twin = NewsArticlePage(title="!!!")
     index().add_child(instance=twin)
     assert twin.slug == "page"
+
+
+def test_admin_list_orders_unread_articles_last_by_views(editor):
+    read = NewsArticlePageFactory(parent=index(), title="有人读")
+    ArticleViewCount.objects.create(article=read, count=900)
+    NewsArticlePageFactory(parent=index(), title="没人读")
+    html = listed(editor, ordering="-views")
+    assert html.index("有人读") < html.index("没人读")
+
+
+def test_article_form_offers_only_its_locales_categories(editor):
+    NewsCategoryFactory(name="简体类别", slug="hans-only")
+    html = editor.get(
+        f"/admin/pages/add/newsroom/newsarticlepage/{index('zh-hant').pk}/"
+    ).content.decode()
+    assert "協會動態" in html and "简体类别" not in html
+
+
+def test_long_and_full_width_titles_still_get_free_slugs(editor, settings):
+    create(editor, "２０２６年会员大会", slug="２０２６年会员大会")
+    create(editor, "２０２６年会员大会", slug="２０２６年会员大会")
+    slugs = set(
+        NewsArticlePage.objects.filter(title="２０２６年会员大会").values_list(
+            "slug", flat=True
+        )
+    )
+    assert slugs == {"2026年会员大会", "2026年会员大会-2"}
+    settings.CMS_SLUG_STYLE = "pinyin"
+    create(editor, "浙江省中小企业协会" * 8)
+    [long] = NewsArticlePage.objects.filter(title="浙江省中小企业协会" * 8)
+    assert len(long.slug) <= 255 and long.slug.startswith("zhe-jiang-sheng")

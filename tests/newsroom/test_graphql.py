@@ -7,6 +7,7 @@ import pytest
 import wagtail_factories
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
 
 from newsroom.models import ArticleViewCount, NewsIndexPage
 from tests.factories import (
@@ -256,3 +257,101 @@ def test_article_type_has_every_field_of_the_issue(gql):
         "locale",
         "translations",
     } <= fields
+
+
+def test_null_paging_arguments_mean_the_defaults_and_years_are_checked(gql):
+    article(title="默认")
+    data = gql(LIST, page=None, perPage=None, order=None)
+    assert data["newsArticles"]["page"] == 1 and data["newsArticles"]["perPage"] == 10
+    for year in (0, -5, 10000):
+        [message] = gql.errors(LIST, year=year)
+        assert "year must be between 1 and 9999" in message
+
+
+def test_category_filter_stays_in_the_locale(gql):
+    hans = NewsCategoryFactory(slug="notices")
+    hant = NewsCategoryFactory(
+        slug="notices", locale=index("zh-hant").locale, name="通知公告"
+    )
+    page = article(title="两类")
+    page.categories = [hans, hant]
+    page.save()
+    data = gql(LIST, category="notices")["newsArticles"]
+    assert data["totalCount"] == 1 and titles({"newsArticles": data}) == ["两类"]
+
+
+def test_a_deleted_image_or_document_does_not_break_the_body(gql):
+    image = wagtail_factories.ImageFactory()
+    page = article(
+        body=[
+            ("image", {"image": image, "caption": "图", "alt_text": ""}),
+            ("paragraph", "<p>正文</p>"),
+        ]
+    )
+    image.delete()
+    query = """query ($id: ID) { newsArticle(id: $id) { body {
+      blockType ... on ImageBlock { image { id } caption } } } }"""
+    body = gql(query, id=page.pk)["newsArticle"]["body"]
+    assert body[0] == {"blockType": "ImageBlock", "image": None, "caption": "图"}
+    assert body[1]["blockType"] == "RichTextBlock"
+
+
+def test_document_link_text_falls_back_to_the_documents_title(gql):
+    document = wagtail_factories.DocumentFactory(title="年度报告")
+    page = article(
+        body=[
+            ("document", {"document": document, "title": ""}),
+            ("document", {"document": document, "title": "下载报告"}),
+        ]
+    )
+    query = """query ($id: ID) { newsArticle(id: $id) { body {
+      ... on DocumentBlock { linkText document { title } } } } }"""
+    body = gql(query, id=page.pk)["newsArticle"]["body"]
+    assert [b["linkText"] for b in body] == ["年度报告", "下载报告"]
+
+
+def test_drafts_and_private_articles_reach_no_field(gql):
+    """Neither a draft nor a password-protected article appears anywhere: listings,
+    counts, archive, single lookups, neighbours or related articles."""
+    category = NewsCategoryFactory(slug="shared")
+    visible = article(title="公开", date=datetime.date(2025, 6, 2))
+    draft = article(title="草稿", date=datetime.date(2025, 6, 1), live=False)
+    private = article(title="私密", date=datetime.date(2025, 6, 3))
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    for page in (visible, draft, private):
+        page.categories = [category]
+        page.save()
+    hidden = {"草稿", "私密"}
+    data = gql(LIST)["newsArticles"]
+    assert titles({"newsArticles": data}) == ["公开"] and data["totalCount"] == 1
+    counts = gql(
+        "{ newsCategories { slug articleCount } newsArchive { year month "
+        "articleCount } }"
+    )
+    assert {"slug": "shared", "articleCount": 1} in counts["newsCategories"]
+    assert {"year": 2025, "month": 6, "articleCount": 1} in counts["newsArchive"]
+    query = """query ($id: ID) { newsArticle(id: $id) { title
+      previousArticle { title } nextArticle { title } relatedArticles { title } } }"""
+    for page in (draft, private):
+        assert gql(query, id=page.pk)["newsArticle"] is None
+    seen = gql(query, id=visible.pk)["newsArticle"]
+    assert seen == {
+        "title": "公开",
+        "previousArticle": None,
+        "nextArticle": None,
+        "relatedArticles": [],
+    }
+    assert hidden.isdisjoint(str(seen))
+
+
+def test_neighbours_of_an_article_without_a_date(gql):
+    undated = article(title="无日期", date=None)
+    assert undated.date is None
+    query = """query ($id: ID) { newsArticle(id: $id) {
+      previousArticle { title } nextArticle { title } } }"""
+    assert gql(query, id=undated.pk)["newsArticle"] == {
+        "previousArticle": None,
+        "nextArticle": None,
+    }

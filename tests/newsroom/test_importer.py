@@ -211,3 +211,67 @@ def test_bad_command_arguments(tmp_path, args, message):
     path = write(tmp_path, "a.txt", ARTICLE)
     with pytest.raises(CommandError, match=message):
         call_command("import_legacy_news", str(path), *args, stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_one_bad_file_of_any_kind_does_not_stop_the_others(tmp_path):
+    (tmp_path / "photo.png").write_bytes(b"not an image at all")
+    corrupt_image = write(tmp_path, "a-corrupt-image.txt", ARTICLE)
+    long_title = write(
+        tmp_path, "b-long.txt", ARTICLE.replace("協會召開理事會", "長" * 300)
+    )
+    good_dir = tmp_path / "good"
+    good_dir.mkdir()
+    good = write(good_dir, "c-good.txt", ARTICLE)
+    out, err, ok = run(corrupt_image, long_title, good, "--locale", "zh-hant")
+    assert not ok
+    assert f"failed: {corrupt_image}: " in err
+    assert f"failed: {long_title}: line 3: the title is longer than 255" in err
+    assert "2 file(s) could not be imported" in err
+    assert out.startswith(f"created: {good}")
+    assert not NewsArticlePage.objects.filter(legacy_id="a-corrupt-image.txt").exists()
+    assert get_image_model().objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_two_files_of_the_same_name_in_one_run(tmp_path):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "y").mkdir()
+    first = write(tmp_path / "x", "same.txt", ARTICLE)
+    second = write(tmp_path / "y", "same.txt", ARTICLE.replace("理事會", "監事會"))
+    out, err, ok = run(first, second, "--locale", "zh-hant")
+    assert not ok and f"failed: {second}: another file of this name" in err
+    assert NewsArticlePage.objects.get(legacy_id="same.txt").title == "協會召開理事會"
+
+
+@pytest.mark.django_db
+def test_a_category_renamed_by_an_editor_is_still_found(tmp_path):
+    category = NewsCategory.objects.get(name="協會動態")
+    category.name = "協會新聞"
+    category.save()
+    path = write(tmp_path, "renamed.txt", ARTICLE)
+    _out, _err, ok = run(path, "--locale", "zh-hant")
+    assert ok
+    article = NewsArticlePage.objects.get(legacy_id="renamed.txt")
+    assert list(article.categories.all()) == [category]
+
+
+@pytest.mark.django_db
+def test_draft_then_publish_and_draft_reruns_are_idempotent(tmp_path):
+    path = write(tmp_path, "draft-first.txt", ARTICLE)
+    run(path, "--locale", "zh-hant", "--draft")
+    revisions = Revision.objects.count()
+    out, _err, _ok = run(path, "--locale", "zh-hant", "--draft")
+    assert out.startswith("unchanged:") and Revision.objects.count() == revisions
+    changed = ARTICLE.replace("議程見附件。", "議程另行通知。")
+    write(tmp_path, path.name, changed)
+    out, _err, _ok = run(path, "--locale", "zh-hant", "--draft")
+    assert out.startswith("updated:")
+    out, _err, _ok = run(path, "--locale", "zh-hant", "--draft")
+    assert out.startswith("unchanged:")
+    article = NewsArticlePage.objects.get(legacy_id=path.name)
+    assert not article.live
+    out, _err, _ok = run(path, "--locale", "zh-hant")
+    assert out.startswith("published:")
+    article.refresh_from_db()
+    assert article.live and "議程另行通知。" in article_text(article)

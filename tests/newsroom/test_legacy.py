@@ -20,6 +20,10 @@ def test_strip_pinyin_keeps_real_parentheses():
     assert strip_pinyin("公共服務平臺(中心)") == "公共服務平臺(中心)"
     assert strip_pinyin("互聯網+(RCEP)") == "互聯網+(RCEP)"
     assert strip_pinyin("企業(yè)") == "企業"
+    # Latin words in parentheses are text unless they are a toned pinyin syllable
+    # right after a character.
+    assert strip_pinyin("请下载浙里办(app)和(ppt)。") == "请下载浙里办(app)和(ppt)。"
+    assert strip_pinyin("Wang (wáng)") == "Wang (wáng)"
 
 
 def test_parse_the_sample_export():

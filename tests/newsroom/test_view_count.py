@@ -142,3 +142,29 @@ def test_concurrent_views_lose_no_update():
     assert ArticleViewCount.objects.get(article=article).count == readers
     # Each request saw its own increment: the counts returned are 1..24.
     assert sorted(r["viewCount"] for r in results) == list(range(1, readers + 1))
+
+
+def test_readers_behind_the_production_proxy_are_told_apart(article, settings):
+    settings.NUM_PROXIES = 1
+    iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) Mobile/15E148"
+
+    def view(forwarded):
+        client = Client(
+            HTTP_USER_AGENT=iphone,
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+        return client.post(f"/api/news/{article.pk}/view/").json()["counted"]
+
+    assert view("198.51.100.1") is True
+    assert view("198.51.100.2") is True
+    assert view("198.51.100.1") is False
+    # A client cannot pose as someone new by prepending addresses of its own.
+    assert view("6.6.6.6, 198.51.100.1") is False
+
+
+def test_ids_beyond_any_database_are_not_found(article, gql):
+    huge = "99999999999999999999"
+    assert reader().post(f"/api/news/{huge}/view/").status_code == 404
+    [message] = gql.errors(MUTATION, id=huge)
+    assert "id must be a page id" in message
