@@ -11,11 +11,13 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
+from wagtail.search.backends import get_search_backend
 
 from home.models import HomePage
 from newsroom.importer import LegacyNewsImporter
 from newsroom.models import NewsIndexPage
-from organisation.models import OrganisationIndexPage
+from organisation.demo_members import generated_companies
+from organisation.models import MemberCompany, MembershipTier, OrganisationIndexPage
 
 CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
 LEGACY_ARTICLE = CONTENT_DIR / "2021-07-12-party-building-guidance-visit.txt"
@@ -54,6 +56,18 @@ TREES = {
     },
 }
 SECTIONS = [("news", NewsIndexPage), ("about", OrganisationIndexPage)]
+
+# Membership tiers, highest first: slug, then the name in zh-hans, zh-hant, en.
+TIERS = [
+    ("executive-vice-president", "常务副会长单位", "常務副會長單位",
+     "Executive vice-president members"),
+    ("vice-president", "副会长单位", "副會長單位", "Vice-president members"),
+    ("executive-director", "常务理事单位", "常務理事單位",
+     "Executive director members"),
+    ("director", "理事单位", "理事單位", "Director members"),
+    ("member", "会员单位", "會員單位", "Members"),
+]  # fmt: skip
+DEMO_COMPANIES = 5000
 
 
 def demo_key(name):
@@ -102,6 +116,35 @@ def ensure_default_site(home):
         placeholder.delete()
 
 
+def ensure_tiers(locales):
+    """The five membership tiers in every locale; returns the default locale's by
+    slug."""
+    for rank, (slug, *names) in enumerate(TIERS, 1):
+        for locale, name in zip(locales, names, strict=True):
+            MembershipTier.objects.get_or_create(
+                translation_key=demo_key(f"tier:{slug}"),
+                locale=locale,
+                defaults={"name": name, "slug": slug, "rank": rank},
+            )
+    return {
+        tier.slug: tier for tier in MembershipTier.objects.filter(locale=locales[0])
+    }
+
+
+def ensure_member_companies(tiers):
+    """About 5,000 generated member companies, so the directory runs at its real
+    size; those missing (by credit code) are created, the others left alone."""
+    companies = generated_companies(DEMO_COMPANIES)
+    existing = set(MemberCompany.objects.values_list("credit_code", flat=True))
+    new = MemberCompany.objects.bulk_create(
+        MemberCompany(**{**company, "tier": tiers[company["tier"]]})
+        for company in companies
+        if company["credit_code"] not in existing and company["tier"] in tiers
+    )
+    if new:
+        get_search_backend().add_bulk(MemberCompany, new)
+
+
 def ensure_locales():
     """A Locale for each content language, default first."""
     return [
@@ -128,7 +171,8 @@ def load(report=lambda line: None):
     """
     root = Page.get_first_root_node()
     homes = {}
-    for locale in ensure_locales():
+    locales = ensure_locales()
+    for locale in locales:
         code = locale.language_code
         home = homes[code] = ensure_page(
             root, locale, HomePage, "home", f"home-{code}", **TREES[code]["home"]
@@ -136,5 +180,6 @@ def load(report=lambda line: None):
         for slug, model in SECTIONS:
             ensure_page(home, locale, model, slug, slug, **TREES[code][slug])
     import_legacy_article(report)
+    ensure_member_companies(ensure_tiers(locales))
     ensure_default_site(homes[settings.LANGUAGE_CODE])
     return homes

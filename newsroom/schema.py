@@ -14,6 +14,7 @@ from wagtail.images import get_image_model
 from cms.api.listing import page_id, visible_pages
 from cms.api.locales import resolve_locale
 from cms.api.pages import LocalePagesQuery
+from cms.api.pagination import check_range, paginate, paginated_type, paging_arguments
 from cms.api.translations import TranslationLoader
 
 from .models import NewsArticlePage, NewsCategory
@@ -53,21 +54,11 @@ def with_listing_data(articles):
     )
 
 
-def check_range(name, value, low, high):
-    if value is not None and not low <= value <= high:
-        raise GraphQLError(f"{name} must be between {low} and {high}, not {value}.")
-
-
-class NewsArticleList(graphene.ObjectType):
-    """One page of a news listing, with the counts a paginator needs."""
-
-    items = graphene.List(graphene.NonNull(article_type), required=True)
-    total_count = graphene.Int(required=True)
-    page = graphene.Int(required=True)
-    per_page = graphene.Int(required=True)
-    num_pages = graphene.Int(required=True)
-    has_next_page = graphene.Boolean(required=True)
-    has_previous_page = graphene.Boolean(required=True)
+NewsArticleList = paginated_type(
+    "NewsArticleList",
+    article_type,
+    "One page of a news listing, with the counts a paginator needs.",
+)
 
 
 class NewsCategoryCount(graphene.ObjectType):
@@ -99,8 +90,7 @@ class NewsQuery:
             default_value="-date",
             description=f"One of: {', '.join(ARTICLE_ORDERS)}; newest first if unset.",
         ),
-        page=graphene.Int(default_value=1, description="Page number, from 1."),
-        per_page=graphene.Int(default_value=10),
+        **paging_arguments(settings.NEWS_MAX_PER_PAGE),
         description="Published news articles of one locale, filtered and paginated.",
     )
     news_article = graphene.Field(
@@ -129,37 +119,28 @@ class NewsQuery:
     ):
         # An explicit null means the default, like an omitted argument.
         order = "-date" if order is None else order
-        page = 1 if page is None else page
-        per_page = 10 if per_page is None else per_page
         if order not in ARTICLE_ORDERS:
             raise GraphQLError(
                 f"Cannot order news articles by {order!r}. "
                 f"Allowed: {', '.join(ARTICLE_ORDERS)}."
             )
-        check_range("perPage", per_page, 1, settings.NEWS_MAX_PER_PAGE)
-        check_range("page", page, 1, 10**6)
         check_range("year", filters.get("year"), 1, 9999)
         check_range("month", filters.get("month"), 1, 12)
         if filters.get("month") is not None and filters.get("year") is None:
             raise GraphQLError("month needs year.")
         locale = resolve_locale(locale)
         articles = filter_articles(visible_articles(locale), locale, filters)
-        total = articles.count()
-        start = (page - 1) * per_page
         ordered = articles.annotate(views=Coalesce("view_stats__count", 0)).order_by(
             *ARTICLE_ORDERS[order]
         )
-        items = list(with_listing_data(ordered)[start : start + per_page])
-        TranslationLoader.for_request(info.context).prime(items)
-        num_pages = max(1, -(-total // per_page))
-        return NewsArticleList(
-            items=items,
-            total_count=total,
-            page=page,
-            per_page=per_page,
-            num_pages=num_pages,
-            has_next_page=page < num_pages,
-            has_previous_page=page > 1,
+
+        def load(articles):
+            items = list(with_listing_data(articles))
+            TranslationLoader.for_request(info.context).prime(items)
+            return items
+
+        return paginate(
+            NewsArticleList, ordered, page, per_page, settings.NEWS_MAX_PER_PAGE, load
         )
 
     def resolve_news_article(self, info, **kwargs):

@@ -1,13 +1,18 @@
 """The organisation section: who the association is."""
 
+from django.conf import settings
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from grapple.models import GraphQLRichText
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 
 from home.models import BasePage
+
+from .credit_code import normalise as normalise_credit_code
+from .credit_code import validate_credit_code
 
 
 class OrganisationIndexPage(BasePage):
@@ -32,3 +37,122 @@ class OrganisationIndexPage(BasePage):
     class Meta:
         verbose_name = _("organisation index page")
         verbose_name_plural = _("organisation index pages")
+
+
+class MembershipTier(TranslatableMixin, models.Model):
+    """A membership tier (常务副会长单位, 副会长单位, 常务理事单位, 理事单位, 会员单位).
+
+    A translatable snippet: readers see its name in their language. Companies point
+    at the default locale's tier; its translations share the translation key, which
+    is how the directory names a company's tier in any locale. `rank` orders the
+    tiers from the highest (1) down.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(
+        _("slug"), max_length=100, help_text=_("Stable key used by the API's filters.")
+    )
+    rank = models.PositiveSmallIntegerField(
+        _("rank"), default=1, help_text=_("1 is the highest tier.")
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("rank")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("membership tier")
+        verbose_name_plural = _("membership tiers")
+        ordering = ["rank", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["locale", "slug"], name="unique_membership_tier_slug_per_locale"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+def default_locale_tiers():
+    """Companies point at the default locale's tiers; the translations name them."""
+    return models.Q(locale__language_code=settings.LANGUAGE_CODE)
+
+
+class MemberCompany(index.Indexed, models.Model):
+    """A member company of the association, one row per company.
+
+    A snippet, not a page: there are thousands, they are edited as records and
+    listed in a directory, and none has content of its own. Not translatable: the
+    registered name is the legal name in every language; what readers see
+    translated (the tier) comes from translatable snippets. The credit code
+    identifies a company, so imports update rather than duplicate.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
+        validators=[validate_credit_code],
+        help_text=_("18 characters, e.g. 91330106MA2H3J9H09."),
+    )
+    tier = models.ForeignKey(
+        MembershipTier,
+        verbose_name=_("membership tier"),
+        on_delete=models.PROTECT,
+        related_name="companies",
+        limit_choices_to=default_locale_tiers,
+    )
+    region = models.CharField(
+        _("region"),
+        max_length=100,
+        blank=True,
+        db_index=True,
+        help_text=_("City and county in Zhejiang, e.g. 杭州市西湖区."),
+    )
+    industry = models.CharField(
+        _("industry"), max_length=100, blank=True, db_index=True
+    )
+    website = models.URLField(_("website"), blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    join_date = models.DateField(_("join date"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True, db_index=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("credit_code"),
+        FieldPanel("tier"),
+        FieldPanel("region"),
+        FieldPanel("industry"),
+        FieldPanel("website"),
+        FieldPanel("logo"),
+        FieldPanel("join_date"),
+        FieldPanel("active"),
+    ]
+
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.SearchField("credit_code"),
+        index.SearchField("region"),
+        index.SearchField("industry"),
+        index.FilterField("tier"),
+        index.FilterField("active"),
+    ]
+
+    class Meta:
+        verbose_name = _("member company")
+        verbose_name_plural = _("member companies")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        self.credit_code = normalise_credit_code(self.credit_code)

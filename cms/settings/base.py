@@ -153,8 +153,9 @@ GRAPPLE = {
         "fill-1200x630",
     ],
 }
-# Largest perPage a news listing accepts.
+# Largest perPage a news listing and the member directory accept.
 NEWS_MAX_PER_PAGE = 50
+MEMBERS_MAX_PER_PAGE = 100
 # Reverse proxies in front of the application that append X-Forwarded-For; the
 # client's address is read from there (cms/clients.py). None in development.
 NUM_PROXIES = 0

@@ -1,0 +1,211 @@
+"""`manage.py import_members`: the secretariat's lists, good rows and bad."""
+
+import csv
+import datetime
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from organisation.models import MemberCompany
+
+# Copies of ../shared/samples/members, the secretariat's layout, byte for byte.
+SAMPLES = Path(__file__).resolve().parent / "samples"
+HEADER = [
+    "企业名称",
+    "统一社会信用代码",
+    "会员类别",
+    "所在地区",
+    "所属行业",
+    "网站",
+    "入会日期",
+]
+GOOD = [
+    "杭州锦恒实业有限公司",
+    "91330106MA2H3J9H09",
+    "副会长单位",
+    "杭州市西湖区",
+    "信息技术",
+    "",
+    "2020-04-12",
+]
+
+
+def run(path, *args):
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("import_members", str(path), *args, stdout=out, stderr=err)
+    except CommandError as error:
+        return out.getvalue(), err.getvalue() + str(error), False
+    return out.getvalue(), err.getvalue(), True
+
+
+def write_csv(path, rows, encoding="utf-8-sig"):
+    with path.open("w", encoding=encoding, newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    not SAMPLES.exists(), reason="needs ../shared/samples beside the repository"
+)
+@pytest.mark.parametrize("name", ["members-sample.csv", "members-sample.xlsx"])
+def test_the_secretariats_files_import_as_they_are(name):
+    before = MemberCompany.objects.count()
+    out, err, ok = run(SAMPLES / name)
+    assert ok, err
+    assert out.startswith("20 created, 0 updated, 0 unchanged, 0 rejected.")
+    assert MemberCompany.objects.count() == before + 20
+    company = MemberCompany.objects.get(credit_code="91330402MA2H3BJ112")
+    assert (company.name, company.tier.slug, company.region, company.industry) == (
+        "嘉兴恒鑫科技有限公司",
+        "member",
+        "嘉兴市南湖区",
+        "建筑业",
+    )
+    assert company.website == "https://www.example-7-0.cn"
+    assert company.join_date == datetime.date(2016, 7, 3)
+    out, _err, ok = run(SAMPLES / name)
+    assert ok and out.startswith("0 created, 0 updated, 20 unchanged")
+
+
+@pytest.mark.django_db
+def test_a_file_mixing_good_and_bad_rows(tmp_path):
+    rows = [
+        HEADER,
+        GOOD,
+        ["", "91330302MA2J3Y7L34", "会员单位", "温州市鹿城区", "制造业", "", ""],
+        ["坏代码公司", "91330302MA2J3Y7L35", "会员单位", "", "", "", ""],
+        ["未知类别公司", "91330108786QAEJX9J", "名誉会员", "", "", "", ""],
+        ["重复公司", "91330106MA2H3J9H09", "理事单位", "", "", "", ""],
+        ["坏日期公司", "91330482MA2BKFJR23", "理事单位", "", "", "", "2020-13-01"],
+        ["坏网站公司", "91330482746WMB0Y44", "理事单位", "", "", "not a url", ""],
+        [],
+        [
+            "繁体类别公司",
+            "91330302MA2XUF259L",
+            "理事單位",
+            "温州市鹿城区",
+            "",
+            "",
+            "2012/7/28",
+        ],
+    ]
+    path = write_csv(tmp_path / "mixed.csv", rows)
+    before = MemberCompany.objects.count()
+    out, err, ok = run(path)
+    assert not ok
+    assert out.startswith("2 created, 0 updated, 0 unchanged, 6 rejected.")
+    assert err.splitlines()[:6] == [
+        f"{path}: row 3: missing company name",
+        f"{path}: row 4: invalid credit code 91330302MA2J3Y7L35: the check character "
+        "(the 18th) is wrong",
+        f"{path}: row 5: unknown membership tier '名誉会员'",
+        f"{path}: row 6: credit code 91330106MA2H3J9H09 is already on row 2",
+        f"{path}: row 7: join date '2020-13-01': month must be in 1..12",
+        f"{path}: row 8: website 'not a url' is not a URL",
+    ]
+    assert MemberCompany.objects.count() == before + 2
+    assert MemberCompany.objects.get(credit_code="91330106MA2H3J9H09").tier.slug == (
+        "vice-president"
+    )
+    traditional = MemberCompany.objects.get(credit_code="91330302MA2XUF259L")
+    assert traditional.tier.slug == "director"
+    assert traditional.join_date == datetime.date(2012, 7, 28)
+    for code in ("91330302MA2J3Y7L34", "91330108786QAEJX9J", "91330482MA2BKFJR23"):
+        assert not MemberCompany.objects.filter(credit_code=code).exists()
+
+
+@pytest.mark.django_db
+def test_rows_update_by_credit_code_and_headers_may_be_english_or_traditional(tmp_path):
+    run(write_csv(tmp_path / "first.csv", [HEADER, GOOD]))
+    english = [
+        "Region",
+        "Company name",
+        "Unified social credit code",
+        "Membership tier",
+    ]
+    path = write_csv(
+        tmp_path / "english.csv",
+        [
+            english,
+            [
+                "杭州市滨江区",
+                "杭州锦恒实业集团有限公司",
+                "91330106ma2h3j9h09",
+                "Director members",
+            ],
+        ],
+    )
+    out, _err, ok = run(path)
+    assert ok and out.startswith("0 created, 1 updated")
+    company = MemberCompany.objects.get(credit_code="91330106MA2H3J9H09")
+    assert (company.name, company.tier.slug, company.region) == (
+        "杭州锦恒实业集团有限公司",
+        "director",
+        "杭州市滨江区",
+    )
+    traditional = ["企業名稱", "統一社會信用代碼", "會員類別"]
+    path = write_csv(
+        tmp_path / "hant.csv",
+        [traditional, ["台州達宏", "913310036322547M32", "副會長單位"]],
+    )
+    _out, _err, ok = run(path)
+    assert (
+        ok and MemberCompany.objects.filter(credit_code="913310036322547M32").exists()
+    )
+
+
+@pytest.mark.django_db
+def test_xlsx_with_real_date_cells_and_gb18030_csv(tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    sheet.append([*GOOD[:6], datetime.datetime(2020, 4, 12)])
+    workbook.save(tmp_path / "list.xlsx")
+    _out, err, ok = run(tmp_path / "list.xlsx")
+    assert ok, err
+    assert MemberCompany.objects.get(credit_code=GOOD[1]).join_date == datetime.date(
+        2020, 4, 12
+    )
+    path = write_csv(
+        tmp_path / "gbk.csv", [HEADER, [*GOOD[:2], "理事单位", *GOOD[3:]]], "gb18030"
+    )
+    out, _err, ok = run(path)
+    assert ok and out.startswith("0 created, 1 updated")
+
+
+@pytest.mark.django_db
+def test_dry_run_writes_nothing(tmp_path):
+    path = write_csv(tmp_path / "dry.csv", [HEADER, GOOD])
+    before = MemberCompany.objects.count()
+    out, _err, ok = run(path, "--dry-run")
+    assert ok and out.startswith("1 would be created")
+    assert MemberCompany.objects.count() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("list.txt", b"x", "only .xlsx and .csv files can be imported"),
+        ("empty.csv", b"", "the file is empty"),
+        ("broken.xlsx", b"PK\x03\x04 not really", "not a readable .xlsx file"),
+        (
+            "no-code.csv",
+            "企业名称,会员类别\n甲,理事单位\n".encode(),
+            "row 1 has no column 统一社会信用代码",
+        ),
+        ("binary.csv", b"\xff\xfe\x00\xd8\x00\xdc" * 3, "neither UTF-8 nor GB 18030"),
+    ],
+)
+def test_unreadable_files_are_refused_whole(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    before = MemberCompany.objects.count()
+    _out, err, ok = run(path)
+    assert not ok and message in err
+    assert MemberCompany.objects.count() == before
