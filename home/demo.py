@@ -16,8 +16,18 @@ from wagtail.search.backends import get_search_backend
 from home.models import HomePage
 from newsroom.importer import LegacyNewsImporter
 from newsroom.models import NewsIndexPage
+from organisation import demo_data
 from organisation.demo_members import generated_companies
-from organisation.models import MemberCompany, MembershipTier, OrganisationIndexPage
+from organisation.models import (
+    CommitteeIndexPage,
+    CommitteePage,
+    MemberCompany,
+    MembershipTier,
+    OrganisationIndexPage,
+    OrgUnit,
+    Person,
+    Position,
+)
 
 CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
 LEGACY_ARTICLE = CONTENT_DIR / "2021-07-12-party-building-guidance-visit.txt"
@@ -145,6 +155,92 @@ def ensure_member_companies(tiers):
         get_search_backend().add_bulk(MemberCompany, new)
 
 
+def ensure_unit(locales, entry, unit_type, parent=None, order=0, suffixes=None):
+    """One organisational unit in every locale; returns the default locale's."""
+    slug, *names = entry
+    source = None
+    for index, (locale, name) in enumerate(zip(locales, names, strict=True)):
+        unit, _created = OrgUnit.objects.get_or_create(
+            translation_key=demo_key(f"unit:{slug}"),
+            locale=locale,
+            defaults={
+                "name": name + (suffixes[index] if suffixes else ""),
+                "slug": slug,
+                "unit_type": unit_type,
+                "parent": parent,
+                "sort_order": order,
+            },
+        )
+        source = source or unit
+    return source
+
+
+def ensure_structure(locales):
+    """The association, its secretariat, party branch and 25 specialist
+    committees, and the people of the 2021 article with their positions."""
+    Type = OrgUnit.UnitType
+    units = {
+        "association": ensure_unit(locales, demo_data.ASSOCIATION, Type.ASSOCIATION)
+    }
+    top = units["association"]
+    units["secretariat"] = ensure_unit(
+        locales, demo_data.SECRETARIAT, Type.SECRETARIAT, top, 1
+    )
+    ensure_unit(locales, demo_data.PARTY_BRANCH, Type.PARTY_BRANCH, top, 2)
+    group = ensure_unit(locales, demo_data.COMMITTEE_GROUP, Type.GROUP, top, 3)
+    committees = [
+        ensure_unit(
+            locales, entry, Type.COMMITTEE, group, order, demo_data.COMMITTEE_SUFFIX
+        )
+        for order, entry in enumerate(demo_data.COMMITTEES, 1)
+    ]
+    for slug, *names, positions in demo_data.PEOPLE:
+        person = None
+        for locale, name in zip(locales, names, strict=True):
+            row, _created = Person.objects.get_or_create(
+                translation_key=demo_key(f"person:{slug}"),
+                locale=locale,
+                defaults={"name": name},
+            )
+            person = person or row
+        for unit_slug, role in positions:
+            Position.objects.get_or_create(
+                person=person, unit=units[unit_slug], role=role
+            )
+    return group, committees
+
+
+def ensure_committee_pages(about_pages, group, committees):
+    """A committee index below each locale's organisation section, with a page for
+    every committee, titled as its unit is named in that locale."""
+
+    def name_in(unit, locale):
+        return OrgUnit.objects.get(
+            translation_key=unit.translation_key, locale=locale
+        ).name
+
+    for about in about_pages:
+        locale = about.locale
+        index = ensure_page(
+            about,
+            locale,
+            CommitteeIndexPage,
+            "committees",
+            "committees",
+            title=name_in(group, locale),
+        )
+        for unit in committees:
+            ensure_page(
+                index,
+                locale,
+                CommitteePage,
+                f"committee:{unit.slug}",
+                unit.slug,
+                title=name_in(unit, locale),
+                unit=unit,
+            )
+
+
 def ensure_locales():
     """A Locale for each content language, default first."""
     return [
@@ -172,14 +268,18 @@ def load(report=lambda line: None):
     root = Page.get_first_root_node()
     homes = {}
     locales = ensure_locales()
+    about_pages = []
     for locale in locales:
         code = locale.language_code
         home = homes[code] = ensure_page(
             root, locale, HomePage, "home", f"home-{code}", **TREES[code]["home"]
         )
         for slug, model in SECTIONS:
-            ensure_page(home, locale, model, slug, slug, **TREES[code][slug])
+            page = ensure_page(home, locale, model, slug, slug, **TREES[code][slug])
+            if slug == "about":
+                about_pages.append(page)
     import_legacy_article(report)
     ensure_member_companies(ensure_tiers(locales))
+    ensure_committee_pages(about_pages, *ensure_structure(locales))
     ensure_default_site(homes[settings.LANGUAGE_CODE])
     return homes

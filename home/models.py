@@ -1,5 +1,6 @@
 """The home page of each locale."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from grapple.models import GraphQLString
@@ -9,6 +10,16 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .slugs import free_slug, is_derived_from_title, title_slug
+
+
+def default_locale_only():
+    """`limit_choices_to` for relations to translatable snippets.
+
+    Relations point at the default locale's row; its translations (same
+    translation key) give readers the text in their language. Offering only
+    default-locale rows keeps editors from linking a translation by mistake.
+    """
+    return models.Q(locale__language_code=settings.LANGUAGE_CODE)
 
 
 class BasePageForm(WagtailAdminPageForm):

@@ -4,6 +4,7 @@ import graphene
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from grapple.models import (
     GraphQLBoolean,
@@ -34,10 +35,15 @@ from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
 
 from home.blocks import HeadingBlock, paragraph_block
-from home.models import BasePage
+from home.models import BasePage, default_locale_only
 
 from .blocks import DocumentBlock, ImageBlock, QuoteBlock, TableBlock
 from .forms import NewsArticlePageForm
+
+# The organisation's GraphQL types, named lazily: organisation.schema imports this
+# module.
+PERSON_TYPE = "organisation.schema.OrgPerson"
+UNIT_TYPE = "organisation.schema.OrgUnitRef"
 
 
 class NewsCategory(TranslatableMixin, models.Model):
@@ -180,6 +186,20 @@ class NewsArticlePage(BasePage):
         blank=True,
         help_text=_("The source or issuing office, e.g. 浙江省经济和信息化厅."),
     )
+    related_people = ParentalManyToManyField(
+        "organisation.Person",
+        verbose_name=_("related people"),
+        blank=True,
+        related_name="news_articles",
+        limit_choices_to=default_locale_only,
+    )
+    related_units = ParentalManyToManyField(
+        "organisation.OrgUnit",
+        verbose_name=_("related units and committees"),
+        blank=True,
+        related_name="news_articles",
+        limit_choices_to=default_locale_only,
+    )
     featured = models.BooleanField(
         _("featured"), default=False, help_text=_("Show prominently on the home page.")
     )
@@ -204,6 +224,8 @@ class NewsArticlePage(BasePage):
         FieldPanel("tags"),
         FieldPanel("source"),
         InlinePanel("authors", label=_("Authors")),
+        FieldPanel("related_people"),
+        FieldPanel("related_units"),
         FieldPanel("featured"),
         # Read-only: the count is the view counter's, never the form's.
         HelpPanel(template="newsroom/admin/view_count_panel.html", heading=_("Views")),
@@ -255,6 +277,20 @@ class NewsArticlePage(BasePage):
         GraphQLForeignKey("previous_article", "newsroom.NewsArticlePage"),
         GraphQLForeignKey("next_article", "newsroom.NewsArticlePage"),
         GraphQLField(
+            "related_people",
+            lambda: graphene.List(graphene.NonNull(import_string(PERSON_TYPE))),
+            required=True,
+            source="related_people_view",
+            description="People the article is about, named in its locale.",
+        ),
+        GraphQLField(
+            "related_units",
+            lambda: graphene.List(graphene.NonNull(import_string(UNIT_TYPE))),
+            required=True,
+            source="related_units_view",
+            description="Units and committees the article is about.",
+        ),
+        GraphQLField(
             "related_articles",
             lambda: graphene.List(graphene.NonNull(registry.pages[NewsArticlePage])),
             required=True,
@@ -289,6 +325,16 @@ class NewsArticlePage(BasePage):
             return None
         newer = Q(date__gt=self.date) | Q(date=self.date, pk__gt=self.pk)
         return self._visible_siblings().filter(newer).order_by("date", "pk").first()
+
+    def related_people_view(self, info, **kwargs):
+        from organisation.schema import people_in
+
+        return people_in(self.related_people.all(), self.locale)
+
+    def related_units_view(self, info, **kwargs):
+        from organisation.schema import units_in
+
+        return units_in(list(self.related_units.all()), self.locale)
 
     def related_articles(self, info, **kwargs):
         shared = Q(categories__in=self.categories.all()) | Q(tags__in=self.tags.all())

@@ -1,20 +1,34 @@
-"""GraphQL root fields of the member directory: membershipTiers and
-memberCompanies.
+"""GraphQL root fields of the organisation: the member directory
+(membershipTiers, memberCompanies), the structure (organisation, orgUnits,
+committees, committee, people).
 
-Hand-written types, because a company's tier must be named in the requested locale:
-companies point at the default locale's tier, and the tier's translation in the
-requested locale (same translation key) gives the name.
+Hand-written types, because every name must come from the requested locale:
+relations point at the default locale's rows (tiers, units, people), and the row's
+translation in the requested locale (same translation key) gives the text.
 """
 
 import graphene
 from django.conf import settings
 from django.db.models import Count
+from grapple.registry import registry
+from grapple.types.images import get_image_type
 from wagtail.models import Locale
 
+from cms.api.listing import visible_pages
 from cms.api.locales import resolve_locale
-from cms.api.pagination import paginate, paginated_type, paging_arguments
+from cms.api.pagination import check_range, paginate, paginated_type, paging_arguments
+from newsroom.models import NewsArticlePage
 
-from .models import MemberCompany, MembershipTier
+from .models import (
+    ROLES,
+    CommitteePage,
+    MemberCompany,
+    MembershipTier,
+    OrgUnit,
+    Person,
+    Position,
+    role_label,
+)
 
 LOCALE_HELP = "Language code (zh-hans, zh-hant, en); the default locale if left out."
 
@@ -143,3 +157,306 @@ class MembersQuery:
             settings.MEMBERS_MAX_PER_PAGE,
             load,
         )
+
+
+# The organisation's structure ------------------------------------------------------
+
+LEADER_ROLES = [role for role in ROLES if role not in ("member", "staff")]
+
+
+def role_rank(role):
+    return list(ROLES).index(role)
+
+
+def texts_in(model, locale):
+    """Rows of a translatable model in `locale`, by translation key (one query)."""
+    return {row.translation_key: row for row in model.objects.filter(locale=locale)}
+
+
+def person_view(person, text):
+    """A person (default-locale row) as readers see it, with `text` the row of the
+    requested locale; contact details only when published."""
+    public = person.contact_public
+    return OrgPerson(
+        id=person.pk,
+        name=text.name,
+        biography=text.biography,
+        photo=person.photo,
+        email=person.email if public else None,
+        phone=person.phone if public else None,
+    )
+
+
+def people_in(people, locale):
+    """OrgPerson views of `people` in `locale` (one query for the texts)."""
+    texts = texts_in(Person, locale)
+    return [person_view(p, texts.get(p.translation_key, p)) for p in people]
+
+
+def units_in(units, locale):
+    """OrgUnitRef views of `units` in `locale` (two queries: texts and pages)."""
+    texts = texts_in(OrgUnit, locale)
+    pages = CommitteePage.objects.live().public().filter(locale=locale, unit__in=units)
+    urls = {page.unit_id: page.url for page in pages}
+    return [
+        OrgUnitRef(
+            name=texts.get(u.translation_key, u).name,
+            slug=u.slug,
+            unit_type=u.unit_type,
+            url=urls.get(u.pk),
+        )
+        for u in units
+    ]
+
+
+class StructureContext:
+    """What one request needs to show units and people in one locale, loaded in a
+    fixed number of queries however large the tree."""
+
+    def __init__(self, locale):
+        self.locale = locale
+        self.units = list(OrgUnit.objects.filter(locale=Locale.get_default()))
+        self.units_by_id = {unit.pk: unit for unit in self.units}
+        self.unit_texts = texts_in(OrgUnit, locale)
+        self.person_texts = texts_in(Person, locale)
+        self.positions = list(
+            Position.objects.current()
+            .filter(unit__in=self.units)
+            .select_related("person", "person__photo")
+        )
+        pages = CommitteePage.objects.live().public().filter(locale=locale)
+        self.page_urls = {page.unit_id: page.url for page in pages}
+
+    def unit_text(self, unit):
+        return self.unit_texts.get(unit.translation_key, unit)
+
+    def person(self, person):
+        return person_view(
+            person, self.person_texts.get(person.translation_key, person)
+        )
+
+    def position(self, position):
+        return OrgPosition(
+            role=position.role,
+            role_label=role_label(position.role, self.locale.language_code),
+            person=self.person(position.person),
+            unit=self.unit_ref(self.units_by_id[position.unit_id]),
+            start_date=position.start_date,
+            end_date=position.end_date,
+            current=position.is_current,
+        )
+
+    def unit_ref(self, unit):
+        text = self.unit_text(unit)
+        return OrgUnitRef(
+            name=text.name,
+            slug=unit.slug,
+            unit_type=unit.unit_type,
+            url=self.page_urls.get(unit.pk),
+        )
+
+    def positions_in(self, unit, roles=None):
+        held = [
+            p
+            for p in self.positions
+            if p.unit_id == unit.pk and (roles is None or p.role in roles)
+        ]
+        held.sort(key=lambda p: (role_rank(p.role), p.sort_order or 0, p.pk))
+        return [self.position(p) for p in held]
+
+    def node(self, unit):
+        text = self.unit_text(unit)
+        children = sorted(
+            (u for u in self.units if u.parent_id == unit.pk),
+            key=lambda u: (u.sort_order, u.pk),
+        )
+        return OrgUnitNode(
+            name=text.name,
+            slug=unit.slug,
+            unit_type=unit.unit_type,
+            url=self.page_urls.get(unit.pk),
+            description=text.description,
+            contact=text.contact,
+            leaders=self.positions_in(unit, LEADER_ROLES),
+            children=[self.node(child) for child in children],
+        )
+
+    def committee(self, unit):
+        text = self.unit_text(unit)
+        return Committee(
+            name=text.name,
+            slug=unit.slug,
+            url=self.page_urls.get(unit.pk),
+            description=text.description,
+            contact=text.contact,
+            chair=next(iter(self.positions_in(unit, ["chair"])), None),
+            deputy_chairs=self.positions_in(unit, ["deputy-chair"]),
+            members=self.positions_in(unit, ["member"]),
+        ).with_news_of(unit, self.locale)
+
+
+class OrgPerson(graphene.ObjectType):
+    """A person, named in the requested locale; contact details only when the
+    person agreed to publish them."""
+
+    id = graphene.ID(required=True)
+    name = graphene.String(required=True)
+    biography = graphene.String(required=True)
+    photo = graphene.Field(lambda: get_image_type())
+    email = graphene.String()
+    phone = graphene.String()
+
+
+class OrgUnitRef(graphene.ObjectType):
+    """A unit named in the requested locale, with its page's url if it has one."""
+
+    name = graphene.String(required=True)
+    slug = graphene.String(required=True)
+    unit_type = graphene.String(required=True)
+    url = graphene.String()
+
+
+class OrgPosition(graphene.ObjectType):
+    """A person's role in a unit."""
+
+    role = graphene.String(required=True, description="Stable key, e.g. chair.")
+    role_label = graphene.String(required=True, description="The role in the locale.")
+    person = graphene.Field(OrgPerson, required=True)
+    unit = graphene.Field(OrgUnitRef, required=True)
+    start_date = graphene.Date()
+    end_date = graphene.Date()
+    current = graphene.Boolean(required=True)
+
+
+class OrgUnitNode(OrgUnitRef):
+    """A unit in the tree, with its current leaders and its sub-units."""
+
+    description = graphene.String(required=True)
+    contact = graphene.String(required=True)
+    leaders = graphene.List(graphene.NonNull(OrgPosition), required=True)
+    children = graphene.List(graphene.NonNull(lambda: OrgUnitNode), required=True)
+
+
+class Committee(graphene.ObjectType):
+    """A specialist committee with its current chair, deputy chairs and members."""
+
+    name = graphene.String(required=True)
+    slug = graphene.String(required=True)
+    url = graphene.String()
+    description = graphene.String(required=True)
+    contact = graphene.String(required=True)
+    chair = graphene.Field(OrgPosition)
+    deputy_chairs = graphene.List(graphene.NonNull(OrgPosition), required=True)
+    members = graphene.List(graphene.NonNull(OrgPosition), required=True)
+    recent_news = graphene.List(
+        graphene.NonNull(lambda: registry.pages[NewsArticlePage]),
+        required=True,
+        limit=graphene.Int(default_value=5),
+        description="The newest published articles naming this committee.",
+    )
+
+    def with_news_of(self, unit, locale):
+        """Remember whose news `recentNews` lists, and in which locale."""
+        self.news_unit, self.news_locale = unit, locale
+        return self
+
+    def resolve_recent_news(self, info, limit=5):
+        check_range("limit", limit, 1, 20)
+        articles = visible_pages(
+            NewsArticlePage.objects.filter(locale=self.news_locale)
+        )
+        articles = articles.filter(related_units=self.news_unit)
+        return list(articles.order_by("-date", "-pk")[:limit])
+
+
+class OrganisationOverview(graphene.ObjectType):
+    """The association at a glance, computed from the data."""
+
+    member_count = graphene.Int(required=True)
+    tiers = graphene.List(graphene.NonNull(DirectoryTierCount), required=True)
+    committee_count = graphene.Int(required=True)
+    unit_count = graphene.Int(required=True)
+
+
+class StructureQuery:
+    organisation = graphene.Field(
+        graphene.NonNull(OrganisationOverview),
+        locale=graphene.String(description=LOCALE_HELP),
+        description="Statistics of the association, computed from the data.",
+    )
+    org_units = graphene.List(
+        graphene.NonNull(OrgUnitNode),
+        required=True,
+        locale=graphene.String(description=LOCALE_HELP),
+        description="The units as a tree: the top units, each with its children.",
+    )
+    committees = graphene.List(
+        graphene.NonNull(Committee),
+        required=True,
+        locale=graphene.String(description=LOCALE_HELP),
+    )
+    committee = graphene.Field(
+        Committee,
+        slug=graphene.String(required=True),
+        locale=graphene.String(description=LOCALE_HELP),
+    )
+    people = graphene.List(
+        graphene.NonNull(OrgPosition),
+        required=True,
+        locale=graphene.String(description=LOCALE_HELP),
+        unit=graphene.String(description="Slug of a unit."),
+        current=graphene.Boolean(
+            default_value=True, description="Only positions held today."
+        ),
+        description="People by their positions, in role order.",
+    )
+
+    def resolve_organisation(self, info, locale=None):
+        tiers = MembersQuery.resolve_membership_tiers(None, info, locale)
+        units = OrgUnit.objects.filter(locale=Locale.get_default())
+        return OrganisationOverview(
+            member_count=sum(t.member_count for t in tiers),
+            tiers=tiers,
+            committee_count=units.filter(unit_type=OrgUnit.UnitType.COMMITTEE).count(),
+            unit_count=units.count(),
+        )
+
+    def resolve_org_units(self, info, locale=None):
+        context = structure(info, locale)
+        roots = [u for u in context.units if u.parent_id is None]
+        return [
+            context.node(u) for u in sorted(roots, key=lambda u: (u.sort_order, u.pk))
+        ]
+
+    def resolve_committees(self, info, locale=None):
+        context = structure(info, locale)
+        committees = [
+            u for u in context.units if u.unit_type == OrgUnit.UnitType.COMMITTEE
+        ]
+        return [context.committee(u) for u in committees]
+
+    def resolve_committee(self, info, slug, locale=None):
+        context = structure(info, locale)
+        for unit in context.units:
+            if unit.slug == slug and unit.unit_type == OrgUnit.UnitType.COMMITTEE:
+                return context.committee(unit)
+        return None
+
+    def resolve_people(self, info, locale=None, unit=None, current=True):
+        locale = resolve_locale(locale)
+        context = StructureContext(locale)
+        positions = Position.objects.filter(unit__locale=Locale.get_default())
+        if current:
+            positions = positions.current()
+        if unit:
+            positions = positions.filter(unit__slug=unit)
+        positions = positions.select_related("person", "person__photo")
+        ordered = sorted(
+            positions, key=lambda p: (role_rank(p.role), p.sort_order or 0, p.pk)
+        )
+        return [context.position(p) for p in ordered]
+
+
+def structure(info, locale):
+    """The StructureContext for a `locale` argument."""
+    return StructureContext(resolve_locale(locale))

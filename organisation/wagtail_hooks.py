@@ -6,7 +6,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import MemberCompany, MembershipTier
+from .models import MemberCompany, MembershipTier, OrgUnit, Person, Position
 
 
 class MembershipTierViewSet(SnippetViewSet):
@@ -46,8 +46,52 @@ class MembersViewSetGroup(SnippetViewSetGroup):
 register_snippet(MembersViewSetGroup)
 
 
+class OrgUnitViewSet(SnippetViewSet):
+    model = OrgUnit
+    icon = "site"
+    menu_label = _("Units and committees")
+    list_display = ["name", "unit_type", "parent", "locale"]
+    list_filter = ["unit_type", "locale"]
+    search_fields = ["name"]
+    search_backend_name = None
+
+
+class PersonViewSet(SnippetViewSet):
+    model = Person
+    icon = "user"
+    menu_label = _("People")
+    list_display = ["name", "contact_public", "locale"]
+    list_filter = ["locale"]
+    search_fields = ["name"]
+    search_backend_name = None
+
+
+class PositionViewSet(SnippetViewSet):
+    model = Position
+    icon = "tag"
+    menu_label = _("Positions")
+    list_display = ["person", "role", "unit", "start_date", "end_date"]
+    list_filter = ["role", "unit"]
+    search_fields = ["person__name", "unit__name"]
+    search_backend_name = None
+
+    def get_queryset(self, request):
+        return Position.objects.select_related("person", "unit")
+
+
+class StructureViewSetGroup(SnippetViewSetGroup):
+    items = (OrgUnitViewSet, PersonViewSet, PositionViewSet)
+    menu_icon = "site"
+    menu_label = _("Organisation")
+    menu_name = "organisation"
+    menu_order = 240
+
+
+register_snippet(StructureViewSetGroup)
+
+
 @hooks.register("register_schema_query")
 def register_members_query(query_mixins):
-    from .schema import MembersQuery
+    from .schema import MembersQuery, StructureQuery
 
-    query_mixins.append(MembersQuery)
+    query_mixins += [MembersQuery, StructureQuery]

@@ -199,10 +199,8 @@ def test_translations_leave_out_draft_and_private_pages(gql):
     query = '{ page(slug: "news") { translations { locale } } }'
     assert gql(query)["page"]["translations"] == []
     # Neither appears in its own locale's listing either.
-    assert gql('{ pages(locale: "en") { slug } }')["pages"] == [
-        {"slug": "home-en"},
-        {"slug": "about"},
-    ]
+    en_slugs = [p["slug"] for p in gql('{ pages(locale: "en") { slug } }')["pages"]]
+    assert en_slugs[:2] == ["home-en", "about"] and "news" not in en_slugs
     assert "news" not in {
         p["slug"] for p in gql('{ pages(locale: "zh-hant") { slug } }')["pages"]
     }
@@ -250,12 +248,14 @@ def test_list_query_count_does_not_grow_with_its_length(gql, listing):
 
 
 def test_locale_field_on_every_page_type(gql):
-    query = """{ pages(locale: "en") { __typename locale } }"""
+    query = """{ pages(locale: "en", limit: 100) { __typename locale } }"""
     types = {p["__typename"]: p["locale"] for p in gql(query)["pages"]}
     assert types == {
         "HomePage": "en",
         "NewsIndexPage": "en",
         "OrganisationIndexPage": "en",
+        "CommitteeIndexPage": "en",
+        "CommitteePage": "en",
     }
 
 
@@ -270,14 +270,12 @@ def test_children_of_a_page_are_in_its_locale(gql):
     assert gql(query, parent=parent, locale="zh-hant")["pages"] == expected
     assert gql(query, parent=parent, locale="en")["pages"] == []
     home = HomePage.objects.get(locale__language_code="zh-hant").pk
-    descendants = gql("query ($a: ID) { pages(ancestor: $a) { title } }", a=home)[
-        "pages"
-    ]
-    assert {p["title"] for p in descendants} == {
-        "協會動態",
-        "關於協會",
-        article.title,
-    }
+    query = "query ($a: ID) { pages(ancestor: $a, limit: 100) { title locale } }"
+    descendants = gql(query, a=home)["pages"]
+    expected = Page.objects.live().descendant_of(Page.objects.get(pk=home))
+    assert len(descendants) == expected.count()
+    assert {p["locale"] for p in descendants} == {"zh-hant"}
+    assert {"協會動態", "關於協會", article.title} <= {p["title"] for p in descendants}
 
 
 def test_siblings_stay_in_the_locale(gql):

@@ -1,42 +1,15 @@
-"""The organisation section: who the association is."""
+"""Membership: tiers and member companies."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from grapple.models import GraphQLRichText
 from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
-from wagtail.models import Page, TranslatableMixin
+from wagtail.models import TranslatableMixin
 from wagtail.search import index
 
-from home.models import BasePage
+from home.models import default_locale_only
 
-from .credit_code import normalise as normalise_credit_code
-from .credit_code import validate_credit_code
-
-
-class OrganisationIndexPage(BasePage):
-    """The organisation section (关于协会) of one locale, below its home page.
-
-    One per locale, translations of each other. Leadership, units, committees and the
-    member directory hang below it; the people and companies themselves are snippets,
-    since they are shown on many pages and have no URL of their own.
-    """
-
-    intro = RichTextField(_("introduction"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
-
-    graphql_fields = [GraphQLRichText("intro")]
-
-    parent_page_types = ["home.HomePage"]
-    subpage_types = []
-
-    class Meta:
-        verbose_name = _("organisation index page")
-        verbose_name_plural = _("organisation index pages")
+from ..credit_code import normalise as normalise_credit_code
+from ..credit_code import validate_credit_code
 
 
 class MembershipTier(TranslatableMixin, models.Model):
@@ -72,11 +45,6 @@ class MembershipTier(TranslatableMixin, models.Model):
         return self.name
 
 
-def default_locale_tiers():
-    """Companies point at the default locale's tiers; the translations name them."""
-    return models.Q(locale__language_code=settings.LANGUAGE_CODE)
-
-
 class MemberCompany(index.Indexed, models.Model):
     """A member company of the association, one row per company.
 
@@ -100,7 +68,7 @@ class MemberCompany(index.Indexed, models.Model):
         verbose_name=_("membership tier"),
         on_delete=models.PROTECT,
         related_name="companies",
-        limit_choices_to=default_locale_tiers,
+        limit_choices_to=default_locale_only,
     )
     region = models.CharField(
         _("region"),
@@ -123,6 +91,15 @@ class MemberCompany(index.Indexed, models.Model):
     )
     join_date = models.DateField(_("join date"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True, db_index=True)
+    representative = models.ForeignKey(
+        "organisation.Person",
+        verbose_name=_("representative"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="represented_companies",
+        limit_choices_to=default_locale_only,
+    )
 
     panels = [
         FieldPanel("name"),
@@ -134,6 +111,7 @@ class MemberCompany(index.Indexed, models.Model):
         FieldPanel("logo"),
         FieldPanel("join_date"),
         FieldPanel("active"),
+        FieldPanel("representative"),
     ]
 
     search_fields = [

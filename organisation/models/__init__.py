@@ -1,0 +1,19 @@
+"""The organisation: its pages, its structure (units, people, positions) and its
+members."""
+
+from .members import MemberCompany, MembershipTier
+from .pages import CommitteeIndexPage, CommitteePage, OrganisationIndexPage
+from .structure import ROLES, OrgUnit, Person, Position, role_label
+
+__all__ = [
+    "ROLES",
+    "CommitteeIndexPage",
+    "CommitteePage",
+    "MemberCompany",
+    "MembershipTier",
+    "OrgUnit",
+    "OrganisationIndexPage",
+    "Person",
+    "Position",
+    "role_label",
+]

@@ -1,0 +1,202 @@
+"""Units, people, positions and committees: GraphQL, history, news links."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Locale
+
+from newsroom.models import NewsIndexPage
+from organisation.models import CommitteePage, OrgUnit, Person, Position
+from tests.factories import NewsArticlePageFactory
+
+TREE = """query ($locale: String) { orgUnits(locale: $locale) {
+  name slug unitType leaders { role roleLabel person { name } }
+  children { name slug leaders { roleLabel person { name email phone } }
+    children { name slug url leaders { role person { name } } } }
+} }"""
+COMMITTEE = """query ($slug: String!, $locale: String) {
+  committee(slug: $slug, locale: $locale) {
+    name url description
+    chair { person { name } roleLabel }
+    deputyChairs { person { name } }
+    members { person { name } }
+    recentNews { title }
+  } }"""
+
+
+def unit(slug):
+    return OrgUnit.objects.get(slug=slug, locale=Locale.get_default())
+
+
+def person(name, **fields):
+    return Person.objects.create(name=name, locale=Locale.get_default(), **fields)
+
+
+def today_minus(days):
+    return datetime.date.today() - datetime.timedelta(days=days)
+
+
+def test_the_tree_in_each_locale(gql):
+    tree = gql(TREE, locale="zh-hans")["orgUnits"]
+    [association] = tree
+    assert association["name"] == "浙江省中小企业协会"
+    assert association["leaders"] == [
+        {
+            "role": "executive-vice-president",
+            "roleLabel": "常务副会长",
+            "person": {"name": "蔡章生"},
+        }
+    ]
+    children = {child["slug"]: child for child in association["children"]}
+    assert list(children) == ["secretariat", "party-branch", "committees"]
+    assert children["secretariat"]["leaders"][0]["roleLabel"] == "秘书长"
+    committees = children["committees"]["children"]
+    assert len(committees) == 25
+    assert committees[0]["name"] == "对外合作专业委员会"
+    assert committees[-1]["name"] == "侨商企业专业委员会"
+    assert committees[0]["url"] == "/zh-hans/about/committees/foreign-cooperation/"
+    english = gql(TREE, locale="en")["orgUnits"][0]
+    assert english["leaders"][0]["person"]["name"] == "Cai Zhangsheng"
+    assert english["children"][2]["children"][1]["name"] == "Belt and Road Committee"
+
+
+def test_tree_query_count_does_not_grow_with_the_tree(gql):
+    counts = []
+    for extra in (0, 10):
+        group = unit("committees")
+        for n in range(extra):
+            new = OrgUnit.objects.create(
+                name=f"新委员会{n}",
+                slug=f"new-{n}",
+                unit_type="committee",
+                parent=group,
+                locale=Locale.get_default(),
+            )
+            Position.objects.create(person=person(f"主任{n}"), unit=new, role="chair")
+        gql(TREE)
+        with CaptureQueriesContext(connection) as captured:
+            data = gql(TREE)
+        assert len(data["orgUnits"][0]["children"][2]["children"]) == 25 + extra
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+
+
+def test_committee_with_chair_deputies_members_and_history(gql):
+    blockchain = unit("blockchain")
+    chair = person("李主任", email="li@example.org", contact_public=True)
+    former = person("前主任")
+    Position.objects.create(person=chair, unit=blockchain, role="chair")
+    Position.objects.create(
+        person=former,
+        unit=blockchain,
+        role="chair",
+        start_date=today_minus(800),
+        end_date=today_minus(400),
+    )
+    for n, name in enumerate(["王副主任", "赵副主任"]):
+        Position.objects.create(
+            person=person(name), unit=blockchain, role="deputy-chair", sort_order=n
+        )
+    Position.objects.create(person=person("委员甲"), unit=blockchain, role="member")
+    Position.objects.create(
+        person=person("未来委员"),
+        unit=blockchain,
+        role="member",
+        start_date=today_minus(-30),
+    )
+    data = gql(COMMITTEE, slug="blockchain")["committee"]
+    assert data["name"] == "区块链专业委员会"
+    assert data["url"] == "/zh-hans/about/committees/blockchain/"
+    assert data["chair"] == {"person": {"name": "李主任"}, "roleLabel": "主任"}
+    assert data["deputyChairs"] == [
+        {"person": {"name": "王副主任"}},
+        {"person": {"name": "赵副主任"}},
+    ]
+    assert data["members"] == [{"person": {"name": "委员甲"}}]
+    assert gql(COMMITTEE, slug="no-such")["committee"] is None
+    assert gql(COMMITTEE, slug="secretariat")["committee"] is None
+    query = 'query ($c: Boolean) { people(unit: "blockchain", current: $c) { person { name } current } }'  # noqa: E501
+    current = {p["person"]["name"] for p in gql(query, c=True)["people"]}
+    assert "前主任" not in current and "未来委员" not in current and "李主任" in current
+    history = gql(query, c=False)["people"]
+    assert {"person": {"name": "前主任"}, "current": False} in history
+
+
+def test_contact_details_only_when_published(gql):
+    secretariat = unit("secretariat")
+    Position.objects.create(
+        person=person(
+            "公开", email="a@example.org", phone="0571-1", contact_public=True
+        ),
+        unit=secretariat,
+        role="staff",
+    )
+    Position.objects.create(
+        person=person("保密", email="b@example.org", phone="0571-2"),
+        unit=secretariat,
+        role="staff",
+    )
+    query = '{ people(unit: "secretariat") { person { name email phone } } }'
+    people = {p["person"]["name"]: p["person"] for p in gql(query)["people"]}
+    assert people["公开"] == {
+        "name": "公开",
+        "email": "a@example.org",
+        "phone": "0571-1",
+    }
+    assert people["保密"] == {"name": "保密", "email": None, "phone": None}
+
+
+def test_a_position_cannot_end_before_it_starts():
+    position = Position(
+        role="member", start_date=today_minus(1), end_date=today_minus(5)
+    )
+    with pytest.raises(ValidationError):
+        position.clean()
+
+
+def test_organisation_overview_statistics(gql):
+    data = gql(
+        '{ organisation(locale: "zh-hant") { memberCount committeeCount '
+        "unitCount tiers { name memberCount } } }"
+    )["organisation"]
+    assert data["memberCount"] == 5000
+    assert data["committeeCount"] == 25
+    assert data["unitCount"] == 29
+    assert data["tiers"][0] == {"name": "常務副會長單位", "memberCount": 17}
+
+
+def test_articles_name_people_and_units_and_committees_list_their_news(gql):
+    blockchain = unit("blockchain")
+    cai = Person.objects.get(name="蔡章生", locale=Locale.get_default())
+    hant_index = NewsIndexPage.objects.get(locale__language_code="zh-hant")
+    article = NewsArticlePageFactory(parent=hant_index, title="區塊鏈論壇")
+    draft = NewsArticlePageFactory(parent=hant_index, title="草稿", live=False)
+    for page in (article, draft):
+        page.related_units = [blockchain]
+        page.related_people = [cai]
+        page.save()
+    query = """query ($id: ID) { newsArticle(id: $id) {
+      relatedPeople { name } relatedUnits { name slug url } } }"""
+    data = gql(query, id=article.pk)["newsArticle"]
+    assert data["relatedPeople"] == [{"name": "蔡章生"}]
+    assert data["relatedUnits"] == [
+        {
+            "name": "區塊鏈專業委員會",
+            "slug": "blockchain",
+            "url": "/zh-hant/about/committees/blockchain/",
+        }
+    ]
+    hant = gql(COMMITTEE, slug="blockchain", locale="zh-hant")["committee"]
+    assert hant["recentNews"] == [{"title": "區塊鏈論壇"}]
+    assert (
+        gql(COMMITTEE, slug="blockchain", locale="en")["committee"]["recentNews"] == []
+    )
+
+
+def test_committee_pages_sit_under_the_committee_index(db):
+    page = CommitteePage.objects.get(slug="blockchain", locale__language_code="en")
+    assert page.get_parent().specific_class.__name__ == "CommitteeIndexPage"
+    assert page.unit == unit("blockchain")
