@@ -82,6 +82,24 @@ def directory_tier(tier, names):
     }
 
 
+def tier_counts(locale):
+    """The tiers, highest first, named in `locale`, with active member counts."""
+    names = tier_names(locale)
+    counts = dict(
+        MemberCompany.objects.filter(active=True)
+        .order_by()
+        .values_list("tier")
+        .annotate(n=Count("id"))
+    )
+    tiers = MembershipTier.objects.filter(locale=Locale.get_default())
+    return [
+        DirectoryTierCount(
+            **directory_tier(tier, names), member_count=counts.get(tier.pk, 0)
+        )
+        for tier in tiers.order_by("rank", "pk")
+    ]
+
+
 class MembersQuery:
     membership_tiers = graphene.List(
         graphene.NonNull(DirectoryTierCount),
@@ -100,20 +118,7 @@ class MembersQuery:
     )
 
     def resolve_membership_tiers(self, info, locale=None):
-        names = tier_names(resolve_locale(locale))
-        counts = dict(
-            MemberCompany.objects.filter(active=True)
-            .order_by()
-            .values_list("tier")
-            .annotate(n=Count("id"))
-        )
-        tiers = MembershipTier.objects.filter(locale=Locale.get_default())
-        return [
-            DirectoryTierCount(
-                **directory_tier(tier, names), member_count=counts.get(tier.pk, 0)
-            )
-            for tier in tiers.order_by("rank", "pk")
-        ]
+        return tier_counts(resolve_locale(locale))
 
     def resolve_member_companies(
         self,
@@ -378,6 +383,18 @@ class OrganisationOverview(graphene.ObjectType):
     unit_count = graphene.Int(required=True)
 
 
+def organisation_overview(locale):
+    """The association's statistics, computed from the data, named in `locale`."""
+    tiers = tier_counts(locale)
+    units = OrgUnit.objects.filter(locale=Locale.get_default())
+    return OrganisationOverview(
+        member_count=sum(t.member_count for t in tiers),
+        tiers=tiers,
+        committee_count=units.filter(unit_type=OrgUnit.UnitType.COMMITTEE).count(),
+        unit_count=units.count(),
+    )
+
+
 class StructureQuery:
     organisation = graphene.Field(
         graphene.NonNull(OrganisationOverview),
@@ -412,14 +429,7 @@ class StructureQuery:
     )
 
     def resolve_organisation(self, info, locale=None):
-        tiers = MembersQuery.resolve_membership_tiers(None, info, locale)
-        units = OrgUnit.objects.filter(locale=Locale.get_default())
-        return OrganisationOverview(
-            member_count=sum(t.member_count for t in tiers),
-            tiers=tiers,
-            committee_count=units.filter(unit_type=OrgUnit.UnitType.COMMITTEE).count(),
-            unit_count=units.count(),
-        )
+        return organisation_overview(resolve_locale(locale))
 
     def resolve_org_units(self, info, locale=None):
         context = structure(info, locale)

@@ -1,11 +1,14 @@
 """The member directory in the admin (tiers and companies, filterable at thousands)
 and in GraphQL (root fields)."""
 
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .admin_views import import_view
 from .models import MemberCompany, MembershipTier, OrgUnit, Person, Position
 
 
@@ -95,3 +98,25 @@ def register_members_query(query_mixins):
     from .schema import MembersQuery, StructureQuery
 
     query_mixins += [MembersQuery, StructureQuery]
+
+
+@hooks.register("register_admin_urls")
+def register_import_url():
+    return [
+        path("import-members/", import_view, name="organisation_import_members"),
+    ]
+
+
+class ImportMembersMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("organisation.add_membercompany")
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return ImportMembersMenuItem(
+        _("Import members"),
+        reverse("organisation_import_members"),
+        icon_name="upload",
+        order=260,
+    )

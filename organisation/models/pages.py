@@ -1,8 +1,15 @@
 """The organisation section's pages."""
 
+import graphene
 from django.db import models
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
-from grapple.models import GraphQLRichText, GraphQLStreamfield, GraphQLString
+from grapple.models import (
+    GraphQLField,
+    GraphQLRichText,
+    GraphQLStreamfield,
+    GraphQLString,
+)
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -13,7 +20,9 @@ from home.models import BasePage, default_locale_only
 
 
 class OrganisationIndexPage(BasePage):
-    """The organisation section (关于协会) of one locale, below its home page.
+    """The organisation section (关于协会) of one locale, below its home page: the
+    about page, whose statistics (members per tier, committees) are computed from
+    the data, never typed in.
 
     One per locale, translations of each other. Leadership, units, committees and the
     member directory hang below it; the people and companies themselves are snippets,
@@ -26,7 +35,17 @@ class OrganisationIndexPage(BasePage):
 
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
-    graphql_fields = [GraphQLRichText("intro")]
+    graphql_fields = [
+        GraphQLRichText("intro"),
+        GraphQLField(
+            "statistics",
+            lambda: graphene.NonNull(
+                import_string("organisation.schema.OrganisationOverview")
+            ),
+            source="statistics_view",
+            description="Members per tier, committees and units, from the data.",
+        ),
+    ]
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["organisation.CommitteeIndexPage"]
@@ -34,6 +53,11 @@ class OrganisationIndexPage(BasePage):
     class Meta:
         verbose_name = _("organisation index page")
         verbose_name_plural = _("organisation index pages")
+
+    def statistics_view(self, info, **kwargs):
+        from organisation.schema import organisation_overview
+
+        return organisation_overview(self.locale)
 
 
 class CommitteeIndexPage(BasePage):

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Locale
 
 from newsroom.models import NewsIndexPage
-from organisation.models import CommitteePage, OrgUnit, Person, Position
+from organisation.models import CommitteePage, MemberCompany, OrgUnit, Person, Position
 from tests.factories import NewsArticlePageFactory
 
 TREE = """query ($locale: String) { orgUnits(locale: $locale) {
@@ -200,3 +200,15 @@ def test_committee_pages_sit_under_the_committee_index(db):
     page = CommitteePage.objects.get(slug="blockchain", locale__language_code="en")
     assert page.get_parent().specific_class.__name__ == "CommitteeIndexPage"
     assert page.unit == unit("blockchain")
+
+
+def test_the_about_page_shows_live_statistics(gql):
+    query = """{ page(urlPath: "/about/", locale: "en") {
+      ... on OrganisationIndexPage {
+        statistics { memberCount tiers { name memberCount } } }
+    } }"""
+    stats = gql(query)["page"]["statistics"]
+    assert stats["memberCount"] == 5000
+    assert stats["tiers"][3] == {"name": "Director members", "memberCount": 503}
+    MemberCompany.objects.filter(tier__slug="director").update(active=False)
+    assert gql(query)["page"]["statistics"]["memberCount"] == 4497
