@@ -9,7 +9,7 @@ translation in the requested locale (same translation key) gives the text.
 
 import graphene
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, F
 from grapple.registry import registry
 from grapple.types.images import get_image_type
 from wagtail.models import Locale
@@ -231,6 +231,7 @@ class StructureContext:
         )
         pages = CommitteePage.objects.live().public().filter(locale=locale)
         self.page_urls = {page.unit_id: page.url for page in pages}
+        self.news = None  # loaded by news_of() when a query asks for news
 
     def unit_text(self, unit):
         return self.unit_texts.get(unit.translation_key, unit)
@@ -284,7 +285,22 @@ class StructureContext:
             contact=text.contact,
             leaders=self.positions_in(unit, LEADER_ROLES),
             children=[self.node(child) for child in children],
-        )
+        ).with_news_of(unit, self)
+
+    def news_of(self, unit, limit):
+        """The newest published articles of this locale naming `unit`. The first
+        call loads those of every unit at once, so asking each unit of a tree for
+        its news costs one query in all."""
+        if self.news is None:
+            articles = visible_pages(
+                NewsArticlePage.objects.filter(locale=self.locale)
+            ).filter(related_units__in=self.units)
+            self.news = {}
+            for article in articles.annotate(news_unit=F("related_units")).order_by(
+                "-date", "-pk"
+            ):
+                self.news.setdefault(article.news_unit, []).append(article)
+        return self.news.get(unit.pk, [])[:limit]
 
     def committee(self, unit):
         text = self.unit_text(unit)
@@ -297,7 +313,7 @@ class StructureContext:
             chair=next(iter(self.positions_in(unit, ["chair"])), None),
             deputy_chairs=self.positions_in(unit, ["deputy-chair"]),
             members=self.positions_in(unit, ["member"]),
-        ).with_news_of(unit, self.locale)
+        ).with_news_of(unit, self)
 
 
 class OrgPerson(graphene.ObjectType):
@@ -333,7 +349,27 @@ class OrgPosition(graphene.ObjectType):
     current = graphene.Boolean(required=True)
 
 
-class OrgUnitNode(OrgUnitRef):
+class UnitNews:
+    """`recentNews` for a unit type: its newest articles, batched per request."""
+
+    recent_news = graphene.List(
+        graphene.NonNull(lambda: registry.pages[NewsArticlePage]),
+        required=True,
+        limit=graphene.Int(default_value=5, description="1 to 20."),
+        description="The newest published articles naming this unit.",
+    )
+
+    def with_news_of(self, unit, context):
+        """Remember whose news `recentNews` lists, and from which context."""
+        self.news_unit, self.news_context = unit, context
+        return self
+
+    def resolve_recent_news(self, info, limit=5):
+        check_range("limit", limit, 1, 20)
+        return self.news_context.news_of(self.news_unit, limit)
+
+
+class OrgUnitNode(UnitNews, OrgUnitRef):
     """A unit in the tree, with its current leaders and its sub-units."""
 
     description = graphene.String(required=True)
@@ -342,7 +378,7 @@ class OrgUnitNode(OrgUnitRef):
     children = graphene.List(graphene.NonNull(lambda: OrgUnitNode), required=True)
 
 
-class Committee(graphene.ObjectType):
+class Committee(UnitNews, graphene.ObjectType):
     """A specialist committee with its current chair, deputy chairs and members."""
 
     name = graphene.String(required=True)
@@ -353,25 +389,6 @@ class Committee(graphene.ObjectType):
     chair = graphene.Field(OrgPosition)
     deputy_chairs = graphene.List(graphene.NonNull(OrgPosition), required=True)
     members = graphene.List(graphene.NonNull(OrgPosition), required=True)
-    recent_news = graphene.List(
-        graphene.NonNull(lambda: registry.pages[NewsArticlePage]),
-        required=True,
-        limit=graphene.Int(default_value=5),
-        description="The newest published articles naming this committee.",
-    )
-
-    def with_news_of(self, unit, locale):
-        """Remember whose news `recentNews` lists, and in which locale."""
-        self.news_unit, self.news_locale = unit, locale
-        return self
-
-    def resolve_recent_news(self, info, limit=5):
-        check_range("limit", limit, 1, 20)
-        articles = visible_pages(
-            NewsArticlePage.objects.filter(locale=self.news_locale)
-        )
-        articles = articles.filter(related_units=self.news_unit)
-        return list(articles.order_by("-date", "-pk")[:limit])
 
 
 class OrganisationOverview(graphene.ObjectType):

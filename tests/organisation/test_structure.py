@@ -15,7 +15,8 @@ from tests.factories import NewsArticlePageFactory
 TREE = """query ($locale: String) { orgUnits(locale: $locale) {
   name slug unitType leaders { role roleLabel person { name } }
   children { name slug leaders { roleLabel person { name email phone } }
-    children { name slug url leaders { role person { name } } } }
+    children { name slug url leaders { role person { name } }
+      recentNews(limit: 2) { title } } }
 } }"""
 COMMITTEE = """query ($slug: String!, $locale: String) {
   committee(slug: $slug, locale: $locale) {
@@ -64,10 +65,13 @@ def test_the_tree_in_each_locale(gql):
 
 
 def test_tree_query_count_does_not_grow_with_the_tree(gql):
+    """Leaders and recent news of every unit, for 25 or 35 committees."""
+    index = NewsIndexPage.objects.get(locale__language_code="zh-hans")
     counts = []
     for extra in (0, 10):
         group = unit("committees")
         for n in range(extra):
+            article = NewsArticlePageFactory(parent=index, title=f"委员会新闻{n}")
             new = OrgUnit.objects.create(
                 name=f"新委员会{n}",
                 slug=f"new-{n}",
@@ -76,10 +80,15 @@ def test_tree_query_count_does_not_grow_with_the_tree(gql):
                 locale=Locale.get_default(),
             )
             Position.objects.create(person=person(f"主任{n}"), unit=new, role="chair")
+            article.related_units = [new]
+            article.save()
         gql(TREE)
         with CaptureQueriesContext(connection) as captured:
             data = gql(TREE)
-        assert len(data["orgUnits"][0]["children"][2]["children"]) == 25 + extra
+        committees = data["orgUnits"][0]["children"][2]["children"]
+        assert len(committees) == 25 + extra
+        news = [c["recentNews"] for c in committees if c["slug"].startswith("new-")]
+        assert news == [[{"title": f"委员会新闻{n}"}] for n in range(extra)]
         counts.append(len(captured))
     assert counts[0] == counts[1]
 
@@ -212,3 +221,22 @@ def test_the_about_page_shows_live_statistics(gql):
     assert stats["tiers"][3] == {"name": "Director members", "memberCount": 503}
     MemberCompany.objects.filter(tier__slug="director").update(active=False)
     assert gql(query)["page"]["statistics"]["memberCount"] == 4497
+
+
+def test_committee_list_query_count_does_not_grow_with_members(gql):
+    query = """{ committees { name chair { person { name } }
+      deputyChairs { person { name } } members { person { name } roleLabel }
+      recentNews { title } } }"""
+    counts = []
+    for members in (0, 20):
+        for n in range(members):
+            Position.objects.create(
+                person=person(f"委员{n}"), unit=unit("blockchain"), role="member"
+            )
+        gql(query)
+        with CaptureQueriesContext(connection) as captured:
+            data = gql(query)
+        blockchain = [c for c in data["committees"] if c["name"] == "区块链专业委员会"]
+        assert len(blockchain[0]["members"]) == members
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
