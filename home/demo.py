@@ -194,6 +194,7 @@ def ensure_structure(locales):
         )
         for order, entry in enumerate(demo_data.COMMITTEES, 1)
     ]
+    units.update((committee.slug, committee) for committee in committees)
     for slug, *names, positions in demo_data.PEOPLE:
         person = None
         for locale, name in zip(locales, names, strict=True):

@@ -88,7 +88,8 @@ COMMITTEES = [
 ]
 COMMITTEE_SUFFIX = ("专业委员会", "專業委員會", " Committee")
 
-# The executive vice-president who is also secretary-general (the 2021 article).
+# The executive vice-president who is also secretary-general (the 2021 article),
+# and two people marked as examples, so committee pages show a chair and a deputy.
 PEOPLE = [
     (
         "cai-zhangsheng",
@@ -99,5 +100,19 @@ PEOPLE = [
             ("association", "executive-vice-president"),
             ("secretariat", "secretary-general"),
         ],
+    ),
+    (
+        "example-li-ming",
+        "李明（示例）",
+        "李明（示例）",
+        "Li Ming (example)",
+        [("blockchain", "chair")],
+    ),
+    (
+        "example-zhou-hua",
+        "周华（示例）",
+        "周華（示例）",
+        "Zhou Hua (example)",
+        [("blockchain", "deputy-chair"), ("digital-economy", "chair")],
     ),
 ]

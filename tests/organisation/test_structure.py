@@ -94,31 +94,31 @@ def test_tree_query_count_does_not_grow_with_the_tree(gql):
 
 
 def test_committee_with_chair_deputies_members_and_history(gql):
-    blockchain = unit("blockchain")
+    health = unit("health")
     chair = person("李主任", email="li@example.org", contact_public=True)
     former = person("前主任")
-    Position.objects.create(person=chair, unit=blockchain, role="chair")
+    Position.objects.create(person=chair, unit=health, role="chair")
     Position.objects.create(
         person=former,
-        unit=blockchain,
+        unit=health,
         role="chair",
         start_date=today_minus(800),
         end_date=today_minus(400),
     )
     for n, name in enumerate(["王副主任", "赵副主任"]):
         Position.objects.create(
-            person=person(name), unit=blockchain, role="deputy-chair", sort_order=n
+            person=person(name), unit=health, role="deputy-chair", sort_order=n
         )
-    Position.objects.create(person=person("委员甲"), unit=blockchain, role="member")
+    Position.objects.create(person=person("委员甲"), unit=health, role="member")
     Position.objects.create(
         person=person("未来委员"),
-        unit=blockchain,
+        unit=health,
         role="member",
         start_date=today_minus(-30),
     )
-    data = gql(COMMITTEE, slug="blockchain")["committee"]
-    assert data["name"] == "区块链专业委员会"
-    assert data["url"] == "/zh-hans/about/committees/blockchain/"
+    data = gql(COMMITTEE, slug="health")["committee"]
+    assert data["name"] == "大健康专业委员会"
+    assert data["url"] == "/zh-hans/about/committees/health/"
     assert data["chair"] == {"person": {"name": "李主任"}, "roleLabel": "主任"}
     assert data["deputyChairs"] == [
         {"person": {"name": "王副主任"}},
@@ -127,7 +127,7 @@ def test_committee_with_chair_deputies_members_and_history(gql):
     assert data["members"] == [{"person": {"name": "委员甲"}}]
     assert gql(COMMITTEE, slug="no-such")["committee"] is None
     assert gql(COMMITTEE, slug="secretariat")["committee"] is None
-    query = 'query ($c: Boolean) { people(unit: "blockchain", current: $c) { person { name } current } }'  # noqa: E501
+    query = 'query ($c: Boolean) { people(unit: "health", current: $c) { person { name } current } }'  # noqa: E501
     current = {p["person"]["name"] for p in gql(query, c=True)["people"]}
     assert "前主任" not in current and "未来委员" not in current and "李主任" in current
     history = gql(query, c=False)["people"]
