@@ -329,12 +329,12 @@ class NewsArticlePage(BasePage):
     def related_people_view(self, info, **kwargs):
         from organisation.schema import people_in
 
-        return people_in(self.related_people.all(), self.locale)
+        return people_in(info.context, self.related_people.all(), self.locale_id)
 
     def related_units_view(self, info, **kwargs):
         from organisation.schema import units_in
 
-        return units_in(list(self.related_units.all()), self.locale)
+        return units_in(info.context, self.related_units.all(), self.locale_id)
 
     def related_articles(self, info, **kwargs):
         shared = Q(categories__in=self.categories.all()) | Q(tags__in=self.tags.all())

@@ -44,13 +44,16 @@ def visible_articles(locale):
 
 def with_listing_data(articles):
     """Load what listings show in a fixed number of queries, however many articles:
-    cover image and its renditions, view count, categories, tags, authors."""
+    cover image and its renditions, view count, categories, tags, authors, related
+    people and units."""
     renditions = get_image_model().renditions.rel.related_model.objects.all()
     return articles.select_related("cover_image", "view_stats").prefetch_related(
         Prefetch("cover_image__renditions", queryset=renditions),
         "categories",
         "tags",
         "authors",
+        "related_people",
+        "related_units",
     )
 
 

@@ -1,6 +1,7 @@
 """Member import from the admin: upload a list, read the preview with its problems,
 confirm. The same import as `manage.py import_members`."""
 
+import time
 import uuid
 from pathlib import Path
 
@@ -14,8 +15,11 @@ from django.utils.translation import gettext_lazy as _
 
 from .member_import import MemberFileError, import_members
 
-# Uploads wait here between preview and confirmation, named by a random token.
+# Uploads wait here between preview and confirmation, named by a random token, for
+# a day at most.
 UPLOAD_DIR_NAME = "member-imports"
+UPLOAD_LIFETIME = 24 * 60 * 60
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 SUFFIXES = (".csv", ".xlsx")
 
 
@@ -29,12 +33,22 @@ class MemberListForm(forms.Form):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in SUFFIXES:
             raise forms.ValidationError(_("Only .xlsx and .csv files can be imported."))
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB.")
+                % {"mb": MAX_UPLOAD_BYTES // 1024 // 1024}
+            )
         return upload
 
 
 def upload_dir():
+    """The folder of waiting uploads, cleared of those older than a day."""
     path = Path(settings.MEDIA_ROOT) / UPLOAD_DIR_NAME
     path.mkdir(parents=True, exist_ok=True)
+    now = time.time()
+    for old in path.iterdir():
+        if now - old.stat().st_mtime > UPLOAD_LIFETIME:
+            old.unlink(missing_ok=True)
     return path
 
 

@@ -12,13 +12,13 @@ import csv
 import datetime
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from openpyxl.utils.datetime import from_excel
 from wagtail.models import Locale
 from wagtail.search.backends import get_search_backend
 
@@ -43,6 +43,9 @@ COLUMNS = {
 }
 REQUIRED = ("name", "credit_code", "tier")
 FIELDS = ("name", "tier", "region", "industry", "website", "join_date")
+TEXT_FIELDS = ("name", "credit_code", "region", "industry", "website")
+MAX_ROWS = 50_000
+EXCEL_ERROR = re.compile(r"^#(N/A|[A-Z0-9/]+[!?]?)$")
 DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
@@ -60,26 +63,38 @@ class ImportReport:
 
 
 def header_key(text):
-    return re.sub(r"[\s_\u3000]+", " ", str(text or "")).strip().casefold()
+    return re.sub(r"[\s_\u3000\ufeff]+", " ", str(text or "")).strip().casefold()
 
 
 def read_table(path):
-    """(header row, [(row number, cells), ...]) of the first sheet or the CSV."""
+    """(header row, [(row number, cells), ...]) of the first sheet or the CSV.
+
+    Anything wrong with the file as a whole (format, encoding, size, a damaged
+    sheet) is a MemberFileError naming the file.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise MemberFileError(f"{path}: only .xlsx and .csv files can be imported")
     try:
         if suffix == ".csv":
             rows = list(csv.reader(io.StringIO(decode_csv(path.read_bytes()))))
-        elif suffix == ".xlsx":
-            rows = read_xlsx(path)
         else:
-            raise MemberFileError(f"{path}: only .xlsx and .csv files can be imported")
+            rows = read_xlsx(path)
     except OSError as error:
         raise MemberFileError(
             f"{path}: cannot read the file: {error.strerror}"
         ) from None
+    except MemberFileError as error:
+        raise MemberFileError(f"{path}: {error}") from None
+    # A damaged file can fail in many ways inside csv or openpyxl; each is this
+    # file's problem, to be reported, not a crash of the import.
+    except Exception as error:  # noqa: BLE001
+        raise MemberFileError(f"{path}: cannot read the file ({error})") from None
     if not rows:
         raise MemberFileError(f"{path}: the file is empty")
+    if len(rows) > MAX_ROWS + 1:
+        raise MemberFileError(f"{path}: more than {MAX_ROWS} rows; split the list")
     numbered = [
         (number, row)
         for number, row in enumerate(rows[1:], 2)
@@ -89,35 +104,40 @@ def read_table(path):
 
 
 def decode_csv(data):
-    """CSV text: UTF-8 (with or without Excel's BOM), else GB 18030, which Excel
-    uses for CSV on Chinese Windows."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    """CSV text: UTF-16 when it starts with its byte-order mark, else UTF-8 (with or
+    without Excel's BOM), else GB 18030, which Excel uses on Chinese Windows."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        encodings = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "gb18030")
+    for encoding in encodings:
         try:
-            return data.decode("gb18030")
+            return data.decode(encoding)
         except UnicodeDecodeError:
-            raise MemberFileError(
-                "the CSV file is neither UTF-8 nor GB 18030 text"
-            ) from None
+            continue
+    raise MemberFileError("the CSV file is neither UTF-8, UTF-16 nor GB 18030 text")
 
 
 def read_xlsx(path):
+    """The first sheet's rows, no wider than its header row and at most MAX_ROWS
+    long, so a stray cell far away cannot make a small file huge."""
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
+    workbook = load_workbook(path, read_only=True, data_only=True)
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (
-        InvalidFileException,
-        zipfile.BadZipFile,
-        KeyError,
-        OSError,
-        ValueError,
-    ) as error:
-        raise MemberFileError(f"{path}: not a readable .xlsx file ({error})") from None
-    try:
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(values_only=True)
+        header = list(next(rows, []))
+        while header and header[-1] in (None, ""):
+            header.pop()
+        width = len(header)
+        table = [header] if header else []
+        for row in rows:
+            table.append(list(row[:width]))
+            if len(table) > MAX_ROWS + 1:
+                break
+        return table
     finally:
         workbook.close()
 
@@ -163,6 +183,9 @@ def parse_date(value):
         return value.date()
     if isinstance(value, datetime.date):
         return value
+    if isinstance(value, int | float) and 1 <= value < 2958466:
+        # An Excel date serial (days since 1899-12-30) from a cell typed as number.
+        return (from_excel(value) or datetime.datetime.min).date()
     match = DATE.match(str(value).strip())
     if not match:
         raise ValueError(f"join date {value!r} is not a date like 2021-07-12")
@@ -172,45 +195,77 @@ def parse_date(value):
         raise ValueError(f"join date {value!r}: {error}") from None
 
 
+def text_cell(value, field_name):
+    """A cell as text for `field_name`, or ValueError: spreadsheet error values,
+    NUL characters and text too long for the field are refused, not stored."""
+    text = "" if value is None else str(value).strip()
+    if EXCEL_ERROR.match(text):
+        raise ValueError(f"{field_name}: the cell holds the spreadsheet error {text}")
+    if "\x00" in text:
+        raise ValueError(f"{field_name}: the cell holds a NUL character")
+    limit = MemberCompany._meta.get_field(field_name).max_length
+    if limit and len(text) > limit:
+        raise ValueError(f"{field_name}: longer than {limit} characters")
+    return text
+
+
 def clean_row(cells, columns, tiers):
-    """The company fields of one row, or ValueError with the reason."""
+    """The fields of one row that the file has columns for, or ValueError with the
+    reason."""
 
-    def cell(name):
-        index = columns.get(name)
-        value = cells[index] if index is not None and index < len(cells) else None
-        return "" if value is None else str(value).strip()
+    def raw(name):
+        index = columns[name]
+        return cells[index] if index < len(cells) else None
 
-    values = {"name": cell("name"), "credit_code": normalise(cell("credit_code"))}
+    values = {
+        name: text_cell(raw(name), name) for name in TEXT_FIELDS if name in columns
+    }
+    values["credit_code"] = normalise(values["credit_code"])
     if not values["name"]:
         raise ValueError("missing company name")
     if not values["credit_code"]:
         raise ValueError("missing credit code")
     if problem := credit_code_problem(values["credit_code"]):
         raise ValueError(f"invalid credit code {values['credit_code']}: {problem}")
-    tier = tiers.get(header_key(cell("tier")))
-    if tier is None:
-        raise ValueError(f"unknown membership tier {cell('tier')!r}")
-    values.update(tier=tier, region=cell("region"), industry=cell("industry"))
-    values["website"] = cell("website")
-    if values["website"]:
+    tier_name = text_cell(raw("tier"), "name")
+    values["tier"] = tiers.get(header_key(tier_name))
+    if values["tier"] is None:
+        raise ValueError(f"unknown membership tier {tier_name!r}")
+    if values.get("website"):
         try:
             URLValidator()(values["website"])
         except ValidationError:
             raise ValueError(f"website {values['website']!r} is not a URL") from None
-    index = columns.get("join_date")
-    raw_date = cells[index] if index is not None and index < len(cells) else None
-    values["join_date"] = parse_date(raw_date)
+    if "join_date" in columns:
+        values["join_date"] = parse_date(raw("join_date"))
     return values
+
+
+def first_rows(rows, columns):
+    """The row number on which each (valid-looking) credit code first appears,
+    rejected rows included, so a later row with the same code is a duplicate."""
+    first = {}
+    for number, cells in rows:
+        index = columns["credit_code"]
+        code = normalise(cells[index] if index < len(cells) and cells[index] else "")
+        if code:
+            first.setdefault(code, number)
+    return first
 
 
 def import_members(path, dry_run=False):
     """Import one member list; return an ImportReport. Raises MemberFileError when
-    the file as a whole cannot be read."""
+    the file as a whole cannot be read.
+
+    A company that exists already gets the values of the file's columns; fields the
+    file has no column for keep what they had.
+    """
     header, rows = read_table(path)
     columns = find_columns(header, path)
     tiers = tier_lookup()
     report = ImportReport()
-    good, first_row_of = [], {}
+    first_row_of = first_rows(rows, columns)
+    good = []
     for number, cells in rows:
         try:
             values = clean_row(cells, columns, tiers)
@@ -218,26 +273,29 @@ def import_members(path, dry_run=False):
             report.rejected.append((number, str(error)))
             continue
         code = values["credit_code"]
-        if code in first_row_of:
+        if first_row_of[code] != number:
             report.rejected.append(
                 (number, f"credit code {code} is already on row {first_row_of[code]}")
             )
             continue
-        first_row_of[code] = number
         good.append(values)
-    existing = {
-        company.credit_code: company
-        for company in MemberCompany.objects.filter(credit_code__in=first_row_of)
-    }
+    fields = [name for name in FIELDS if name in good[0]] if good else []
+    existing = MemberCompany.objects.in_bulk(
+        [values["credit_code"] for values in good], field_name="credit_code"
+    )
     new, changed = [], []
     for values in good:
         company = existing.get(values["credit_code"])
         if company is None:
             new.append(MemberCompany(**values))
             report.created.append(values["name"])
-        elif any(getattr(company, f) != values[f] for f in FIELDS):
-            for name in FIELDS:
-                setattr(company, name, values[name])
+            continue
+        # Compare the tier by id: no query per company.
+        before = [getattr(company, f"{f}_id" if f == "tier" else f) for f in fields]
+        for name in fields:
+            setattr(company, name, values[name])
+        after = [getattr(company, f"{f}_id" if f == "tier" else f) for f in fields]
+        if before != after:
             changed.append(company)
             report.updated.append(values["name"])
         else:
@@ -245,7 +303,8 @@ def import_members(path, dry_run=False):
     if not dry_run:
         with transaction.atomic():
             MemberCompany.objects.bulk_create(new, batch_size=500)
-            MemberCompany.objects.bulk_update(changed, FIELDS, batch_size=500)
+            if changed:
+                MemberCompany.objects.bulk_update(changed, fields, batch_size=500)
         if new or changed:
             # Bulk writes send no signals: index the companies for admin search.
             get_search_backend().add_bulk(MemberCompany, [*new, *changed])

@@ -18,6 +18,7 @@ from cms.api.listing import visible_pages
 from cms.api.locales import resolve_locale
 from cms.api.pagination import check_range, paginate, paginated_type, paging_arguments
 from newsroom.models import NewsArticlePage
+from newsroom.schema import with_listing_data
 
 from .models import (
     ROLES,
@@ -174,7 +175,8 @@ def role_rank(role):
 
 
 def texts_in(model, locale):
-    """Rows of a translatable model in `locale`, by translation key (one query)."""
+    """Rows of a translatable model in `locale` (a Locale or its id), by translation
+    key (one query)."""
     return {row.translation_key: row for row in model.objects.filter(locale=locale)}
 
 
@@ -192,17 +194,30 @@ def person_view(person, text):
     )
 
 
-def people_in(people, locale):
-    """OrgPerson views of `people` in `locale` (one query for the texts)."""
-    texts = texts_in(Person, locale)
+def memo(request, key, load):
+    """`load()`, computed once per request for `key`."""
+    cache = request.__dict__.setdefault("_cms_organisation_memo", {})
+    if key not in cache:
+        cache[key] = load()
+    return cache[key]
+
+
+def people_in(request, people, locale_id):
+    """OrgPerson views of `people` in a locale; the texts load once per request."""
+    texts = memo(request, ("people", locale_id), lambda: texts_in(Person, locale_id))
     return [person_view(p, texts.get(p.translation_key, p)) for p in people]
 
 
-def units_in(units, locale):
-    """OrgUnitRef views of `units` in `locale` (two queries: texts and pages)."""
-    texts = texts_in(OrgUnit, locale)
-    pages = CommitteePage.objects.live().public().filter(locale=locale, unit__in=units)
-    urls = {page.unit_id: page.url for page in pages}
+def committee_urls(locale):
+    pages = CommitteePage.objects.live().public().filter(locale=locale)
+    return {page.unit_id: page.url for page in pages}
+
+
+def units_in(request, units, locale_id):
+    """OrgUnitRef views of `units` in a locale; texts and committee page urls load
+    once per request, so a news listing asking for them stays flat."""
+    texts = memo(request, ("units", locale_id), lambda: texts_in(OrgUnit, locale_id))
+    urls = memo(request, ("urls", locale_id), lambda: committee_urls(locale_id))
     return [
         OrgUnitRef(
             name=texts.get(u.translation_key, u).name,
@@ -229,8 +244,7 @@ class StructureContext:
             .filter(unit__in=self.units)
             .select_related("person", "person__photo")
         )
-        pages = CommitteePage.objects.live().public().filter(locale=locale)
-        self.page_urls = {page.unit_id: page.url for page in pages}
+        self.page_urls = committee_urls(locale)
         self.news = None  # loaded by news_of() when a query asks for news
 
     def unit_text(self, unit):
@@ -292,8 +306,8 @@ class StructureContext:
         call loads those of every unit at once, so asking each unit of a tree for
         its news costs one query in all."""
         if self.news is None:
-            articles = visible_pages(
-                NewsArticlePage.objects.filter(locale=self.locale)
+            articles = with_listing_data(
+                visible_pages(NewsArticlePage.objects.filter(locale=self.locale))
             ).filter(related_units__in=self.units)
             self.news = {}
             for article in articles.annotate(news_unit=F("related_units")).order_by(
@@ -365,6 +379,7 @@ class UnitNews:
         return self
 
     def resolve_recent_news(self, info, limit=5):
+        limit = 5 if limit is None else limit
         check_range("limit", limit, 1, 20)
         return self.news_context.news_of(self.news_unit, limit)
 
@@ -470,6 +485,7 @@ class StructureQuery:
         return None
 
     def resolve_people(self, info, locale=None, unit=None, current=True):
+        current = True if current is None else current
         locale = resolve_locale(locale)
         context = StructureContext(locale)
         positions = Position.objects.filter(unit__locale=Locale.get_default())

@@ -150,6 +150,16 @@ class OrgUnit(TranslatableMixin, index.Indexed, models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        """A unit cannot be part of itself, directly or through its parents: it
+        would vanish from the tree."""
+        unit, seen = self.parent, set()
+        while unit is not None and unit.pk not in seen:
+            if self.pk is not None and unit.pk == self.pk:
+                raise ValidationError({"parent": _("A unit cannot be part of itself.")})
+            seen.add(unit.pk)
+            unit = unit.parent
+
 
 class PositionQuerySet(models.QuerySet):
     def current(self, today=None):

@@ -7,9 +7,10 @@ import pytest
 import wagtail_factories
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import PageViewRestriction
+from wagtail.models import Locale, PageViewRestriction
 
 from newsroom.models import ArticleViewCount, NewsIndexPage
+from organisation.models import OrgUnit, Person
 from tests.factories import (
     NewsArticleAuthorFactory,
     NewsArticlePageFactory,
@@ -209,14 +210,19 @@ LISTING = """query ($perPage: Int) { newsArticles(perPage: $perPage) { items {
   title viewCount locale url
   coverImage { rendition(width: 320) { url } }
   categories { name } tags { name } authors { name }
+  relatedPeople { name } relatedUnits { name url }
   translations { locale url }
 } } }"""
 
 
 def test_listing_query_count_is_the_same_for_5_and_50_articles(gql):
     category = NewsCategoryFactory()
+    person = Person.objects.get(name="蔡章生", locale=Locale.get_default())
+    committee = OrgUnit.objects.get(slug="blockchain", locale=Locale.get_default())
     for n in range(50):
         page = article(cover_image=wagtail_factories.ImageFactory())
+        page.related_people = [person]
+        page.related_units = [committee]
         page.categories = [category]
         page.tags.add(f"标签{n % 3}")
         NewsArticleAuthorFactory(article=page)
@@ -230,6 +236,8 @@ def test_listing_query_count_is_the_same_for_5_and_50_articles(gql):
         assert len(items) == per_page
         assert all(i["coverImage"]["rendition"]["url"] for i in items)
         assert all(i["categories"] and i["tags"] and i["authors"] for i in items)
+        assert all(i["relatedPeople"] == [{"name": "蔡章生"}] for i in items)
+        assert all(i["relatedUnits"][0]["url"].endswith("/blockchain/") for i in items)
         counts[per_page] = len(captured)
     assert counts[5] == counts[50]
 

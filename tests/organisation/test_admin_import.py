@@ -72,3 +72,26 @@ def test_editors_without_permission_are_refused(client, db):
     before = MemberCompany.objects.count()
     assert upload(client)["Location"] == "/admin/"
     assert MemberCompany.objects.count() == before
+
+
+def test_a_token_cannot_reach_a_file_outside_the_upload_folder(editor, tmp_path):
+    outside = tmp_path / "secret.csv"
+    outside.write_bytes(CSV)
+    for token in ["../secret.csv", str(outside), "member-imports/../secret.csv"]:
+        response = editor.post(URL, {"token": token}, follow=True)
+        assert "expired" in response.content.decode()
+    assert outside.exists()
+    assert not MemberCompany.objects.filter(credit_code="91330106MA2H3J9H09").exists()
+
+
+def test_preview_changes_no_field_of_an_existing_company(editor):
+    company = MemberCompany.objects.filter(tier__slug="member").first()
+    before = (company.name, company.tier_id, company.region)
+    content = (
+        "企业名称,统一社会信用代码,会员类别,所在地区\n"
+        f"新名称,{company.credit_code},理事单位,丽水市莲都区\n"
+    ).encode()
+    html = upload(editor, content).content.decode()
+    assert "0 to create, 1 to update" in html
+    company.refresh_from_db()
+    assert (company.name, company.tier_id, company.region) == before

@@ -193,13 +193,17 @@ def test_dry_run_writes_nothing(tmp_path):
     [
         ("list.txt", b"x", "only .xlsx and .csv files can be imported"),
         ("empty.csv", b"", "the file is empty"),
-        ("broken.xlsx", b"PK\x03\x04 not really", "not a readable .xlsx file"),
+        (
+            "broken.xlsx",
+            b"PK\x03\x04 not really",
+            "cannot read the file (File is not a zip file)",
+        ),
         (
             "no-code.csv",
             "企业名称,会员类别\n甲,理事单位\n".encode(),
             "row 1 has no column 统一社会信用代码",
         ),
-        ("binary.csv", b"\xff\xfe\x00\xd8\x00\xdc" * 3, "neither UTF-8 nor GB 18030"),
+        ("binary.csv", b"\xff\xff\xff\x80" * 3, "neither UTF-8, UTF-16 nor GB 18030"),
     ],
 )
 def test_unreadable_files_are_refused_whole(tmp_path, name, content, message):
@@ -209,3 +213,84 @@ def test_unreadable_files_are_refused_whole(tmp_path, name, content, message):
     _out, err, ok = run(path)
     assert not ok and message in err
     assert MemberCompany.objects.count() == before
+
+
+def company_fields(code):
+    return MemberCompany.objects.filter(credit_code=code).values(
+        "name", "tier__slug", "region", "industry", "website", "join_date"
+    )[0]
+
+
+@pytest.mark.django_db
+def test_columns_the_file_lacks_keep_their_values(tmp_path):
+    run(
+        write_csv(
+            tmp_path / "full.csv", [HEADER, [*GOOD[:5], "https://a.example", GOOD[6]]]
+        )
+    )
+    before = company_fields(GOOD[1])
+    path = write_csv(
+        tmp_path / "narrow.csv",
+        [
+            ["企业名称", "统一社会信用代码", "会员类别"],
+            ["杭州锦恒新名称", GOOD[1], "理事单位"],
+        ],
+    )
+    out, _err, ok = run(path)
+    assert ok and out.startswith("0 created, 1 updated")
+    after = company_fields(GOOD[1])
+    assert after == {**before, "name": "杭州锦恒新名称", "tier__slug": "director"}
+
+
+@pytest.mark.django_db
+def test_dry_run_changes_no_field_of_an_existing_company(tmp_path):
+    run(write_csv(tmp_path / "first.csv", [HEADER, GOOD]))
+    before = company_fields(GOOD[1])
+    changed = [GOOD[0] + "集团", GOOD[1], "理事单位", "宁波市鄞州区", "制造业", "", ""]
+    out, _err, ok = run(
+        write_csv(tmp_path / "second.csv", [HEADER, changed]), "--dry-run"
+    )
+    assert ok and out.startswith("0 would be created, 1 would be updated")
+    assert company_fields(GOOD[1]) == before
+
+
+@pytest.mark.django_db
+def test_a_duplicate_of_a_rejected_row_is_still_a_duplicate(tmp_path):
+    rows = [HEADER, [GOOD[0], GOOD[1], "名誉会员"], GOOD]
+    _out, err, _ok = run(write_csv(tmp_path / "dup.csv", rows))
+    assert "row 2: unknown membership tier" in err
+    assert f"row 3: credit code {GOOD[1]} is already on row 2" in err
+    assert not MemberCompany.objects.filter(credit_code=GOOD[1]).exists()
+
+
+@pytest.mark.django_db
+def test_odd_cells_are_rejected_or_read_right(tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["\ufeff企业名称", *HEADER[1:]])
+    sheet.append(["#N/A", GOOD[1], "会员单位"])
+    sheet.append(["长" * 201, "91330302MA2J3Y7L34", "会员单位"])
+    sheet.append(["序号公司", "91330108786QAEJX9J", "会员单位", "", "", "", 44389])
+    workbook.save(tmp_path / "odd.xlsx")
+    _out, err, _ok = run(tmp_path / "odd.xlsx")
+    assert "row 2: name: the cell holds the spreadsheet error #N/A" in err
+    assert "row 3: name: longer than 200 characters" in err
+    serial = MemberCompany.objects.get(credit_code="91330108786QAEJX9J")
+    assert serial.join_date == datetime.date(2021, 7, 12)
+
+
+@pytest.mark.django_db
+def test_nul_characters_are_refused(tmp_path):
+    path = write_csv(tmp_path / "nul.csv", [HEADER, ["零字符\x00公司", *GOOD[1:]]])
+    _out, err, ok = run(path)
+    assert not ok and "row 2: name: the cell holds a NUL character" in err
+    assert not MemberCompany.objects.filter(credit_code=GOOD[1]).exists()
+
+
+@pytest.mark.django_db
+def test_utf16_csv_as_some_spreadsheets_save_it(tmp_path):
+    path = tmp_path / "utf16.csv"
+    path.write_text("\r\n".join(",".join(r) for r in [HEADER, GOOD]), encoding="utf-16")
+    out, err, ok = run(path)
+    assert ok, err
+    assert out.startswith("1 created")

@@ -65,12 +65,18 @@ def test_the_tree_in_each_locale(gql):
 
 
 def test_tree_query_count_does_not_grow_with_the_tree(gql):
-    """Leaders and recent news of every unit, for 25 or 35 committees."""
+    """Leaders and recent news (with their categories) of every unit, for 27 or 37
+    committees."""
     index = NewsIndexPage.objects.get(locale__language_code="zh-hans")
-    counts = []
-    for extra in (0, 10):
-        group = unit("committees")
-        for n in range(extra):
+    group = unit("committees")
+    query = TREE.replace(
+        "recentNews(limit: 2) { title }",
+        "recentNews(limit: 2) { title categories { name } }",
+    )
+    counts, created = [], 0
+    for total in (2, 12):
+        while created < total:
+            n = created
             article = NewsArticlePageFactory(parent=index, title=f"委员会新闻{n}")
             new = OrgUnit.objects.create(
                 name=f"新委员会{n}",
@@ -82,13 +88,16 @@ def test_tree_query_count_does_not_grow_with_the_tree(gql):
             Position.objects.create(person=person(f"主任{n}"), unit=new, role="chair")
             article.related_units = [new]
             article.save()
-        gql(TREE)
+            created += 1
+        gql(query)
         with CaptureQueriesContext(connection) as captured:
-            data = gql(TREE)
+            data = gql(query)
         committees = data["orgUnits"][0]["children"][2]["children"]
-        assert len(committees) == 25 + extra
+        assert len(committees) == 25 + total
         news = [c["recentNews"] for c in committees if c["slug"].startswith("new-")]
-        assert news == [[{"title": f"委员会新闻{n}"}] for n in range(extra)]
+        assert news == [
+            [{"title": f"委员会新闻{n}", "categories": []}] for n in range(total)
+        ]
         counts.append(len(captured))
     assert counts[0] == counts[1]
 
@@ -240,3 +249,34 @@ def test_committee_list_query_count_does_not_grow_with_members(gql):
         assert len(blockchain[0]["members"]) == members
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_a_unit_cannot_be_part_of_itself(db):
+    group = unit("committees")
+    group.parent = group
+    with pytest.raises(ValidationError):
+        group.full_clean()
+    blockchain = unit("blockchain")
+    group.parent = blockchain
+    with pytest.raises(ValidationError):
+        group.full_clean()
+
+
+def test_null_arguments_mean_the_defaults(gql):
+    secretariat = unit("secretariat")
+    Position.objects.create(
+        person=person("离任"),
+        unit=secretariat,
+        role="staff",
+        start_date=today_minus(90),
+        end_date=today_minus(30),
+    )
+    query = 'query ($c: Boolean) { people(unit: "secretariat", current: $c) { person { name } } }'  # noqa: E501
+    assert "离任" not in str(gql(query, c=None))
+    hans = NewsIndexPage.objects.get(locale__language_code="zh-hans")
+    for _n in range(7):
+        article = NewsArticlePageFactory(parent=hans)
+        article.related_units = [unit("health")]
+        article.save()
+    news = 'query ($l: Int) { committee(slug: "health") { recentNews(limit: $l) { title } } }'  # noqa: E501
+    assert len(gql(news, l=None)["committee"]["recentNews"]) == 5
