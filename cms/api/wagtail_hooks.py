@@ -1,9 +1,12 @@
 """Plugs cms.api's root fields into grapple's schema.
 
 Grapple builds its Query class from the mixins that `register_schema_query` hooks put
-in a list. This hook runs after grapple's (order=1) and swaps grapple's locale-blind
-pages mixin for ours. If a grapple upgrade renames that mixin, start-up fails here
-instead of silently serving the old resolvers.
+in a list. This hook runs after grapple's (order=1), swaps grapple's locale-blind
+pages mixin for ours, and drops grapple's `snippets` field, which answers with every
+instance of every snippet model at once (5,000 member companies, inactive ones
+included, drafts of any snippet) and mixes locales; each app offers its snippets
+through its own paginated, locale-aware fields instead. If a grapple upgrade
+renames these mixins, start-up fails here instead of silently serving the old ones.
 """
 
 import graphene
@@ -13,19 +16,29 @@ from wagtail import hooks
 from .pages import LocalePagesQuery
 
 
-def is_grapple_pages_mixin(mixin):
-    return mixin.__module__ == "grapple.types.pages" and "resolve_pages" in vars(mixin)
+def grapple_mixin_position(query_mixins, module, resolver):
+    """The index of grapple's mixin from `module` that defines `resolver`."""
+    positions = [
+        i
+        for i, mixin in enumerate(query_mixins)
+        if mixin.__module__ == module and resolver in vars(mixin)
+    ]
+    if len(positions) != 1:
+        raise ImproperlyConfigured(
+            f"cms.api expected exactly one grapple query mixin from {module}, "
+            f"found {len(positions)}; check the installed wagtail-grapple version."
+        )
+    return positions[0]
 
 
 @hooks.register("register_schema_query", order=1)
-def replace_grapple_pages_query(query_mixins):
-    positions = [i for i, m in enumerate(query_mixins) if is_grapple_pages_mixin(m)]
-    if len(positions) != 1:
-        raise ImproperlyConfigured(
-            "cms.api expected exactly one grapple pages query mixin to replace, "
-            f"found {len(positions)}; check the installed wagtail-grapple version."
-        )
-    query_mixins[positions[0]] = LocalePagesQuery
+def replace_grapple_pages_and_snippets_queries(query_mixins):
+    pages = grapple_mixin_position(query_mixins, "grapple.types.pages", "resolve_pages")
+    query_mixins[pages] = LocalePagesQuery
+    snippets = grapple_mixin_position(
+        query_mixins, "grapple.types.snippets", "resolve_snippets"
+    )
+    del query_mixins[snippets]
 
 
 @hooks.register("register_schema_mutation", order=1)

@@ -17,3 +17,9 @@ def test_schema_has_locale_arguments_and_fields():
     assert "locale: String!" in sdl
     assert "translations: [PageInterface!]!" in sdl
     assert "pages(\n" in sdl and "locales: [Locale!]!" in sdl
+
+
+def test_grapples_unpaginated_snippets_field_is_gone(gql):
+    """It would answer with all 5,000 member companies at once, across locales."""
+    [message] = gql.errors("{ snippets { snippetType } }")
+    assert "Cannot query field 'snippets'" in message
