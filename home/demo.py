@@ -16,17 +16,18 @@ from wagtail.search.backends import get_search_backend
 from home.models import HomePage
 from newsroom.importer import LegacyNewsImporter
 from newsroom.models import NewsIndexPage
-from organisation import demo_data
-from organisation.demo_members import generated_companies
+from organisation import demo_data, demo_members
 from organisation.models import (
     CommitteeIndexPage,
     CommitteePage,
+    Industry,
     MemberCompany,
     MembershipTier,
     OrganisationIndexPage,
     OrgUnit,
     Person,
     Position,
+    Region,
 )
 
 CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
@@ -141,13 +142,34 @@ def ensure_tiers(locales):
     }
 
 
-def ensure_member_companies(tiers):
+def ensure_labels(model, entries, locales):
+    """Regions or industries in every locale; the default locale's by slug."""
+    for slug, *names in entries:
+        for locale, name in zip(locales, names[: len(locales)], strict=True):
+            model.objects.get_or_create(
+                translation_key=demo_key(f"{model.__name__}:{slug}"),
+                locale=locale,
+                defaults={"name": name, "slug": slug},
+            )
+    return {row.slug: row for row in model.objects.filter(locale=locales[0])}
+
+
+def ensure_member_companies(locales, tiers):
     """About 5,000 generated member companies, so the directory runs at its real
     size; those missing (by credit code) are created, the others left alone."""
-    companies = generated_companies(DEMO_COMPANIES)
+    regions = ensure_labels(Region, demo_members.REGIONS, locales)
+    industries = ensure_labels(Industry, demo_members.INDUSTRIES, locales)
+    companies = demo_members.generated_companies(DEMO_COMPANIES)
     existing = set(MemberCompany.objects.values_list("credit_code", flat=True))
     new = MemberCompany.objects.bulk_create(
-        MemberCompany(**{**company, "tier": tiers[company["tier"]]})
+        MemberCompany(
+            **{
+                **company,
+                "tier": tiers[company["tier"]],
+                "region": regions.get(company["region"]),
+                "industry": industries.get(company["industry"]),
+            }
+        )
         for company in companies
         if company["credit_code"] not in existing and company["tier"] in tiers
     )
@@ -280,7 +302,7 @@ def load(report=lambda line: None):
             if slug == "about":
                 about_pages.append(page)
     import_legacy_article(report)
-    ensure_member_companies(ensure_tiers(locales))
+    ensure_member_companies(locales, ensure_tiers(locales))
     ensure_committee_pages(about_pages, *ensure_structure(locales))
     ensure_default_site(homes[settings.LANGUAGE_CODE])
     return homes

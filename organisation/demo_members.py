@@ -14,20 +14,43 @@ from .credit_code import (
     organisation_code_check_character,
 )
 
-# (region as readers see it, administrative division code)
+# Regions: slug, zh-hans, zh-hant, en, administrative division code.
 REGIONS = [
-    ("杭州市上城区", "330102"), ("杭州市拱墅区", "330105"), ("杭州市西湖区", "330106"),
-    ("杭州市滨江区", "330108"), ("杭州市萧山区", "330109"), ("杭州市余杭区", "330110"),
-    ("宁波市海曙区", "330203"), ("宁波市鄞州区", "330212"), ("温州市鹿城区", "330302"),
-    ("温州市瓯海区", "330304"), ("嘉兴市南湖区", "330402"), ("平湖市", "330482"),
-    ("湖州市吴兴区", "330502"), ("绍兴市柯桥区", "330603"), ("诸暨市", "330681"),
-    ("金华市婺城区", "330702"), ("金华市义乌市", "330782"), ("衢州市柯城区", "330802"),
-    ("舟山市定海区", "330902"), ("台州市椒江区", "331002"), ("台州市黄岩区", "331003"),
-    ("丽水市莲都区", "331102"),
+    ("hangzhou-shangcheng", "杭州市上城区", "杭州市上城區", "Shangcheng District, Hangzhou", "330102"),
+    ("hangzhou-gongshu", "杭州市拱墅区", "杭州市拱墅區", "Gongshu District, Hangzhou", "330105"),
+    ("hangzhou-xihu", "杭州市西湖区", "杭州市西湖區", "Xihu District, Hangzhou", "330106"),
+    ("hangzhou-binjiang", "杭州市滨江区", "杭州市濱江區", "Binjiang District, Hangzhou", "330108"),
+    ("hangzhou-xiaoshan", "杭州市萧山区", "杭州市蕭山區", "Xiaoshan District, Hangzhou", "330109"),
+    ("hangzhou-yuhang", "杭州市余杭区", "杭州市餘杭區", "Yuhang District, Hangzhou", "330110"),
+    ("ningbo-haishu", "宁波市海曙区", "寧波市海曙區", "Haishu District, Ningbo", "330203"),
+    ("ningbo-yinzhou", "宁波市鄞州区", "寧波市鄞州區", "Yinzhou District, Ningbo", "330212"),
+    ("wenzhou-lucheng", "温州市鹿城区", "溫州市鹿城區", "Lucheng District, Wenzhou", "330302"),
+    ("wenzhou-ouhai", "温州市瓯海区", "溫州市甌海區", "Ouhai District, Wenzhou", "330304"),
+    ("jiaxing-nanhu", "嘉兴市南湖区", "嘉興市南湖區", "Nanhu District, Jiaxing", "330402"),
+    ("pinghu", "平湖市", "平湖市", "Pinghu", "330482"),
+    ("huzhou-wuxing", "湖州市吴兴区", "湖州市吳興區", "Wuxing District, Huzhou", "330502"),
+    ("shaoxing-keqiao", "绍兴市柯桥区", "紹興市柯橋區", "Keqiao District, Shaoxing", "330603"),
+    ("zhuji", "诸暨市", "諸暨市", "Zhuji", "330681"),
+    ("jinhua-wucheng", "金华市婺城区", "金華市婺城區", "Wucheng District, Jinhua", "330702"),
+    ("jinhua-yiwu", "金华市义乌市", "金華市義烏市", "Yiwu, Jinhua", "330782"),
+    ("quzhou-kecheng", "衢州市柯城区", "衢州市柯城區", "Kecheng District, Quzhou", "330802"),
+    ("zhoushan-dinghai", "舟山市定海区", "舟山市定海區", "Dinghai District, Zhoushan", "330902"),
+    ("taizhou-jiaojiang", "台州市椒江区", "台州市椒江區", "Jiaojiang District, Taizhou", "331002"),
+    ("taizhou-huangyan", "台州市黄岩区", "台州市黃岩區", "Huangyan District, Taizhou", "331003"),
+    ("lishui-liandu", "丽水市莲都区", "麗水市蓮都區", "Liandu District, Lishui", "331102"),
 ]  # fmt: skip
+# Industries: slug, zh-hans, zh-hant, en.
 INDUSTRIES = [
-    "制造业", "信息技术", "批发和零售业", "建筑业", "文化创意",
-    "医疗健康", "纺织服装", "跨境电商", "金融服务", "现代农业",
+    ("manufacturing", "制造业", "製造業", "Manufacturing"),
+    ("information-technology", "信息技术", "信息技術", "Information technology"),
+    ("wholesale-retail", "批发和零售业", "批發和零售業", "Wholesale and retail"),
+    ("construction", "建筑业", "建築業", "Construction"),
+    ("creative-industries", "文化创意", "文化創意", "Creative industries"),
+    ("healthcare", "医疗健康", "醫療健康", "Healthcare"),
+    ("textiles-apparel", "纺织服装", "紡織服裝", "Textiles and apparel"),
+    ("cross-border-ecommerce", "跨境电商", "跨境電商", "Cross-border e-commerce"),
+    ("financial-services", "金融服务", "金融服務", "Financial services"),
+    ("modern-agriculture", "现代农业", "現代農業", "Modern agriculture"),
 ]  # fmt: skip
 NAME_WORDS = [
     "恒鑫", "博锦", "锦恒", "博越", "博通", "正恒", "达宏", "华恒", "越恒", "盛安",
@@ -48,28 +71,28 @@ def credit_code(rng, division):
 
 
 def generated_companies(count, seed=2021):
-    """`count` companies as dicts of MemberCompany fields (tier as a slug)."""
+    """`count` companies as dicts of MemberCompany fields (tier, region and
+    industry as slugs)."""
     rng = random.Random(seed)  # noqa: S311 - demo data, not a secret
     tiers = [slug for slug, size in TIER_SIZES for _ in range(size)]
     codes = set()
     companies = []
     for number in range(count):
-        region, division = rng.choice(REGIONS)
+        region, name, _hant, _en, division = rng.choice(REGIONS)
         code = credit_code(rng, division)
         while code in codes:
             code = credit_code(rng, division)
         codes.add(code)
-        city = region[:2] if not region.startswith(("平湖", "诸暨")) else region[:2]
         companies.append(
             {
-                "name": city
+                "name": name[:2]
                 + rng.choice(NAME_WORDS)
                 + rng.choice(NAME_TRADES)
                 + rng.choice(NAME_FORMS),
                 "credit_code": code,
                 "tier": tiers[number] if number < len(tiers) else "member",
                 "region": region,
-                "industry": rng.choice(INDUSTRIES),
+                "industry": rng.choice(INDUSTRIES)[0],
                 "website": "",
                 "join_date": datetime.date(2008, 1, 1)
                 + datetime.timedelta(days=rng.randrange(365 * 15)),

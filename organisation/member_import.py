@@ -18,12 +18,15 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils.text import slugify
 from openpyxl.utils.datetime import from_excel
 from wagtail.models import Locale
 from wagtail.search.backends import get_search_backend
 
+from home.slugs import numbered
+
 from .credit_code import credit_code_problem, normalise
-from .models import MemberCompany, MembershipTier
+from .models import Industry, MemberCompany, MembershipTier, Region
 
 COLUMNS = {
     "name": ("企业名称", "企業名稱", "单位名称", "單位名稱", "company name", "name"),
@@ -43,7 +46,8 @@ COLUMNS = {
 }
 REQUIRED = ("name", "credit_code", "tier")
 FIELDS = ("name", "tier", "region", "industry", "website", "join_date")
-TEXT_FIELDS = ("name", "credit_code", "region", "industry", "website")
+TEXT_FIELDS = ("name", "credit_code", "website")
+LABELS = {"region": Region, "industry": Industry}
 MAX_ROWS = 50_000
 EXCEL_ERROR = re.compile(r"^#(N/A|[A-Z0-9/]+[!?]?)$")
 DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -160,20 +164,44 @@ def find_columns(header, path):
     return columns
 
 
-def tier_lookup():
-    """Every tier name (in every locale) and slug, to the default locale's tier."""
+def name_lookup(model):
+    """Every name (in every locale) and slug of a translatable model's rows, to the
+    default locale's row: 理事單位, 理事单位 and Director members are one tier."""
     default = Locale.get_default()
-    sources = {
-        tier.translation_key: tier
-        for tier in MembershipTier.objects.filter(locale=default)
-    }
+    sources = {row.translation_key: row for row in model.objects.filter(locale=default)}
     lookup = {}
-    for tier in MembershipTier.objects.all():
-        source = sources.get(tier.translation_key)
+    for row in model.objects.all():
+        source = sources.get(row.translation_key)
         if source is not None:
-            lookup[header_key(tier.name)] = source
-            lookup[header_key(tier.slug)] = source
+            lookup[header_key(row.name)] = source
+            lookup[header_key(row.slug)] = source
     return lookup
+
+
+@dataclass
+class NewLabel:
+    """A region or industry the file names and the site does not have yet."""
+
+    model: type
+    name: str
+
+
+def create_label(label, lookup):
+    """The default-locale row for a NewLabel, created once per name (its slug made
+    free among the locale's)."""
+    key = header_key(label.name)
+    if key not in lookup:
+        default = Locale.get_default()
+        taken = set(
+            label.model.objects.filter(locale=default).values_list("slug", flat=True)
+        )
+        slug = numbered(
+            slugify(label.name, allow_unicode=True) or "label", taken.__contains__
+        )
+        lookup[key] = label.model.objects.create(
+            name=label.name, slug=slug, locale=default
+        )
+    return lookup[key]
 
 
 def parse_date(value):
@@ -195,21 +223,22 @@ def parse_date(value):
         raise ValueError(f"join date {value!r}: {error}") from None
 
 
-def text_cell(value, field_name):
-    """A cell as text for `field_name`, or ValueError: spreadsheet error values,
-    NUL characters and text too long for the field are refused, not stored."""
+def text_cell(value, column, model=MemberCompany, field_name=None):
+    """A cell of `column` as text for `model.field_name` (by default the field of
+    the column's name), or ValueError: spreadsheet error values, NUL characters and
+    text too long for the field are refused, not stored."""
     text = "" if value is None else str(value).strip()
     if EXCEL_ERROR.match(text):
-        raise ValueError(f"{field_name}: the cell holds the spreadsheet error {text}")
+        raise ValueError(f"{column}: the cell holds the spreadsheet error {text}")
     if "\x00" in text:
-        raise ValueError(f"{field_name}: the cell holds a NUL character")
-    limit = MemberCompany._meta.get_field(field_name).max_length
+        raise ValueError(f"{column}: the cell holds a NUL character")
+    limit = model._meta.get_field(field_name or column).max_length
     if limit and len(text) > limit:
-        raise ValueError(f"{field_name}: longer than {limit} characters")
+        raise ValueError(f"{column}: longer than {limit} characters")
     return text
 
 
-def clean_row(cells, columns, tiers):
+def clean_row(cells, columns, lookups):
     """The fields of one row that the file has columns for, or ValueError with the
     reason."""
 
@@ -227,8 +256,8 @@ def clean_row(cells, columns, tiers):
         raise ValueError("missing credit code")
     if problem := credit_code_problem(values["credit_code"]):
         raise ValueError(f"invalid credit code {values['credit_code']}: {problem}")
-    tier_name = text_cell(raw("tier"), "name")
-    values["tier"] = tiers.get(header_key(tier_name))
+    tier_name = text_cell(raw("tier"), "tier", MembershipTier, "name")
+    values["tier"] = lookups["tier"].get(header_key(tier_name))
     if values["tier"] is None:
         raise ValueError(f"unknown membership tier {tier_name!r}")
     if values.get("website"):
@@ -236,6 +265,11 @@ def clean_row(cells, columns, tiers):
             URLValidator()(values["website"])
         except ValidationError:
             raise ValueError(f"website {values['website']!r} is not a URL") from None
+    for field_name, model in LABELS.items():
+        if field_name in columns:
+            name = text_cell(raw(field_name), field_name, model, "name")
+            found = lookups[field_name].get(header_key(name))
+            values[field_name] = found or (NewLabel(model, name) if name else None)
     if "join_date" in columns:
         values["join_date"] = parse_date(raw("join_date"))
     return values
@@ -262,13 +296,14 @@ def import_members(path, dry_run=False):
     """
     header, rows = read_table(path)
     columns = find_columns(header, path)
-    tiers = tier_lookup()
+    lookups = {"tier": name_lookup(MembershipTier)}
+    lookups.update((name, name_lookup(model)) for name, model in LABELS.items())
     report = ImportReport()
     first_row_of = first_rows(rows, columns)
     good = []
     for number, cells in rows:
         try:
-            values = clean_row(cells, columns, tiers)
+            values = clean_row(cells, columns, lookups)
         except ValueError as error:
             report.rejected.append((number, str(error)))
             continue
@@ -283,29 +318,39 @@ def import_members(path, dry_run=False):
     existing = MemberCompany.objects.in_bulk(
         [values["credit_code"] for values in good], field_name="credit_code"
     )
-    new, changed = [], []
-    for values in good:
-        company = existing.get(values["credit_code"])
-        if company is None:
-            new.append(MemberCompany(**values))
-            report.created.append(values["name"])
-            continue
-        # Compare the tier by id: no query per company.
-        before = [getattr(company, f"{f}_id" if f == "tier" else f) for f in fields]
-        for name in fields:
-            setattr(company, name, values[name])
-        after = [getattr(company, f"{f}_id" if f == "tier" else f) for f in fields]
-        if before != after:
-            changed.append(company)
-            report.updated.append(values["name"])
-        else:
-            report.unchanged.append(values["name"])
-    if not dry_run:
-        with transaction.atomic():
-            MemberCompany.objects.bulk_create(new, batch_size=500)
-            if changed:
-                MemberCompany.objects.bulk_update(changed, fields, batch_size=500)
-        if new or changed:
-            # Bulk writes send no signals: index the companies for admin search.
-            get_search_backend().add_bulk(MemberCompany, [*new, *changed])
+    # Everything is written in one transaction; a dry run rolls it back, so it
+    # reports exactly what the import would do and leaves no trace.
+    with transaction.atomic():
+        new, changed = [], []
+        for values in good:
+            for name in LABELS:
+                if isinstance(values.get(name), NewLabel):
+                    values[name] = create_label(values[name], lookups[name])
+            company = existing.get(values["credit_code"])
+            if company is None:
+                new.append(MemberCompany(**values))
+                report.created.append(values["name"])
+                continue
+            # Compare relations by id: no query per company.
+            before = [getattr(company, attname(f)) for f in fields]
+            for name in fields:
+                setattr(company, name, values[name])
+            if before != [getattr(company, attname(f)) for f in fields]:
+                changed.append(company)
+                report.updated.append(values["name"])
+            else:
+                report.unchanged.append(values["name"])
+        MemberCompany.objects.bulk_create(new, batch_size=500)
+        if changed:
+            MemberCompany.objects.bulk_update(changed, fields, batch_size=500)
+        if dry_run:
+            transaction.set_rollback(True)
+    if (new or changed) and not dry_run:
+        # Bulk writes send no signals: index the companies for admin search.
+        get_search_backend().add_bulk(MemberCompany, [*new, *changed])
     return report
+
+
+def attname(field_name):
+    """The attribute holding a field's stored value (the id, for a relation)."""
+    return MemberCompany._meta.get_field(field_name).attname

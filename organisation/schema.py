@@ -23,11 +23,13 @@ from newsroom.schema import with_listing_data
 from .models import (
     ROLES,
     CommitteePage,
+    Industry,
     MemberCompany,
     MembershipTier,
     OrgUnit,
     Person,
     Position,
+    Region,
     role_label,
 )
 
@@ -48,14 +50,21 @@ class DirectoryTierCount(DirectoryTier):
     member_count = graphene.Int(required=True)
 
 
+class DirectoryName(graphene.ObjectType):
+    """A region or industry, named in the requested locale."""
+
+    name = graphene.String(required=True)
+    slug = graphene.String(required=True)
+
+
 class DirectoryCompany(graphene.ObjectType):
     """A member company as the directory shows it."""
 
     name = graphene.String(required=True)
     credit_code = graphene.String(required=True)
     tier = graphene.Field(DirectoryTier, required=True)
-    region = graphene.String(required=True)
-    industry = graphene.String(required=True)
+    region = graphene.Field(DirectoryName)
+    industry = graphene.Field(DirectoryName)
     website = graphene.String(required=True)
     join_date = graphene.Date()
 
@@ -112,8 +121,10 @@ class MembersQuery:
         graphene.NonNull(MemberCompanyList),
         locale=graphene.String(description=LOCALE_HELP),
         tier=graphene.String(description="Slug of a membership tier."),
-        region=graphene.String(description="Exact region, e.g. 杭州市西湖区."),
-        industry=graphene.String(description="Exact industry, e.g. 制造业."),
+        region=graphene.String(description="Slug of a region, e.g. hangzhou-xihu."),
+        industry=graphene.String(
+            description="Slug of an industry, e.g. manufacturing."
+        ),
         **paging_arguments(settings.MEMBERS_MAX_PER_PAGE),
         description="Active member companies, by tier (highest first) and name.",
     )
@@ -131,14 +142,28 @@ class MembersQuery:
         page=None,
         per_page=None,
     ):
-        names = tier_names(resolve_locale(locale))
-        companies = MemberCompany.objects.filter(active=True).select_related("tier")
+        locale = resolve_locale(locale)
+        names = tier_names(locale)
+        labels = {
+            model: {k: row.name for k, row in texts_in(model, locale).items()}
+            for model in (Region, Industry)
+        }
+        companies = MemberCompany.objects.filter(active=True).select_related(
+            "tier", "region", "industry"
+        )
         if tier:
             companies = companies.filter(tier__slug=tier)
         if region:
-            companies = companies.filter(region=region)
+            companies = companies.filter(region__slug=region)
         if industry:
-            companies = companies.filter(industry=industry)
+            companies = companies.filter(industry__slug=industry)
+
+        def label(row):
+            if row is None:
+                return None
+            name = labels[type(row)].get(row.translation_key, row.name)
+            return DirectoryName(name=name, slug=row.slug)
+
         companies = companies.order_by("tier__rank", "name", "pk")
 
         def load(page_of_companies):
@@ -147,8 +172,8 @@ class MembersQuery:
                     name=c.name,
                     credit_code=c.credit_code,
                     tier=DirectoryTier(**directory_tier(c.tier, names)),
-                    region=c.region,
-                    industry=c.industry,
+                    region=label(c.region),
+                    industry=label(c.industry),
                     website=c.website,
                     join_date=c.join_date,
                 )

@@ -9,7 +9,15 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .admin_views import import_view
-from .models import MemberCompany, MembershipTier, OrgUnit, Person, Position
+from .models import (
+    Industry,
+    MemberCompany,
+    MembershipTier,
+    OrgUnit,
+    Person,
+    Position,
+    Region,
+)
 
 
 class MembershipTierViewSet(SnippetViewSet):
@@ -27,7 +35,7 @@ class MemberCompanyViewSet(SnippetViewSet):
     menu_label = _("Member companies")
     list_display = ["name", "credit_code", "tier", "region", "industry", "active"]
     list_filter = ["tier", "region", "industry", "active"]
-    search_fields = ["name", "credit_code", "region", "industry"]
+    search_fields = ["name", "credit_code", "region__name", "industry__name"]
     # Plain substring matching in the database: it finds 锦恒 inside
     # 杭州锦恒实业有限公司, which the search backend's tokenizer cannot yet
     # (Chinese search is a later issue).
@@ -35,11 +43,36 @@ class MemberCompanyViewSet(SnippetViewSet):
     list_per_page = 50
 
     def get_queryset(self, request):
-        return MemberCompany.objects.select_related("tier")
+        return MemberCompany.objects.select_related("tier", "region", "industry")
+
+
+class RegionViewSet(SnippetViewSet):
+    model = Region
+    icon = "globe"
+    menu_label = _("Regions")
+    list_display = ["name", "slug", "locale"]
+    list_filter = ["locale"]
+    search_fields = ["name"]
+    search_backend_name = None
+
+
+class IndustryViewSet(SnippetViewSet):
+    model = Industry
+    icon = "cogs"
+    menu_label = _("Industries")
+    list_display = ["name", "slug", "locale"]
+    list_filter = ["locale"]
+    search_fields = ["name"]
+    search_backend_name = None
 
 
 class MembersViewSetGroup(SnippetViewSetGroup):
-    items = (MemberCompanyViewSet, MembershipTierViewSet)
+    items = (
+        MemberCompanyViewSet,
+        MembershipTierViewSet,
+        RegionViewSet,
+        IndustryViewSet,
+    )
     menu_icon = "group"
     menu_label = _("Members")
     menu_name = "members"

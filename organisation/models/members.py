@@ -45,14 +45,57 @@ class MembershipTier(TranslatableMixin, models.Model):
         return self.name
 
 
+class DirectoryLabel(TranslatableMixin, models.Model):
+    """A translatable name the member directory files companies under. Companies
+    point at the default locale's row; readers see its translation."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        allow_unicode=True,
+        help_text=_("Stable key used by the API's filters."),
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+    class Meta(TranslatableMixin.Meta):
+        abstract = True
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["locale", "slug"], name="unique_%(class)s_slug_per_locale"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Region(DirectoryLabel):
+    """A city or county of Zhejiang (杭州市西湖区; Xihu District, Hangzhou)."""
+
+    class Meta(DirectoryLabel.Meta):
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+
+class Industry(DirectoryLabel):
+    """An industry (制造业; Manufacturing)."""
+
+    class Meta(DirectoryLabel.Meta):
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+
+
 class MemberCompany(index.Indexed, models.Model):
     """A member company of the association, one row per company.
 
     A snippet, not a page: there are thousands, they are edited as records and
     listed in a directory, and none has content of its own. Not translatable: the
     registered name is the legal name in every language; what readers see
-    translated (the tier) comes from translatable snippets. The credit code
-    identifies a company, so imports update rather than duplicate.
+    translated (tier, region, industry) comes from translatable snippets. The
+    credit code identifies a company, so imports update rather than duplicate.
     """
 
     name = models.CharField(_("name"), max_length=200)
@@ -70,15 +113,24 @@ class MemberCompany(index.Indexed, models.Model):
         related_name="companies",
         limit_choices_to=default_locale_only,
     )
-    region = models.CharField(
-        _("region"),
-        max_length=100,
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        null=True,
         blank=True,
-        db_index=True,
+        on_delete=models.PROTECT,
+        related_name="companies",
+        limit_choices_to=default_locale_only,
         help_text=_("City and county in Zhejiang, e.g. 杭州市西湖区."),
     )
-    industry = models.CharField(
-        _("industry"), max_length=100, blank=True, db_index=True
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name=_("industry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="companies",
+        limit_choices_to=default_locale_only,
     )
     website = models.URLField(_("website"), blank=True)
     logo = models.ForeignKey(
@@ -118,8 +170,6 @@ class MemberCompany(index.Indexed, models.Model):
         index.SearchField("name"),
         index.AutocompleteField("name"),
         index.SearchField("credit_code"),
-        index.SearchField("region"),
-        index.SearchField("industry"),
         index.FilterField("tier"),
         index.FilterField("active"),
     ]

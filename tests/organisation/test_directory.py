@@ -14,7 +14,8 @@ COMPANIES = """query ($tier: String, $region: String, $industry: String, $page: 
   memberCompanies(tier: $tier, region: $region, industry: $industry, page: $page,
     perPage: $perPage, locale: $locale) {
     totalCount page perPage numPages hasNextPage
-    items { name creditCode tier { name slug rank } region industry website joinDate }
+    items { name creditCode tier { name slug rank } region { name slug }
+            industry { name slug } website joinDate }
   }
 }"""
 
@@ -48,12 +49,25 @@ def test_filters_and_paging(gql):
     assert len(page["items"]) == 2 and not page["hasNextPage"]
     assert {i["tier"]["slug"] for i in page["items"]} == {"executive-vice-president"}
     expected = MemberCompany.objects.filter(
-        region="杭州市西湖区", industry="制造业", active=True
+        region__slug="hangzhou-xihu", industry__slug="manufacturing", active=True
     ).count()
-    data = gql(COMPANIES, region="杭州市西湖区", industry="制造业", perPage=100)
+    data = gql(COMPANIES, region="hangzhou-xihu", industry="manufacturing", perPage=100)
     items = data["memberCompanies"]["items"]
     assert data["memberCompanies"]["totalCount"] == expected > 0
-    assert {(i["region"], i["industry"]) for i in items} == {("杭州市西湖区", "制造业")}
+    assert {(i["region"]["name"], i["industry"]["name"]) for i in items} == {
+        ("杭州市西湖区", "制造业")
+    }
+    english = gql(
+        COMPANIES, region="hangzhou-xihu", industry="manufacturing", locale="en"
+    )
+    item = english["memberCompanies"]["items"][0]
+    assert item["region"] == {
+        "name": "Xihu District, Hangzhou",
+        "slug": "hangzhou-xihu",
+    }
+    assert item["industry"] == {"name": "Manufacturing", "slug": "manufacturing"}
+    hant = gql(COMPANIES, region="hangzhou-xihu", perPage=1, locale="zh-hant")
+    assert hant["memberCompanies"]["items"][0]["region"]["name"] == "杭州市西湖區"
 
 
 def test_tier_names_follow_the_locale_and_fall_back(gql):

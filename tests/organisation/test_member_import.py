@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
+from wagtail.models import Locale
 
-from organisation.models import MemberCompany
+from organisation.models import MemberCompany, Region
 
 # Copies of ../shared/samples/members, the secretariat's layout, byte for byte.
 SAMPLES = Path(__file__).resolve().parent / "samples"
@@ -60,11 +61,16 @@ def test_the_secretariats_files_import_as_they_are(name):
     assert out.startswith("20 created, 0 updated, 0 unchanged, 0 rejected.")
     assert MemberCompany.objects.count() == before + 20
     company = MemberCompany.objects.get(credit_code="91330402MA2H3BJ112")
-    assert (company.name, company.tier.slug, company.region, company.industry) == (
+    assert (
+        company.name,
+        company.tier.slug,
+        company.region.slug,
+        company.industry.slug,
+    ) == (
         "嘉兴恒鑫科技有限公司",
         "member",
-        "嘉兴市南湖区",
-        "建筑业",
+        "jiaxing-nanhu",
+        "construction",
     )
     assert company.website == "https://www.example-7-0.cn"
     assert company.join_date == datetime.date(2016, 7, 3)
@@ -143,7 +149,7 @@ def test_rows_update_by_credit_code_and_headers_may_be_english_or_traditional(tm
     out, _err, ok = run(path)
     assert ok and out.startswith("0 created, 1 updated")
     company = MemberCompany.objects.get(credit_code="91330106MA2H3J9H09")
-    assert (company.name, company.tier.slug, company.region) == (
+    assert (company.name, company.tier.slug, company.region.name) == (
         "杭州锦恒实业集团有限公司",
         "director",
         "杭州市滨江区",
@@ -217,7 +223,7 @@ def test_unreadable_files_are_refused_whole(tmp_path, name, content, message):
 
 def company_fields(code):
     return MemberCompany.objects.filter(credit_code=code).values(
-        "name", "tier__slug", "region", "industry", "website", "join_date"
+        "name", "tier__slug", "region__slug", "industry__slug", "website", "join_date"
     )[0]
 
 
@@ -294,3 +300,46 @@ def test_utf16_csv_as_some_spreadsheets_save_it(tmp_path):
     out, err, ok = run(path)
     assert ok, err
     assert out.startswith("1 created")
+
+
+@pytest.mark.django_db
+def test_regions_and_industries_in_any_script_and_new_ones(tmp_path):
+    rows = [
+        HEADER,
+        [
+            "甲公司",
+            "91330106MA2H3J9H09",
+            "理事單位",
+            "杭州市西湖區",
+            "Manufacturing",
+            "",
+            "",
+        ],
+        [
+            "乙公司",
+            "91330302MA2J3Y7L34",
+            "会员单位",
+            "杭州市临平区",
+            "低空经济",
+            "",
+            "",
+        ],
+        ["丙公司", "91330108786QAEJX9J", "会员单位", "杭州市临平区", "", "", ""],
+    ]
+    path = write_csv(tmp_path / "labels.csv", rows)
+    regions = Region.objects.count()
+    out, _err, ok = run(path, "--dry-run")
+    assert ok and out.startswith("3 would be created")
+    assert Region.objects.count() == regions
+    out, _err, ok = run(path)
+    assert ok and out.startswith("3 created")
+    first = MemberCompany.objects.get(credit_code="91330106MA2H3J9H09")
+    assert (first.region.slug, first.industry.slug) == (
+        "hangzhou-xihu",
+        "manufacturing",
+    )
+    new_region = Region.objects.get(name="杭州市临平区")
+    assert new_region.locale == Locale.get_default()
+    assert Region.objects.count() == regions + 1
+    third = MemberCompany.objects.get(credit_code="91330108786QAEJX9J")
+    assert third.region == new_region and third.industry is None
