@@ -280,3 +280,21 @@ def test_null_arguments_mean_the_defaults(gql):
         article.save()
     news = 'query ($l: Int) { committee(slug: "health") { recentNews(limit: $l) { title } } }'  # noqa: E501
     assert len(gql(news, l=None)["committee"]["recentNews"]) == 5
+
+
+def test_people_query_count_does_not_grow_with_positions(gql):
+    query = (
+        '{ people(unit: "health") { roleLabel person { name email } unit { name } } }'
+    )
+    counts = []
+    for total in (2, 22):
+        while Position.objects.filter(unit=unit("health")).count() < total:
+            n = Position.objects.filter(unit=unit("health")).count()
+            Position.objects.create(
+                person=person(f"成员{n}"), unit=unit("health"), role="member"
+            )
+        gql(query)
+        with CaptureQueriesContext(connection) as captured:
+            assert len(gql(query)["people"]) == total
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
