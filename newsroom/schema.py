@@ -12,15 +12,13 @@ from grapple.registry import registry
 from wagtail.images import get_image_model
 
 from cms.api.listing import page_id, visible_pages
-from cms.api.locales import resolve_locale
+from cms.api.locales import locale_argument, resolve_locale
 from cms.api.pages import LocalePagesQuery
 from cms.api.pagination import check_range, paginate, paginated_type, paging_arguments
 from cms.api.translations import TranslationLoader
 
 from .models import NewsArticlePage, NewsCategory
 from .view_counter import ArticleNotFound, record_view
-
-LOCALE_HELP = "Language code (zh-hans, zh-hant, en); the default locale if left out."
 
 # `order` values and what they sort by; the id breaks ties so pages never overlap.
 ARTICLE_ORDERS = {
@@ -83,7 +81,7 @@ class NewsArchiveMonth(graphene.ObjectType):
 class NewsQuery:
     news_articles = graphene.Field(
         graphene.NonNull(NewsArticleList),
-        locale=graphene.String(description=LOCALE_HELP),
+        locale=locale_argument(),
         category=graphene.String(description="Slug of a news category."),
         tag=graphene.String(description="A tag name."),
         year=graphene.Int(),
@@ -98,7 +96,7 @@ class NewsQuery:
     )
     news_article = graphene.Field(
         article_type,
-        locale=graphene.String(description=LOCALE_HELP),
+        locale=locale_argument(),
         id=graphene.ID(),
         slug=graphene.String(),
         url_path=graphene.String(description="Path below the locale's home page."),
@@ -107,13 +105,13 @@ class NewsQuery:
     news_categories = graphene.List(
         graphene.NonNull(NewsCategoryCount),
         required=True,
-        locale=graphene.String(description=LOCALE_HELP),
+        locale=locale_argument(),
         description="The news categories of one locale with their article counts.",
     )
     news_archive = graphene.List(
         graphene.NonNull(NewsArchiveMonth),
         required=True,
-        locale=graphene.String(description=LOCALE_HELP),
+        locale=locale_argument(),
         description="Months with published articles, newest first, with counts.",
     )
 

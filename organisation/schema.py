@@ -15,7 +15,7 @@ from grapple.types.images import get_image_type
 from wagtail.models import Locale
 
 from cms.api.listing import visible_pages
-from cms.api.locales import resolve_locale
+from cms.api.locales import locale_argument, resolve_locale
 from cms.api.pagination import check_range, paginate, paginated_type, paging_arguments
 from newsroom.models import NewsArticlePage
 from newsroom.schema import with_listing_data
@@ -32,8 +32,6 @@ from .models import (
     Region,
     role_label,
 )
-
-LOCALE_HELP = "Language code (zh-hans, zh-hant, en); the default locale if left out."
 
 
 class DirectoryTier(graphene.ObjectType):
@@ -114,12 +112,12 @@ class MembersQuery:
     membership_tiers = graphene.List(
         graphene.NonNull(DirectoryTierCount),
         required=True,
-        locale=graphene.String(description=LOCALE_HELP),
+        locale=locale_argument(),
         description="The membership tiers, highest first, with active member counts.",
     )
     member_companies = graphene.Field(
         graphene.NonNull(MemberCompanyList),
-        locale=graphene.String(description=LOCALE_HELP),
+        locale=locale_argument(),
         tier=graphene.String(description="Slug of a membership tier."),
         region=graphene.String(description="Slug of a region, e.g. hangzhou-xihu."),
         industry=graphene.String(
@@ -455,29 +453,29 @@ def organisation_overview(locale):
 class StructureQuery:
     organisation = graphene.Field(
         graphene.NonNull(OrganisationOverview),
-        locale=graphene.String(description=LOCALE_HELP),
+        locale=locale_argument(),
         description="Statistics of the association, computed from the data.",
     )
     org_units = graphene.List(
         graphene.NonNull(OrgUnitNode),
         required=True,
-        locale=graphene.String(description=LOCALE_HELP),
+        locale=locale_argument(),
         description="The units as a tree: the top units, each with its children.",
     )
     committees = graphene.List(
         graphene.NonNull(Committee),
         required=True,
-        locale=graphene.String(description=LOCALE_HELP),
+        locale=locale_argument(),
     )
     committee = graphene.Field(
         Committee,
         slug=graphene.String(required=True),
-        locale=graphene.String(description=LOCALE_HELP),
+        locale=locale_argument(),
     )
     people = graphene.List(
         graphene.NonNull(OrgPosition),
         required=True,
-        locale=graphene.String(description=LOCALE_HELP),
+        locale=locale_argument(),
         unit=graphene.String(description="Slug of a unit."),
         current=graphene.Boolean(
             default_value=True, description="Only positions held today."

@@ -5,9 +5,20 @@ it into a Wagtail `Locale` here, so all of them accept the same spellings and gi
 same error for a code the site does not have.
 """
 
+import graphene
 from django.conf import settings
 from graphql import GraphQLError
 from wagtail.models import Locale
+
+
+def locale_argument():
+    """The `locale` argument every locale-aware field takes."""
+    return graphene.String(
+        description=(
+            "Language code of the locale (zh-hans, zh-hant, en); "
+            "the site's default locale when left out."
+        )
+    )
 
 
 def language_order(code):

@@ -18,12 +18,7 @@ from grapple.types.structures import QuerySetList
 from wagtail.models import Locale, Site
 
 from .listing import page_id, page_list, visible_pages
-from .locales import resolve_locale, site_locales
-
-LOCALE_ARGUMENT_HELP = (
-    "Language code of the locale to look in (zh-hans, zh-hant, en). "
-    "Defaults to the site's default locale."
-)
+from .locales import locale_argument, resolve_locale, site_locales
 
 
 def content_type_filter(value):
@@ -95,7 +90,7 @@ class LocalePagesQuery:
     )
     pages = QuerySetList(
         graphene.NonNull(get_page_interface),
-        locale=graphene.String(description=LOCALE_ARGUMENT_HELP),
+        locale=locale_argument(),
         content_type=graphene.String(
             description="Comma-separated content types in app.Model notation."
         ),
@@ -133,7 +128,7 @@ class LocalePagesQuery:
         token=graphene.String(
             description="Preview token from wagtail-headless-preview."
         ),
-        locale=graphene.String(description=LOCALE_ARGUMENT_HELP),
+        locale=locale_argument(),
         content_type=graphene.String(description="Content type in app.Model notation."),
         in_site=graphene.Boolean(
             default_value=False,
