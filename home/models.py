@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from grapple.models import GraphQLString
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel
-from wagtail.models import Page
+from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 
 from .slugs import free_slug, is_derived_from_title, title_slug
@@ -20,6 +20,34 @@ def default_locale_only():
     default-locale rows keeps editors from linking a translation by mistake.
     """
     return models.Q(locale__language_code=settings.LANGUAGE_CODE)
+
+
+class TranslatableLabel(TranslatableMixin, models.Model):
+    """A translatable name with a stable slug: news categories, regions,
+    industries. The slug is the key frontends filter by; it is unique per locale,
+    and translations usually share it."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        allow_unicode=True,
+        help_text=_("Stable key used in frontend URLs and the API's filters."),
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+    class Meta(TranslatableMixin.Meta):
+        abstract = True
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["locale", "slug"], name="unique_%(class)s_slug_per_locale"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
 
 
 class BasePageForm(WagtailAdminPageForm):

@@ -31,11 +31,11 @@ from wagtail.admin.panels import (
 )
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, TranslatableMixin
+from wagtail.models import Orderable
 from wagtail.search import index
 
 from home.blocks import HeadingBlock, paragraph_block
-from home.models import BasePage, default_locale_only
+from home.models import BasePage, TranslatableLabel, default_locale_only
 
 from .blocks import DocumentBlock, ImageBlock, QuoteBlock, TableBlock
 from .forms import NewsArticlePageForm
@@ -46,7 +46,7 @@ PERSON_TYPE = "organisation.schema.OrgPerson"
 UNIT_TYPE = "organisation.schema.OrgUnitRef"
 
 
-class NewsCategory(TranslatableMixin, models.Model):
+class NewsCategory(TranslatableLabel):
     """A news category (协会动态, 通知公告, 政策法规, 会员风采, ...).
 
     A translatable snippet rather than a page: categories have no content of their
@@ -54,33 +54,14 @@ class NewsCategory(TranslatableMixin, models.Model):
     which articles of that locale use.
     """
 
-    name = models.CharField(_("name"), max_length=100)
-    slug = models.SlugField(
-        _("slug"),
-        max_length=100,
-        allow_unicode=True,
-        help_text=_("Used in frontend URLs and in the API's category filter."),
-    )
-
-    panels = [FieldPanel("name"), FieldPanel("slug")]
-
     graphql_fields = [
         GraphQLString("name", required=True),
         GraphQLString("slug", required=True),
     ]
 
-    class Meta(TranslatableMixin.Meta):
+    class Meta(TranslatableLabel.Meta):
         verbose_name = _("news category")
         verbose_name_plural = _("news categories")
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["locale", "slug"], name="unique_news_category_slug_per_locale"
-            )
-        ]
-
-    def __str__(self):
-        return self.name
 
 
 class NewsIndexPage(BasePage):

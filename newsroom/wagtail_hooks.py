@@ -3,21 +3,19 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+
+from home.viewsets import TranslatableLabelViewSet
 
 from .admin_views import MostReadArticlesPanel, NewsArticleListingViewSet
 from .models import NewsCategory
 
 
-class NewsCategoryViewSet(SnippetViewSet):
+class NewsCategoryViewSet(TranslatableLabelViewSet):
     model = NewsCategory
     icon = "tag"
     menu_label = _("News categories")
     menu_order = 200
     add_to_admin_menu = True
-    list_display = ["name", "slug", "locale"]
-    list_filter = ["locale"]
-    search_fields = ["name"]
 
 
 register_snippet(NewsCategoryViewSet)

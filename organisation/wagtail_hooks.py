@@ -8,6 +8,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from home.viewsets import TranslatableLabelViewSet
+
 from .admin_views import import_view
 from .models import (
     Industry,
@@ -46,24 +48,16 @@ class MemberCompanyViewSet(SnippetViewSet):
         return MemberCompany.objects.select_related("tier", "region", "industry")
 
 
-class RegionViewSet(SnippetViewSet):
+class RegionViewSet(TranslatableLabelViewSet):
     model = Region
     icon = "globe"
     menu_label = _("Regions")
-    list_display = ["name", "slug", "locale"]
-    list_filter = ["locale"]
-    search_fields = ["name"]
-    search_backend_name = None
 
 
-class IndustryViewSet(SnippetViewSet):
+class IndustryViewSet(TranslatableLabelViewSet):
     model = Industry
     icon = "cogs"
     menu_label = _("Industries")
-    list_display = ["name", "slug", "locale"]
-    list_filter = ["locale"]
-    search_fields = ["name"]
-    search_backend_name = None
 
 
 class MembersViewSetGroup(SnippetViewSetGroup):

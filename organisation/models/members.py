@@ -6,7 +6,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import TranslatableMixin
 from wagtail.search import index
 
-from home.models import default_locale_only
+from home.models import TranslatableLabel, default_locale_only
 
 from ..credit_code import normalise as normalise_credit_code
 from ..credit_code import validate_credit_code
@@ -45,45 +45,20 @@ class MembershipTier(TranslatableMixin, models.Model):
         return self.name
 
 
-class DirectoryLabel(TranslatableMixin, models.Model):
-    """A translatable name the member directory files companies under. Companies
-    point at the default locale's row; readers see its translation."""
+class Region(TranslatableLabel):
+    """A city or county of Zhejiang (杭州市西湖区; Xihu District, Hangzhou) that the
+    member directory files companies under. Companies point at the default
+    locale's row; readers see its translation."""
 
-    name = models.CharField(_("name"), max_length=100)
-    slug = models.SlugField(
-        _("slug"),
-        max_length=100,
-        allow_unicode=True,
-        help_text=_("Stable key used by the API's filters."),
-    )
-
-    panels = [FieldPanel("name"), FieldPanel("slug")]
-
-    class Meta(TranslatableMixin.Meta):
-        abstract = True
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["locale", "slug"], name="unique_%(class)s_slug_per_locale"
-            )
-        ]
-
-    def __str__(self):
-        return self.name
-
-
-class Region(DirectoryLabel):
-    """A city or county of Zhejiang (杭州市西湖区; Xihu District, Hangzhou)."""
-
-    class Meta(DirectoryLabel.Meta):
+    class Meta(TranslatableLabel.Meta):
         verbose_name = _("region")
         verbose_name_plural = _("regions")
 
 
-class Industry(DirectoryLabel):
+class Industry(TranslatableLabel):
     """An industry (制造业; Manufacturing)."""
 
-    class Meta(DirectoryLabel.Meta):
+    class Meta(TranslatableLabel.Meta):
         verbose_name = _("industry")
         verbose_name_plural = _("industries")
 
