@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "newsroom",
     "organisation",
     "cms.api",
+    "cms.localization",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -32,7 +33,8 @@ INSTALLED_APPS = [
     "wagtail.documents",
     "wagtail.images",
     "wagtail.search",
-    "wagtail.locales",
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.admin",
     "wagtail",
     "modelcluster",
@@ -124,6 +126,24 @@ STORAGES = {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
 }
+
+# Translation (cms/localization). Machine translation routes by language pair:
+# zh-hans <-> zh-hant through OpenCC, phrase by phrase, into the Traditional variant
+# named here (s2t: OpenCC's standard forms; s2tw: Taiwan; s2twp: Taiwan with its
+# vocabulary, 软件 -> 軟體; s2hk: Hong Kong). Every other pair (English) goes to
+# OTHER, a wagtail-localize translator such as
+# {"CLASS": "wagtail_localize.machine_translators.deepl.DeepLTranslator",
+#  "OPTIONS": {"AUTH_KEY": "..."}}; with None, those pairs need a human translator.
+WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
+    "CLASS": "cms.localization.translators.LanguagePairTranslator",
+    "OPTIONS": {
+        "TRADITIONAL_VARIANT": os.environ.get("CMS_TRADITIONAL_VARIANT", "s2t"),
+        "OTHER": None,
+    },
+}
+# Keep the zh-hant edition of every zh-hans page and translatable snippet in step
+# with its source on each publication (machine-converted, editors' overrides kept).
+CMS_AUTO_TRADITIONAL = True
 
 WAGTAIL_SITE_NAME = _("Zhejiang SME Association CMS")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

@@ -1,0 +1,45 @@
+"""Run `sync.after_publish` once the publishing transaction has committed.
+
+Pages: Wagtail's `page_published`. Translatable snippets have no draft state in this
+project, so saving one is publishing it: `post_save` of every TranslatableMixin
+model that is not a page. The work waits for the commit so that it sees what was
+saved (a snippet's inline rows, a page's revision) and never runs for a save that
+is rolled back.
+"""
+
+from functools import partial
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from wagtail.models import Page, TranslatableMixin
+from wagtail.signals import page_published
+
+from .sync import after_publish
+
+
+def schedule(instance):
+    model = type(instance)
+    pk = instance.pk
+    transaction.on_commit(partial(run, model, pk))
+
+
+def run(model, pk):
+    instance = model.objects.filter(pk=pk).first()
+    if instance is not None:
+        after_publish(instance)
+
+
+def on_page_published(sender, instance, **kwargs):
+    schedule(instance)
+
+
+def on_snippet_saved(sender, instance, raw=False, **kwargs):
+    if raw or isinstance(instance, Page):
+        return
+    if isinstance(instance, TranslatableMixin):
+        schedule(instance)
+
+
+def connect():
+    page_published.connect(on_page_published, dispatch_uid="cms-localization-pages")
+    post_save.connect(on_snippet_saved, dispatch_uid="cms-localization-snippets")

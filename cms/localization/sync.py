@@ -1,0 +1,175 @@
+"""Keeping translations in step with their source.
+
+wagtail-localize freezes a source's content in a TranslationSource when it is first
+submitted for translation and refreshes it only when an editor asks ("Sync translated
+pages"). Here two things happen on every publication of a page or save of a
+translatable snippet:
+
+- `refresh_source`: if the object is the source of translations and its content
+  changed, its TranslationSource is refreshed, so translators see the new segments
+  at once and the status (`out_of_date`) tells frontends which editions lag behind.
+- `sync_traditional`: a zh-hans source's zh-hant edition is rebuilt through the
+  machine translator (OpenCC) and published. Only segments without a translation
+  are converted: a segment an editor corrected by hand keeps its text (it is stored
+  as a manual translation, which is how the editor marks it as overridden). A
+  zh-hant edition that editors made on their own (no wagtail-localize translation
+  behind it) and one whose synchronisation an editor stopped are left alone.
+"""
+
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import Max
+from modelcluster.models import ClusterableModel, get_serializable_data_for_fields
+from wagtail.models import Locale, Page
+from wagtail_localize.machine_translators import get_machine_translator
+from wagtail_localize.models import (
+    StringSegment,
+    StringTranslation,
+    Translation,
+    TranslationLog,
+    TranslationSource,
+)
+
+from .translators import SIMPLIFIED, TRADITIONAL
+
+# Page fields that change on every publication without any change of content.
+PUBLICATION_FIELDS = {
+    "draft_title",
+    "first_published_at",
+    "has_unpublished_changes",
+    "last_published_at",
+    "latest_revision",
+    "latest_revision_created_at",
+    "live",
+    "live_revision",
+}
+
+
+def content_of(instance):
+    """An instance's content serialised as wagtail-localize stores it, without the
+    bookkeeping fields a publication changes."""
+    if isinstance(instance, ClusterableModel):
+        content = instance.to_json()
+    else:
+        content = json.dumps(
+            get_serializable_data_for_fields(instance), cls=DjangoJSONEncoder
+        )
+    return without_bookkeeping(content)
+
+
+def without_bookkeeping(content_json):
+    content = json.loads(content_json)
+    return {k: v for k, v in content.items() if k not in PUBLICATION_FIELDS}
+
+
+def refresh_source(instance):
+    """Refresh the object's TranslationSource when its content changed. Returns the
+    source, or None when the object was never the source of a translation."""
+    source = TranslationSource.objects.get_for_instance_or_none(instance)
+    if source is None:
+        return None
+    if without_bookkeeping(source.content_json) != content_of(instance):
+        source.update_from_db()
+    return source
+
+
+def is_synced_translation(instance):
+    """Whether the object is itself the target of a synchronised translation (the
+    zh-hans edition of a zh-hant original, say): it follows its own source."""
+    return Translation.objects.filter(
+        source__object_id=instance.translation_key,
+        target_locale_id=instance.locale_id,
+        enabled=True,
+    ).exists()
+
+
+def machine_translate(translation, translator):
+    """Convert every string of the source that has no translation into the target
+    locale yet; existing ones (machine or manual) stay as they are."""
+    source, locale = translation.source, translation.target_locale
+    missing = [
+        segment
+        for segment in StringSegment.objects.filter(source=source)
+        .annotate_translation(locale)
+        .select_related("string", "context")
+        if segment.translation is None
+    ]
+    if not missing:
+        return 0
+    values = {segment.string.as_value() for segment in missing}
+    converted = translator.translate(source.locale, locale, values)
+    StringTranslation.objects.bulk_create(
+        [
+            StringTranslation(
+                translation_of=segment.string,
+                locale=locale,
+                context=segment.context,
+                data=converted[segment.string.as_value()].data,
+                translation_type=StringTranslation.TRANSLATION_TYPE_MACHINE,
+                tool_name=translator.display_name,
+            )
+            for segment in missing
+        ],
+        ignore_conflicts=True,
+    )
+    return len(missing)
+
+
+def traditional_translation(instance):
+    """The wagtail-localize translation that keeps `instance`'s zh-hant edition,
+    created when there is no zh-hant edition yet; None when it must be left alone."""
+    target = Locale.objects.filter(language_code=TRADITIONAL).first()
+    if target is None:
+        return None
+    translation = Translation.objects.filter(
+        source__object_id=instance.translation_key,
+        source__locale_id=instance.locale_id,
+        target_locale=target,
+    ).first()
+    if translation is None:
+        if instance.get_translation_or_none(target) is not None:
+            return None  # an edition editors made on their own
+        source, _created = TranslationSource.get_or_create_from_instance(instance)
+        translation = Translation.objects.create(source=source, target_locale=target)
+    return translation if translation.enabled else None
+
+
+def sync_traditional(instance):
+    """Rebuild and publish the zh-hant edition of a zh-hans source. Returns the
+    Translation, or None when there is nothing to keep in step."""
+    if instance.locale.language_code != SIMPLIFIED or is_synced_translation(instance):
+        return None
+    translator = get_machine_translator()
+    if translator is None:
+        return None
+    translation = traditional_translation(instance)
+    if translation is None or not translator.can_translate(
+        translation.source.locale, translation.target_locale
+    ):
+        return None
+    with transaction.atomic():
+        machine_translate(translation, translator)
+        translation.save_target(publish=True)
+    return translation
+
+
+def after_publish(instance):
+    """What follows a publication (pages) or a save (snippets)."""
+    if isinstance(instance, Page):
+        instance = instance.specific
+    refresh_source(instance)
+    if settings.CMS_AUTO_TRADITIONAL:
+        sync_traditional(instance)
+
+
+def last_synced(source_ids):
+    """{(source id, locale id): time of the last synchronisation} for the sources."""
+    logs = (
+        TranslationLog.objects.filter(source_id__in=source_ids)
+        .values("source_id", "locale_id")
+        .annotate(last=Max("created_at"))
+    )
+    return {(log["source_id"], log["locale_id"]): log["last"] for log in logs}
