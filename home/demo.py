@@ -8,14 +8,18 @@ changes to demo pages survive.
 import uuid
 from pathlib import Path
 
+import polib
 from django.conf import settings
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 from wagtail.search.backends import get_search_backend
+from wagtail_localize.machine_translators import get_machine_translator
+from wagtail_localize.models import Translation, TranslationSource
 
+from cms.localization.sync import machine_translate
 from home.models import HomePage
 from newsroom.importer import LegacyNewsImporter
-from newsroom.models import NewsIndexPage
+from newsroom.models import NewsArticlePage, NewsIndexPage
 from organisation import demo_data, demo_members
 from organisation.models import (
     CommitteeIndexPage,
@@ -32,6 +36,9 @@ from organisation.models import (
 
 CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
 LEGACY_ARTICLE = CONTENT_DIR / "2021-07-12-party-building-guidance-visit.txt"
+# The human English translation of that article (and of its category), as a PO
+# file: msgid is the Traditional Chinese segment, msgstr the English.
+LEGACY_ARTICLE_ENGLISH = LEGACY_ARTICLE.with_suffix(".en.po")
 
 SITE_NAME = "浙江省中小企业协会"
 DEMO_NAMESPACE = uuid.UUID("5b0f3c1e-9d1a-4c1e-8f0a-7a3e2d1c0b9a")
@@ -280,6 +287,54 @@ def import_legacy_article(report):
         raise RuntimeError(result.error)
     for line in [f"{result.action}: {result.title}", *result.notes]:
         report(line)
+    return NewsArticlePage.objects.get(
+        locale__language_code="zh-hant", legacy_id=LEGACY_ARTICLE.name
+    )
+
+
+def ensure_translation(instance, locale, fill):
+    """`instance`'s translation into `locale` through wagtail-localize, its strings
+    filled by `fill(translation)`, published; left alone once it exists."""
+    existing = instance.get_translation_or_none(locale)
+    if existing is not None:
+        return existing
+    source, _created = TranslationSource.get_or_create_from_instance(instance)
+    translation = Translation.objects.get_or_create(
+        source=source, target_locale=locale
+    )[0]
+    fill(translation)
+    translation.save_target(publish=True)
+    return instance.get_translation(locale)
+
+
+def fill_from_po(path):
+    """A `fill` that takes a human translation from a PO file, matched by msgid."""
+
+    def fill(translation):
+        english = {entry.msgid: entry.msgstr for entry in polib.pofile(str(path))}
+        po = translation.export_po()
+        for entry in po:
+            entry.msgstr = english.get(entry.msgid, "")
+        po.metadata.pop("X-WagtailLocalize-TranslationID", None)
+        translation.import_po(po)
+
+    return fill
+
+
+def ensure_article_editions(original):
+    """The article's other editions: zh-hans converted by the machine translator
+    (OpenCC), English from LEGACY_ARTICLE_ENGLISH. Its category first, so that each
+    edition gets the category of its own locale."""
+    locales = {loc.language_code: loc for loc in Locale.objects.all()}
+    machine = get_machine_translator()
+    fills = {
+        "zh-hans": lambda translation: machine_translate(translation, machine),
+        "en": fill_from_po(LEGACY_ARTICLE_ENGLISH),
+    }
+    for code, fill in fills.items():
+        for category in original.categories.all():
+            ensure_translation(category, locales[code], fill)
+        ensure_translation(original, locales[code], fill)
 
 
 @transaction.atomic
@@ -301,7 +356,7 @@ def load(report=lambda line: None):
             page = ensure_page(home, locale, model, slug, slug, **TREES[code][slug])
             if slug == "about":
                 about_pages.append(page)
-    import_legacy_article(report)
+    ensure_article_editions(import_legacy_article(report))
     ensure_member_companies(locales, ensure_tiers(locales))
     ensure_committee_pages(about_pages, *ensure_structure(locales))
     ensure_default_site(homes[settings.LANGUAGE_CODE])

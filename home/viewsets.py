@@ -9,6 +9,6 @@ class TranslatableLabelViewSet(SnippetViewSet):
     substring so that Chinese names are found."""
 
     list_display = ["name", "slug", "locale"]
-    list_filter = ["locale"]
+    list_filter = []  # Wagtail adds its locale switcher to translatable models
     search_fields = ["name"]
     search_backend_name = None

@@ -34,8 +34,10 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from cms.api.fallback import chain_of, mark, resolved, snippets_in_chain
+from cms.api.status import TranslationStatus
 from home.blocks import HeadingBlock, paragraph_block
-from home.models import BasePage, TranslatableLabel, default_locale_only
+from home.models import BasePage, TranslatableLabel, default_locale_only, in_locale
 
 from .blocks import DocumentBlock, ImageBlock, QuoteBlock, TableBlock
 from .forms import NewsArticlePageForm
@@ -57,6 +59,13 @@ class NewsCategory(TranslatableLabel):
     graphql_fields = [
         GraphQLString("name", required=True),
         GraphQLString("slug", required=True),
+        GraphQLString("resolved_locale", required=True, source="resolved_locale_view"),
+        GraphQLField(
+            "translation_status",
+            lambda: graphene.List(graphene.NonNull(TranslationStatus)),
+            required=True,
+            source="translation_status_view",
+        ),
     ]
 
     class Meta(TranslatableLabel.Meta):
@@ -237,12 +246,12 @@ class NewsArticlePage(BasePage):
         GraphQLString("summary", required=True),
         GraphQLImage("cover_image"),
         GraphQLStreamfield("body"),
-        GraphQLCollection(
-            GraphQLForeignKey,
+        GraphQLField(
             "categories",
-            "newsroom.NewsCategory",
+            lambda: graphene.List(graphene.NonNull(registry.models[NewsCategory])),
             required=True,
-            item_required=True,
+            source="categories_view",
+            description="The article's categories, named in its locale chain.",
         ),
         GraphQLTag("tags"),
         GraphQLString("source", required=True),
@@ -287,25 +296,35 @@ class NewsArticlePage(BasePage):
         verbose_name_plural = _("news articles")
 
     def _visible_siblings(self):
-        """Live, public articles of this article's locale, other than this one."""
+        """Live, public articles of this article's locale (or of the locale chain it
+        was resolved through), other than this one."""
         from cms.api.listing import visible_pages
 
-        articles = NewsArticlePage.objects.filter(locale_id=self.locale_id)
-        return visible_pages(articles).exclude(pk=self.pk)
+        visible = visible_pages(NewsArticlePage.objects.all())
+        siblings = resolved(visible, visible, chain_of(self))
+        return siblings.exclude(translation_key=self.translation_key)
+
+    def _in_chain(self, article):
+        return mark([article], chain_of(self))[0] if article else None
+
+    def categories_view(self, info, **kwargs):
+        return snippets_in_chain(info.context, self.categories.all(), chain_of(self))
 
     def previous_article(self, info, **kwargs):
         """The next older article in the same locale (by date, then id)."""
         if self.date is None:
             return None
         older = Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk)
-        return self._visible_siblings().filter(older).order_by("-date", "-pk").first()
+        siblings = self._visible_siblings().filter(older).order_by("-date", "-pk")
+        return self._in_chain(siblings.first())
 
     def next_article(self, info, **kwargs):
         """The next newer article in the same locale (by date, then id)."""
         if self.date is None:
             return None
         newer = Q(date__gt=self.date) | Q(date=self.date, pk__gt=self.pk)
-        return self._visible_siblings().filter(newer).order_by("date", "pk").first()
+        siblings = self._visible_siblings().filter(newer).order_by("date", "pk")
+        return self._in_chain(siblings.first())
 
     def related_people_view(self, info, **kwargs):
         from organisation.schema import people_in
@@ -318,9 +337,12 @@ class NewsArticlePage(BasePage):
         return units_in(info.context, self.related_units.all(), self.locale_id)
 
     def related_articles(self, info, **kwargs):
-        shared = Q(categories__in=self.categories.all()) | Q(tags__in=self.tags.all())
+        categories = [c.translation_key for c in self.categories.all()]
+        shared = Q(categories__translation_key__in=categories) | Q(
+            tags__in=self.tags.all()
+        )
         related = self._visible_siblings().filter(shared).distinct()
-        return list(related.order_by("-date", "-pk")[:3])
+        return mark(list(related.order_by("-date", "-pk")[:3]), chain_of(self))
 
     @property
     def view_count(self):
@@ -333,6 +355,9 @@ class NewsArticlePage(BasePage):
     def save(self, *args, **kwargs):
         if self.date is None and self.first_published_at:
             self.date = timezone.localdate(self.first_published_at)
+        # A translation starts as a copy of its source, categories included:
+        # each is replaced by its translation in this article's locale.
+        self.categories = in_locale(self.categories.all(), self.locale_id)
         super().save(*args, **kwargs)
 
     @property

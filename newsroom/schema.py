@@ -11,11 +11,11 @@ from graphql import GraphQLError
 from grapple.registry import registry
 from wagtail.images import get_image_model
 
-from cms.api.listing import page_id, visible_pages
+from cms.api.fallback import fallback_argument, locale_chain, mark, resolved
+from cms.api.listing import page_id, prime, visible_pages
 from cms.api.locales import locale_argument, resolve_locale
 from cms.api.pages import LocalePagesQuery
 from cms.api.pagination import check_range, paginate, paginated_type, paging_arguments
-from cms.api.translations import TranslationLoader
 
 from .models import NewsArticlePage, NewsCategory
 from .view_counter import ArticleNotFound, record_view
@@ -35,9 +35,11 @@ def article_type():
     return registry.pages[NewsArticlePage]
 
 
-def visible_articles(locale):
-    """The live, public articles of one locale."""
-    return visible_pages(NewsArticlePage.objects.all()).filter(locale=locale)
+def visible_articles(chain):
+    """The live, public articles of a locale chain (one locale, or a locale and
+    its fallbacks: see cms.api.fallback)."""
+    visible = visible_pages(NewsArticlePage.objects.all())
+    return resolved(visible, visible, chain)
 
 
 def with_listing_data(articles):
@@ -82,6 +84,7 @@ class NewsQuery:
     news_articles = graphene.Field(
         graphene.NonNull(NewsArticleList),
         locale=locale_argument(),
+        fallback=fallback_argument(),
         category=graphene.String(description="Slug of a news category."),
         tag=graphene.String(description="A tag name."),
         year=graphene.Int(),
@@ -97,6 +100,7 @@ class NewsQuery:
     news_article = graphene.Field(
         article_type,
         locale=locale_argument(),
+        fallback=fallback_argument(),
         id=graphene.ID(),
         slug=graphene.String(),
         url_path=graphene.String(description="Path below the locale's home page."),
@@ -116,7 +120,14 @@ class NewsQuery:
     )
 
     def resolve_news_articles(
-        self, info, order=None, page=None, per_page=None, locale=None, **filters
+        self,
+        info,
+        order=None,
+        page=None,
+        per_page=None,
+        locale=None,
+        fallback=None,
+        **filters,
     ):
         # An explicit null means the default, like an omitted argument.
         order = "-date" if order is None else order
@@ -129,16 +140,16 @@ class NewsQuery:
         check_range("month", filters.get("month"), 1, 12)
         if filters.get("month") is not None and filters.get("year") is None:
             raise GraphQLError("month needs year.")
-        locale = resolve_locale(locale)
-        articles = filter_articles(visible_articles(locale), locale, filters)
+        chain = locale_chain(locale, fallback)
+        articles = filter_articles(visible_articles(chain), chain, filters)
         ordered = articles.annotate(views=Coalesce("view_stats__count", 0)).order_by(
             *ARTICLE_ORDERS[order]
         )
 
         def load(articles):
             items = list(with_listing_data(articles))
-            TranslationLoader.for_request(info.context).prime(items)
-            return items
+            prime(info.context, items)
+            return mark(items, chain)
 
         return paginate(
             NewsArticleList, ordered, page, per_page, settings.NEWS_MAX_PER_PAGE, load
@@ -152,7 +163,7 @@ class NewsQuery:
     def resolve_news_categories(self, info, locale=None):
         locale = resolve_locale(locale)
         counts = dict(
-            visible_articles(locale)
+            visible_articles((locale,))
             .order_by()
             .values_list("categories")
             .annotate(n=Count("id"))
@@ -169,7 +180,7 @@ class NewsQuery:
 
     def resolve_news_archive(self, info, locale=None):
         months = (
-            visible_articles(resolve_locale(locale))
+            visible_articles((resolve_locale(locale),))
             .filter(date__isnull=False)
             .annotate(year=ExtractYear("date"), month=ExtractMonth("date"))
             .values("year", "month")
@@ -179,11 +190,18 @@ class NewsQuery:
         return [NewsArchiveMonth(**month) for month in months]
 
 
-def filter_articles(articles, locale, filters):
+def filter_articles(articles, chain, filters):
     if filters.get("category"):
-        articles = articles.filter(
-            categories__slug=filters["category"], categories__locale=locale
+        # The category the slug names in the chain's first locale that has it; an
+        # article matches through that category's edition in its own locale.
+        categories = NewsCategory.objects.filter(
+            slug=filters["category"], locale__in=chain
         )
+        found = {category.locale_id: category for category in categories}
+        category = next((found[loc.pk] for loc in chain if loc.pk in found), None)
+        if category is None:
+            return articles.none()
+        articles = articles.filter(categories__translation_key=category.translation_key)
     if filters.get("tag"):
         articles = articles.filter(tags__name=filters["tag"])
     if filters.get("year") is not None:

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .member_import import MemberFileError, import_members
@@ -74,7 +75,11 @@ def import_view(request):
     if request.method == "POST" and "token" in request.POST:
         path = stored_upload(request.POST["token"])
         if path is None:
-            messages.error(request, _("That upload has expired; please upload again."))
+            # gettext, not the lazy _: a lazy message would be translated when the
+            # messages are stored, after Wagtail's switch to the editor's language.
+            messages.error(
+                request, gettext("That upload has expired; please upload again.")
+            )
             return redirect("organisation_import_members")
         try:
             report = import_members(path)
@@ -82,7 +87,7 @@ def import_view(request):
             path.unlink(missing_ok=True)
         messages.success(
             request,
-            _("%(created)d created, %(updated)d updated, %(rejected)d rejected.")
+            gettext("%(created)d created, %(updated)d updated, %(rejected)d rejected.")
             % {
                 "created": len(report.created),
                 "updated": len(report.updated),

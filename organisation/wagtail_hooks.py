@@ -27,7 +27,7 @@ class MembershipTierViewSet(SnippetViewSet):
     icon = "list-ol"
     menu_label = _("Membership tiers")
     list_display = ["name", "slug", "rank", "locale"]
-    list_filter = ["locale"]
+    list_filter = []  # Wagtail adds its locale switcher to translatable models
     ordering = ["rank"]
 
 
@@ -81,7 +81,7 @@ class OrgUnitViewSet(SnippetViewSet):
     icon = "site"
     menu_label = _("Units and committees")
     list_display = ["name", "unit_type", "parent", "locale"]
-    list_filter = ["unit_type", "locale"]
+    list_filter = ["unit_type"]  # and Wagtail its locale switcher
     search_fields = ["name"]
     search_backend_name = None
 
@@ -91,7 +91,7 @@ class PersonViewSet(SnippetViewSet):
     icon = "user"
     menu_label = _("People")
     list_display = ["name", "contact_public", "locale"]
-    list_filter = ["locale"]
+    list_filter = []  # Wagtail adds its locale switcher to translatable models
     search_fields = ["name"]
     search_backend_name = None
 

@@ -9,6 +9,7 @@ import json
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from home import demo
 
@@ -25,6 +26,14 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def english():
+    """English messages, for tests that check their wording (the default language
+    is zh-hans, whose catalog translates them)."""
+    with translation.override("en"):
+        yield
 
 
 class GraphQLClient:

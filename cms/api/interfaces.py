@@ -12,9 +12,12 @@ locales together as siblings.
 import graphene
 from grapple.types.interfaces import PageInterface as GrapplePageInterface
 from grapple.types.interfaces import get_page_interface
+from wagtail.models import Page
 
+from .fallback import below, chain_of, first_in_chain, mark, resolved
 from .listing import page_list, visible_pages, visible_parent
 from .locales import locale_codes
+from .status import StatusLoader, translation_status_field
 from .translations import TranslationLoader
 
 
@@ -22,6 +25,14 @@ class PageInterface(GrapplePageInterface):
     locale = graphene.String(
         required=True, description="Language code of the page's locale, e.g. zh-hans."
     )
+    resolved_locale = graphene.String(
+        required=True,
+        description=(
+            "The locale this edition came from: `locale` itself, or with a "
+            "`fallback` chain the first locale that had a live edition."
+        ),
+    )
+    translation_status = translation_status_field()
     translations = graphene.List(
         graphene.NonNull(get_page_interface),
         required=True,
@@ -34,33 +45,54 @@ class PageInterface(GrapplePageInterface):
     def resolve_locale(self, info):
         return locale_codes(info.context)[self.locale_id]
 
+    resolve_resolved_locale = resolve_locale
+
     def resolve_translations(self, info):
         return TranslationLoader.for_request(info.context).load(self)
 
+    def resolve_translation_status(self, info):
+        return StatusLoader.for_request(info.context).load(self)
+
     def resolve_parent(self, info, **kwargs):
-        return visible_parent(self, info.context)
+        chain = chain_of(self)
+        if len(chain) == 1:
+            return visible_parent(self, info.context)
+        parent = Page.objects.filter(path=self.path[: -self.steplen]).first()
+        if parent is None:
+            return None
+        editions = visible_pages().filter(translation_key=parent.translation_key)
+        return first_in_chain(editions.specific(), chain)
 
     def resolve_children(self, info, **kwargs):
-        return in_locale(self, visible_pages().child_of(self), info, kwargs)
+        return tree(self, info, kwargs, lambda page: visible_pages().child_of(page))
 
     def resolve_descendants(self, info, **kwargs):
-        return in_locale(self, visible_pages().descendant_of(self), info, kwargs)
+        return tree(
+            self, info, kwargs, lambda page: visible_pages().descendant_of(page)
+        )
 
     def resolve_ancestors(self, info, **kwargs):
-        return in_locale(self, visible_pages().ancestor_of(self), info, kwargs)
+        return tree(self, info, kwargs, lambda page: visible_pages().ancestor_of(page))
 
     def resolve_siblings(self, info, **kwargs):
-        return in_locale(self, visible_pages().sibling_of(self, False), info, kwargs)
+        return tree(
+            self, info, kwargs, lambda page: visible_pages().sibling_of(page, False)
+        )
 
     def resolve_next_siblings(self, info, **kwargs):
-        pages = visible_pages(self.get_next_siblings())
-        return in_locale(self, pages, info, kwargs)
+        return tree(
+            self, info, kwargs, lambda page: visible_pages(page.get_next_siblings())
+        )
 
     def resolve_previous_siblings(self, info, **kwargs):
-        pages = visible_pages(self.get_prev_siblings())
-        return in_locale(self, pages, info, kwargs)
+        return tree(
+            self, info, kwargs, lambda page: visible_pages(page.get_prev_siblings())
+        )
 
 
-def in_locale(page, pages, info, kwargs):
-    """A tree list of `page`, restricted to its locale."""
-    return page_list(pages.filter(locale_id=page.locale_id), info, **kwargs)
+def tree(page, info, kwargs, relation):
+    """A tree list of `page` (`relation(page)`) in the page's locale chain: its own
+    locale, or the chain it was resolved through (see cms.api.fallback)."""
+    chain = chain_of(page)
+    pages = resolved(below(page, chain, relation), visible_pages(), chain)
+    return mark(page_list(pages, info, **kwargs), chain)

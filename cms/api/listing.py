@@ -4,6 +4,7 @@ from graphql import GraphQLError
 from grapple.utils import resolve_queryset
 from wagtail.models import Page
 
+from .status import StatusLoader
 from .translations import TranslationLoader
 
 # Orderings a page list accepts. Any other value is refused: an arbitrary ORM path
@@ -75,5 +76,12 @@ def page_list(pages, info, order=None, **kwargs):
     if order is not None:
         order = parse_order(order)
     results = list(resolve_queryset(pages.specific(), info, order=order, **kwargs))
-    TranslationLoader.for_request(info.context).prime(results)
+    prime(info.context, results)
     return results
+
+
+def prime(request, pages):
+    """Tell the per-request loaders about a list of pages, so that `translations`
+    and `translationStatus` load for the whole list at once."""
+    TranslationLoader.for_request(request).prime(pages)
+    StatusLoader.for_request(request).prime(pages)

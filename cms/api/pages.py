@@ -17,8 +17,16 @@ from grapple.types.pages import get_preview_page, get_site_filter
 from grapple.types.structures import QuerySetList
 from wagtail.models import Locale, Site
 
+from .fallback import (
+    below,
+    fallback_argument,
+    first_in_chain,
+    locale_chain,
+    mark,
+    resolved,
+)
 from .listing import page_id, page_list, visible_pages
-from .locales import locale_argument, resolve_locale, site_locales
+from .locales import locale_argument, site_locales
 
 
 def content_type_filter(value):
@@ -45,22 +53,22 @@ def localized_root(site, locale):
     return root.get_translation_or_none(locale)
 
 
-def in_site(queryset, info, locale, kwargs):
+def in_site(queryset, info, locales, kwargs):
     """Restrict to the requested site's tree; None when the site has no such tree.
 
     `inSite` (the site serving this request) and `site` (a hostname) are grapple's
     arguments; without either, the queryset is returned unchanged. The tree is the
-    site root's translation in `locale`, or with no locale every translation of it.
+    site root's translation in each of `locales`, or with None every translation.
     """
     if not (kwargs.get("in_site") or kwargs.get("site") is not None):
         return queryset
     site = get_site_filter(info, **kwargs)
     if site is None:
         return None
-    if locale is None:
+    if locales is None:
         roots = site.root_page.get_translations(inclusive=True)
     else:
-        roots = [root] if (root := localized_root(site, locale)) else []
+        roots = [r for loc in locales if (r := localized_root(site, loc))]
     if not roots:
         return None
     condition = Q()
@@ -91,6 +99,7 @@ class LocalePagesQuery:
     pages = QuerySetList(
         graphene.NonNull(get_page_interface),
         locale=locale_argument(),
+        fallback=fallback_argument(),
         content_type=graphene.String(
             description="Comma-separated content types in app.Model notation."
         ),
@@ -100,12 +109,14 @@ class LocalePagesQuery:
         ),
         site=graphene.String(description="Only pages of the site with this hostname."),
         ancestor=graphene.ID(
-            description="Only descendants of this page; in its locale by default."
+            description=(
+                "Only descendants of this page (of its edition in `locale`, if given)."
+            )
         ),
         parent=graphene.ID(
             description=(
-                "Only children of this page, in its locale by default "
-                "(takes precedence over ancestor)."
+                "Only children of this page (of its edition in `locale`, if given); "
+                "takes precedence over ancestor."
             )
         ),
         enable_search=True,
@@ -129,6 +140,7 @@ class LocalePagesQuery:
             description="Preview token from wagtail-headless-preview."
         ),
         locale=locale_argument(),
+        fallback=fallback_argument(),
         content_type=graphene.String(description="Content type in app.Model notation."),
         in_site=graphene.Boolean(
             default_value=False,
@@ -156,6 +168,7 @@ class LocalePagesQuery:
         self,
         info,
         locale=None,
+        fallback=None,
         content_type=None,
         parent=None,
         ancestor=None,
@@ -167,20 +180,21 @@ class LocalePagesQuery:
             anchor = pages.filter(pk=page_id(parent or ancestor, argument)).first()
             if anchor is None:
                 return []
-            pages = pages.child_of(anchor) if parent else pages.descendant_of(anchor)
             # Below a page means in that page's locale, unless `locale` says otherwise.
-            locale = resolve_locale(locale) if locale else anchor.locale
+            chain = locale_chain(locale or anchor.locale, fallback)
+            relation = "child_of" if parent else "descendant_of"
+            pages = below(anchor, chain, lambda a: getattr(pages, relation)(a))
         else:
-            locale = resolve_locale(locale)
-        pages = pages.filter(locale=locale)
-        pages = in_site(pages, info, locale, kwargs)
+            chain = locale_chain(locale, fallback)
+        pages = resolved(pages, visible_pages(), chain)
+        pages = in_site(pages, info, chain, kwargs)
         if pages is None:
             return []
         if content_type:
             pages = pages.filter(content_type_filter(content_type))
         kwargs.pop("in_site", None)
         kwargs.pop("site", None)
-        return page_list(pages, info, **kwargs)
+        return mark(page_list(pages, info, **kwargs), chain)
 
     def resolve_page(
         self,
@@ -190,6 +204,7 @@ class LocalePagesQuery:
         url_path=None,
         token=None,
         locale=None,
+        fallback=None,
         content_type=None,
         **kwargs,
     ):
@@ -198,32 +213,49 @@ class LocalePagesQuery:
         if id is None and slug is None and url_path is None:
             raise GraphQLError("page needs one of id, slug, urlPath or token.")
         pages = visible_pages()
-        if id is None or locale is not None:
-            # An id names one page in one locale already; slug and urlPath need one.
-            locale = resolve_locale(locale)
-            pages = pages.filter(locale=locale)
         if content_type:
             pages = pages.filter(content_type_filter(content_type))
-        pages = in_site(pages, info, locale, kwargs)
-        if pages is None:
+        if id is not None and locale is None and not fallback:
+            # An id names one page in one locale already.
+            pages = in_site(pages, info, None, kwargs)
+            return pages and pages.filter(pk=page_id(id, "id")).specific().first()
+        chain = locale_chain(locale, fallback)
+        for candidate in chain:
+            found = find_page(pages, info, candidate, id, slug, url_path, kwargs)
+            if found is not None:
+                break
+        else:
             return None
-        if id is not None:
-            return pages.filter(pk=page_id(id, "id")).specific().first()
-        if slug is not None:
-            found = list(pages.filter(slug=slug).specific()[:2])
-            if len(found) > 1:
-                raise GraphQLError(
-                    f"Several pages in locale {locale.language_code!r} have the slug "
-                    f"{slug!r}; ask by urlPath or id instead."
-                )
-            return found[0] if found else None
-        site = (
-            get_site_filter(info, **kwargs)
-            or Site.objects.filter(is_default_site=True).first()
+        if len(chain) == 1:
+            return found
+        editions = in_site(
+            pages.filter(translation_key=found.translation_key), info, chain, kwargs
         )
-        root = site and localized_root(site, locale)
-        if root is None:
-            return None
-        path = url_path.strip("/")
-        full_path = f"{root.url_path}{path}/" if path else root.url_path
-        return pages.filter(url_path=full_path).specific().first()
+        return first_in_chain(editions.specific(), chain)
+
+
+def find_page(pages, info, locale, id, slug, url_path, kwargs):
+    """The page an id, slug or urlPath names in one locale, or None."""
+    pages = in_site(pages.filter(locale=locale), info, [locale], kwargs)
+    if pages is None:
+        return None
+    if id is not None:
+        return pages.filter(pk=page_id(id, "id")).specific().first()
+    if slug is not None:
+        found = list(pages.filter(slug=slug).specific()[:2])
+        if len(found) > 1:
+            raise GraphQLError(
+                f"Several pages in locale {locale.language_code!r} have the slug "
+                f"{slug!r}; ask by urlPath or id instead."
+            )
+        return found[0] if found else None
+    site = (
+        get_site_filter(info, **kwargs)
+        or Site.objects.filter(is_default_site=True).first()
+    )
+    root = site and localized_root(site, locale)
+    if root is None:
+        return None
+    path = url_path.strip("/")
+    full_path = f"{root.url_path}{path}/" if path else root.url_path
+    return pages.filter(url_path=full_path).specific().first()

@@ -2,19 +2,21 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from wagtail.users.models import UserProfile
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "code, word",
+    "code, word, ours",
     [
-        ("zh-hans", "跳到主要内容"),
-        ("zh-hant", "略過至主要內容"),
-        ("en", "Skip to main content"),
+        ("zh-hans", "跳到主要内容", "会员企业"),
+        ("zh-hant", "略過至主要內容", "會員企業"),
+        ("en", "Skip to main content", "Member companies"),
     ],
 )
-def test_admin_in_the_editors_language(client, code, word):
+def test_admin_in_the_editors_language(client, code, word, ours):
+    """Wagtail's own words and ours (the project's catalogs in locale/)."""
     user = get_user_model().objects.create_superuser("editor", password="pw")
     profile = UserProfile.get_for_user(user)
     profile.preferred_language = code
@@ -23,6 +25,8 @@ def test_admin_in_the_editors_language(client, code, word):
     html = client.get("/admin/").content.decode()
     assert f'<html lang="{code}"' in html
     assert word in html
+    listing = client.get(reverse("wagtailsnippets_organisation_membercompany:list"))
+    assert ours in listing.content.decode()
 
 
 def test_admin_languages_match_the_content_locales(settings):

@@ -1,11 +1,14 @@
 """The demo site: what it holds, and that loading it again changes nothing."""
 
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from wagtail.models import Page, Revision, Site
+from wagtail_localize.models import StringSegment, StringTranslation, TranslationSource
 
+from home.demo import LEGACY_ARTICLE
 from home.models import HomePage
 from newsroom.models import NewsArticlePage, NewsIndexPage
 from organisation.models import OrganisationIndexPage
@@ -34,7 +37,7 @@ def test_reloading_after_editors_changes_creates_no_duplicates():
     news = NewsIndexPage.objects.get(locale__language_code="zh-hans")
     news.slug = "xinwen"
     news.save_revision().publish()
-    article = NewsArticlePage.objects.get()
+    article = NewsArticlePage.objects.get(locale__language_code="zh-hant")
     article.slug = "dang-jian"
     article.save_revision().publish()
     revisions = Revision.objects.count()
@@ -43,7 +46,7 @@ def test_reloading_after_editors_changes_creates_no_duplicates():
     site.save()
     call_command("load_demo", stdout=StringIO())
     assert NewsIndexPage.objects.count() == 3
-    assert NewsArticlePage.objects.count() == 1
+    assert NewsArticlePage.objects.count() == 3
     assert Revision.objects.count() == revisions
     assert Site.objects.get(is_default_site=True).root_page.locale.language_code == "en"
 
@@ -109,3 +112,50 @@ def test_demo_holds_the_old_sites_article_without_pinyin():
     assert "平臺(中心)" in text  # real parentheses are text
     headings = [b.value["text"] for b in article.body if b.block_type == "heading"]
     assert headings == ["一、協會創新工作情況", "二、落實浙江省經信領域黨建會議精神"]
+
+
+@pytest.mark.django_db
+def test_the_sample_article_in_three_editions():
+    """The imported zh-hant original, a zh-hans edition made by the machine
+    translator, an English edition translated by a human through a PO file."""
+    editions = {
+        a.locale.language_code: a
+        for a in NewsArticlePage.objects.filter(legacy_id=LEGACY_ARTICLE.name)
+    }
+    assert set(editions) == {"zh-hans", "zh-hant", "en"}
+    assert all(a.live for a in editions.values())
+    assert len({a.translation_key for a in editions.values()}) == 1
+    original = editions["zh-hant"]
+    source = TranslationSource.objects.get(object_id=original.translation_key)
+    assert source.locale.language_code == "zh-hant"
+
+    simplified = editions["zh-hans"]
+    assert (
+        simplified.title == "浙江省经信领域行业党委相关负责人一行专程来协会指导党建工作"
+    )
+    text = " ".join(str(block.value) for block in simplified.body)
+    assert "一、协会创新工作情况" in text
+    assert not set("協會發後黨經") & set(text)
+    assert [c.name for c in simplified.categories.all()] == ["协会动态"]
+    machine = StringTranslation.objects.filter(locale=simplified.locale)
+    assert machine.exists()
+    assert set(machine.values_list("translation_type", "tool_name")) == {
+        ("machine", "OpenCC")
+    }
+
+    english = editions["en"]
+    assert english.title.startswith("Officials of the Party Committee")
+    assert [c.name for c in english.categories.all()] == ["Association news"]
+    body = " ".join(str(block.value) for block in english.body)
+    assert "Cai Zhangsheng" in body
+    assert not re.search(r"[\u4e00-\u9fff]", english.title + english.summary)
+    manual = StringTranslation.objects.filter(locale=english.locale)
+    assert set(manual.values_list("translation_type", flat=True)) == {"manual"}
+    # Every segment of the original has its English translation: nothing fell
+    # back to the Chinese source.
+    untranslated = (
+        StringSegment.objects.filter(source=source)
+        .annotate_translation(english.locale)
+        .filter(translation__isnull=True)
+    )
+    assert not untranslated.exists()

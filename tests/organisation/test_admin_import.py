@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from wagtail.users.models import UserProfile
 
 from organisation.models import MemberCompany
 
@@ -20,9 +21,11 @@ CSV = (
 @pytest.fixture
 def editor(client, db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    client.force_login(
-        get_user_model().objects.create_superuser("editor", password="pw")
-    )
+    user = get_user_model().objects.create_superuser("editor", password="pw")
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"  # the tests check the English wording
+    profile.save()
+    client.force_login(user)
     return client
 
 

@@ -8,6 +8,9 @@ from organisation.credit_code import (
 )
 from organisation.demo_members import generated_companies
 
+# These tests check the English wording of messages.
+pytestmark = pytest.mark.usefixtures("english")
+
 SAMPLE_CODES = ["91330402MA2H3BJ112", "91330108786QAEJX9J", "913310036322547M32"]
 
 

@@ -12,6 +12,9 @@ from wagtail.models import Locale
 
 from organisation.models import MemberCompany, Region
 
+# These tests check the English wording of messages.
+pytestmark = pytest.mark.usefixtures("english")
+
 # Copies of ../shared/samples/members, the secretariat's layout, byte for byte.
 SAMPLES = Path(__file__).resolve().parent / "samples"
 HEADER = [

@@ -1,0 +1,121 @@
+"""Locale fallback: `locale: "en", fallback: ["zh-hans"]`.
+
+A reader of the English site should see an article that has no English edition yet
+in Chinese rather than not at all, if the frontend says so. A chain is the requested
+locale followed by the fallbacks; for each translation key, the item shown is its
+edition in the first locale of the chain that has a visible one. The choice is made
+in SQL, before filters, ordering and pagination, so a page of 10 is 10 resolved
+items and counts are right. Each item remembers its chain (`LOCALE_CHAIN`) so that
+its nested relations (children, parent, related articles, categories) resolve
+through the same chain; `resolvedLocale` says where each item came from.
+"""
+
+import graphene
+from django.db.models import Exists, OuterRef, Q
+from wagtail.models import Locale, Page
+
+from .locales import resolve_locale
+
+LOCALE_CHAIN = "_cms_locale_chain"
+
+
+def fallback_argument():
+    return graphene.List(
+        graphene.NonNull(graphene.String),
+        description=(
+            "Locales to fall back to, in order, for items with no live edition in "
+            "`locale`; each item's resolvedLocale says which one it came from."
+        ),
+    )
+
+
+def locale_chain(locale, fallback):
+    """The chain of Locales for a `locale` (a code, or a Locale already resolved)
+    and a `fallback` list of codes; duplicates are dropped."""
+    first = locale if hasattr(locale, "language_code") else resolve_locale(locale)
+    chain = [first]
+    for code in fallback or ():
+        candidate = resolve_locale(code)
+        if candidate not in chain:
+            chain.append(candidate)
+    return tuple(chain)
+
+
+def chain_of(item):
+    """The chain an item was resolved through; just its own locale otherwise
+    (by id only: fetching each item's Locale row would cost a query per item)."""
+    return getattr(item, LOCALE_CHAIN, None) or (Locale(pk=item.locale_id),)
+
+
+def resolved(queryset, visible, chain):
+    """`queryset` restricted to the chain: an item in the k-th locale of the chain
+    is kept only when `visible` has no item with its translation key in an earlier
+    one. `visible` is what counts as existing (live, public, the same type)."""
+    if len(chain) == 1:
+        return queryset.filter(locale=chain[0])
+    condition = Q()
+    for rank, locale in enumerate(chain):
+        here = Q(locale=locale)
+        if rank:
+            earlier = visible.filter(
+                translation_key=OuterRef("translation_key"),
+                locale__in=chain[:rank],
+            )
+            here &= ~Exists(earlier)
+        condition |= here
+    return queryset.filter(condition)
+
+
+def below(anchor, chain, relation):
+    """The pages in `relation` to `anchor` (children, descendants, ...) in each
+    locale of the chain: related to the anchor's edition in that locale."""
+    if len(chain) == 1 and anchor.locale_id == chain[0].pk:
+        return relation(anchor)
+    anchors = Page.objects.filter(
+        translation_key=anchor.translation_key, locale__in=chain
+    )
+    pages = None
+    for edition in anchors:
+        pages = relation(edition) if pages is None else pages | relation(edition)
+    return pages if pages is not None else Page.objects.none()
+
+
+def mark(items, chain):
+    """Remember the chain on each item (only when it is more than one locale)."""
+    if len(chain) > 1:
+        for item in items:
+            setattr(item, LOCALE_CHAIN, chain)
+    return items
+
+
+def first_in_chain(queryset, chain):
+    """The item of `queryset` (editions of one translation key) in the earliest
+    locale of the chain, marked with the chain; None if there is none."""
+    found = {item.locale_id: item for item in queryset.filter(locale__in=chain)}
+    for locale in chain:
+        if locale.pk in found:
+            return mark([found[locale.pk]], chain)[0]
+    return None
+
+
+def snippets_in_chain(request, snippets, chain):
+    """Each translatable snippet (a category, say) replaced by its edition in the
+    earliest locale of the chain that has one. The model's rows load once per
+    request: snippet tables are small, and a listing's count must stay flat."""
+    snippets = list(snippets)
+    if len(chain) == 1 or not snippets:
+        return snippets
+    model = type(snippets[0])
+    cache = request.__dict__.setdefault("_cms_snippet_editions", {})
+    if model not in cache:
+        cache[model] = {
+            (row.translation_key, row.locale_id): row for row in model.objects.all()
+        }
+    rows = cache[model]
+    found = []
+    for snippet in snippets:
+        for locale in chain:
+            if (edition := rows.get((snippet.translation_key, locale.pk))) is not None:
+                found.append(edition)
+                break
+    return found

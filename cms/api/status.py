@@ -1,0 +1,122 @@
+"""`translationStatus`: in which locales a page or snippet exists, and how current.
+
+A frontend needs this for its language switcher ("also in 繁體中文") and for a note
+on an edition that lags behind its source. An edition is out of date when it is a
+synchronised translation (wagtail-localize) and its source changed after the last
+synchronisation into its locale (cms.localization.sync keeps the source's
+`last_updated_at` current on every publication). Editions made by hand, with no
+translation behind them, are never out of date: nothing says what they follow.
+
+Loaded in batches: pages for every page a list resolver primed (three queries per
+batch), snippets a whole model at a time (their tables are small: categories,
+regions, tiers, people, units).
+"""
+
+import graphene
+from wagtail.models import Page
+from wagtail_localize.models import Translation
+
+from cms.localization.sync import last_synced
+
+from .locales import language_order, locale_codes
+
+
+class TranslationStatus(graphene.ObjectType):
+    """One locale an item exists in."""
+
+    locale = graphene.String(required=True, description="Language code.")
+    url = graphene.String(description="The edition's URL; null unless published.")
+    published = graphene.Boolean(
+        required=True, description="Whether readers can see this edition."
+    )
+    out_of_date = graphene.Boolean(
+        required=True,
+        description=(
+            "Whether the edition's source changed after it was last synchronised "
+            "(always false for the source and for editions made by hand)."
+        ),
+    )
+
+
+def translation_status_field():
+    return graphene.List(
+        graphene.NonNull(TranslationStatus),
+        required=True,
+        description="Every locale this item exists in, in the site's order.",
+    )
+
+
+class StatusLoader:
+    """Per-request, batched loading of translation statuses (see module doc)."""
+
+    def __init__(self, request):
+        self.request = request
+        self.pending_pages = set()
+        self.statuses = {}  # (model, translation_key) -> [TranslationStatus]
+
+    @classmethod
+    def for_request(cls, request):
+        loader = getattr(request, "_cms_status_loader", None)
+        if loader is None:
+            loader = request._cms_status_loader = cls(request)
+        return loader
+
+    def prime(self, pages):
+        self.pending_pages.update(p.translation_key for p in pages)
+
+    def load(self, item):
+        model = Page if isinstance(item, Page) else type(item)
+        key = (model, item.translation_key)
+        if key not in self.statuses:
+            if model is Page:
+                keys = self.pending_pages | {item.translation_key}
+                self.pending_pages = set()
+                editions = Page.objects.filter(translation_key__in=keys)
+            else:
+                editions = model.objects.all()
+            self.fill(model, editions)
+        return self.statuses.get(key, [])
+
+    def fill(self, model, editions):
+        editions = list(editions)
+        keys = {e.translation_key for e in editions}
+        public = set()
+        if model is Page:
+            ids = [e.pk for e in editions]
+            public = set(
+                Page.objects.filter(pk__in=ids).public().values_list("pk", flat=True)
+            )
+        translations = list(
+            Translation.objects.filter(source__object_id__in=keys, enabled=True).values(
+                "source_id",
+                "source__object_id",
+                "source__last_updated_at",
+                "target_locale_id",
+            )
+        )
+        synced = last_synced({t["source_id"] for t in translations})
+        stale = {
+            (t["source__object_id"], t["target_locale_id"])
+            for t in translations
+            if (last := synced.get((t["source_id"], t["target_locale_id"]))) is None
+            or t["source__last_updated_at"] > last
+        }
+        codes = locale_codes(self.request)
+        for edition in editions:
+            self.statuses.setdefault((model, edition.translation_key), [])
+        for edition in sorted(
+            editions, key=lambda e: language_order(codes[e.locale_id])
+        ):
+            if model is Page:
+                published = edition.live and edition.pk in public
+                url = edition.get_url(self.request) if published else None
+            else:
+                published, url = True, None
+            self.statuses[(model, edition.translation_key)].append(
+                TranslationStatus(
+                    locale=codes[edition.locale_id],
+                    url=url,
+                    published=published,
+                    out_of_date=(edition.translation_key, edition.locale_id) in stale,
+                )
+            )
