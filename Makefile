@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=cms.settings.test
 
-.PHONY: run test lint format lock schema
+.PHONY: run test lint format lock schema messages
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -66,3 +66,9 @@ lock: $(VENV)/.test-installed
 ## schema: print the GraphQL schema to schema.graphql (a test checks it is current).
 schema: $(VENV)/.run-installed
 	$(TEST_SETTINGS) $(BIN)/python manage.py print_schema schema.graphql
+
+## messages: update locale/*/django.po from the code and compile them (needs gettext).
+messages: $(VENV)/.run-installed
+	$(TEST_SETTINGS) $(BIN)/python manage.py makemessages -l zh_Hans -l zh_Hant \
+		--no-location --ignore='.venv/*' --ignore='tests/*' --ignore='benchmarks/*'
+	$(TEST_SETTINGS) $(BIN)/python manage.py compilemessages --ignore='.venv/*'

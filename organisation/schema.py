@@ -17,6 +17,7 @@ from wagtail.models import Locale
 from cms.api.listing import visible_pages
 from cms.api.locales import locale_argument, resolve_locale
 from cms.api.pagination import check_range, paginate, paginated_type, paging_arguments
+from cms.api.status import TranslationStatusMixin
 from newsroom.models import NewsArticlePage
 from newsroom.schema import with_listing_data
 
@@ -34,7 +35,7 @@ from .models import (
 )
 
 
-class DirectoryTier(graphene.ObjectType):
+class DirectoryTier(TranslationStatusMixin, graphene.ObjectType):
     """A membership tier, named in the requested locale."""
 
     name = graphene.String(required=True)
@@ -48,7 +49,7 @@ class DirectoryTierCount(DirectoryTier):
     member_count = graphene.Int(required=True)
 
 
-class DirectoryName(graphene.ObjectType):
+class DirectoryName(TranslationStatusMixin, graphene.ObjectType):
     """A region or industry, named in the requested locale."""
 
     name = graphene.String(required=True)
@@ -103,7 +104,7 @@ def tier_counts(locale):
     return [
         DirectoryTierCount(
             **directory_tier(tier, names), member_count=counts.get(tier.pk, 0)
-        )
+        ).with_status_of(tier)
         for tier in tiers.order_by("rank", "pk")
     ]
 
@@ -160,7 +161,7 @@ class MembersQuery:
             if row is None:
                 return None
             name = labels[type(row)].get(row.translation_key, row.name)
-            return DirectoryName(name=name, slug=row.slug)
+            return DirectoryName(name=name, slug=row.slug).with_status_of(row)
 
         companies = companies.order_by("tier__rank", "name", "pk")
 
@@ -169,7 +170,9 @@ class MembersQuery:
                 DirectoryCompany(
                     name=c.name,
                     credit_code=c.credit_code,
-                    tier=DirectoryTier(**directory_tier(c.tier, names)),
+                    tier=DirectoryTier(**directory_tier(c.tier, names)).with_status_of(
+                        c.tier
+                    ),
                     region=label(c.region),
                     industry=label(c.industry),
                     website=c.website,
@@ -214,7 +217,7 @@ def person_view(person, text):
         photo=person.photo,
         email=person.email if public else None,
         phone=person.phone if public else None,
-    )
+    ).with_status_of(person)
 
 
 def memo(request, key, load):
@@ -247,7 +250,7 @@ def units_in(request, units, locale_id):
             slug=u.slug,
             unit_type=u.unit_type,
             url=urls.get(u.pk),
-        )
+        ).with_status_of(u)
         for u in units
     ]
 
@@ -296,7 +299,7 @@ class StructureContext:
             slug=unit.slug,
             unit_type=unit.unit_type,
             url=self.page_urls.get(unit.pk),
-        )
+        ).with_status_of(unit)
 
     def positions_in(self, unit, roles=None):
         held = [
@@ -313,16 +316,20 @@ class StructureContext:
             (u for u in self.units if u.parent_id == unit.pk),
             key=lambda u: (u.sort_order, u.pk),
         )
-        return OrgUnitNode(
-            name=text.name,
-            slug=unit.slug,
-            unit_type=unit.unit_type,
-            url=self.page_urls.get(unit.pk),
-            description=text.description,
-            contact=text.contact,
-            leaders=self.positions_in(unit, LEADER_ROLES),
-            children=[self.node(child) for child in children],
-        ).with_news_of(unit, self)
+        return (
+            OrgUnitNode(
+                name=text.name,
+                slug=unit.slug,
+                unit_type=unit.unit_type,
+                url=self.page_urls.get(unit.pk),
+                description=text.description,
+                contact=text.contact,
+                leaders=self.positions_in(unit, LEADER_ROLES),
+                children=[self.node(child) for child in children],
+            )
+            .with_status_of(unit)
+            .with_news_of(unit, self)
+        )
 
     def news_of(self, unit, limit):
         """The newest published articles of this locale naming `unit`. The first
@@ -341,19 +348,23 @@ class StructureContext:
 
     def committee(self, unit):
         text = self.unit_text(unit)
-        return Committee(
-            name=text.name,
-            slug=unit.slug,
-            url=self.page_urls.get(unit.pk),
-            description=text.description,
-            contact=text.contact,
-            chair=next(iter(self.positions_in(unit, ["chair"])), None),
-            deputy_chairs=self.positions_in(unit, ["deputy-chair"]),
-            members=self.positions_in(unit, ["member"]),
-        ).with_news_of(unit, self)
+        return (
+            Committee(
+                name=text.name,
+                slug=unit.slug,
+                url=self.page_urls.get(unit.pk),
+                description=text.description,
+                contact=text.contact,
+                chair=next(iter(self.positions_in(unit, ["chair"])), None),
+                deputy_chairs=self.positions_in(unit, ["deputy-chair"]),
+                members=self.positions_in(unit, ["member"]),
+            )
+            .with_status_of(unit)
+            .with_news_of(unit, self)
+        )
 
 
-class OrgPerson(graphene.ObjectType):
+class OrgPerson(TranslationStatusMixin, graphene.ObjectType):
     """A person, named in the requested locale; contact details only when the
     person agreed to publish them."""
 
@@ -365,7 +376,7 @@ class OrgPerson(graphene.ObjectType):
     phone = graphene.String()
 
 
-class OrgUnitRef(graphene.ObjectType):
+class OrgUnitRef(TranslationStatusMixin, graphene.ObjectType):
     """A unit named in the requested locale, with its page's url if it has one."""
 
     name = graphene.String(required=True)
@@ -416,7 +427,7 @@ class OrgUnitNode(UnitNews, OrgUnitRef):
     children = graphene.List(graphene.NonNull(lambda: OrgUnitNode), required=True)
 
 
-class Committee(UnitNews, graphene.ObjectType):
+class Committee(UnitNews, TranslationStatusMixin, graphene.ObjectType):
     """A specialist committee with its current chair, deputy chairs and members."""
 
     name = graphene.String(required=True)

@@ -120,3 +120,17 @@ class StatusLoader:
                     out_of_date=(edition.translation_key, edition.locale_id) in stale,
                 )
             )
+
+
+class TranslationStatusMixin:
+    """`translationStatus` for a hand-written type that shows a translatable row
+    (a person, a unit, a tier): the view names the row with `with_status_of`."""
+
+    translation_status = translation_status_field()
+
+    def with_status_of(self, row):
+        self.status_row = row
+        return self
+
+    def resolve_translation_status(self, info):
+        return StatusLoader.for_request(info.context).load(self.status_row)

@@ -72,6 +72,10 @@ def test_tree_query_count_does_not_grow_with_the_tree(gql):
     query = TREE.replace(
         "recentNews(limit: 2) { title }",
         "recentNews(limit: 2) { title categories { name } }",
+    ).replace(
+        "children { name slug url leaders { role person { name } }",
+        "children { name slug url translationStatus { locale outOfDate } "
+        "leaders { role person { name translationStatus { locale } } }",
     )
     counts, created = [], 0
     for total in (2, 12):
@@ -298,3 +302,24 @@ def test_people_query_count_does_not_grow_with_positions(gql):
             assert len(gql(query)["people"]) == total
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_people_units_and_directory_names_have_a_translation_status(gql):
+    query = """{ committee(slug: "blockchain", locale: "en") {
+        translationStatus { locale published outOfDate }
+        chair { person { translationStatus { locale } } } }
+      memberCompanies(perPage: 1) { items {
+        tier { translationStatus { locale } }
+        region { translationStatus { locale } } } } }"""
+    data = gql(query)
+    everywhere = ["zh-hans", "zh-hant", "en"]
+    committee = data["committee"]
+    assert [s["locale"] for s in committee["translationStatus"]] == everywhere
+    assert all(
+        s["published"] and not s["outOfDate"] for s in committee["translationStatus"]
+    )
+    chair = committee["chair"]["person"]["translationStatus"]
+    assert [s["locale"] for s in chair] == everywhere
+    [company] = data["memberCompanies"]["items"]
+    for name in ("tier", "region"):
+        assert [s["locale"] for s in company[name]["translationStatus"]] == everywhere
