@@ -14,7 +14,7 @@ import graphene
 from django.db.models import Exists, OuterRef, Q
 from wagtail.models import Locale, Page
 
-from .locales import resolve_locale
+from .locales import resolve_locale, site_locales
 
 LOCALE_CHAIN = "_cms_locale_chain"
 
@@ -34,10 +34,12 @@ def locale_chain(locale, fallback):
     and a `fallback` list of codes; duplicates are dropped."""
     first = locale if hasattr(locale, "language_code") else resolve_locale(locale)
     chain = [first]
-    for code in fallback or ():
-        candidate = resolve_locale(code)
-        if candidate not in chain:
-            chain.append(candidate)
+    if fallback:
+        locales = site_locales()  # one query, however long the list
+        for code in fallback:
+            candidate = resolve_locale(code, locales)
+            if candidate not in chain:
+                chain.append(candidate)
     return tuple(chain)
 
 

@@ -44,18 +44,18 @@ def locale_codes(request):
     return codes
 
 
-def resolve_locale(code):
+def resolve_locale(code, locales=None):
     """The Locale for a `locale` argument, or the default locale when it is None.
 
     Codes are matched case-insensitively and with `_` or `-` (zh_Hant, zh-hant);
-    an unknown code is a GraphQL error listing the codes this site has.
+    an unknown code is a GraphQL error listing the codes this site has. `locales`
+    (site_locales()) saves the query when several codes are resolved at once.
     """
     if code is None:
         return Locale.get_default()
     wanted = code.strip().lower().replace("_", "-")
-    locales = sorted(
-        Locale.objects.all(), key=lambda loc: language_order(loc.language_code)
-    )
+    if locales is None:
+        locales = site_locales()
     for locale in locales:
         if locale.language_code.lower() == wanted:
             return locale

@@ -215,32 +215,44 @@ class LocalePagesQuery:
         pages = visible_pages()
         if content_type:
             pages = pages.filter(content_type_filter(content_type))
-        if id is not None and locale is None and not fallback:
-            # An id names one page in one locale already.
-            pages = in_site(pages, info, None, kwargs)
-            return pages and pages.filter(pk=page_id(id, "id")).specific().first()
+        if id is not None:
+            # An id names one edition, in any locale of the site.
+            site_pages = in_site(pages, info, None, kwargs)
+            found = site_pages and site_pages.filter(pk=page_id(id, "id")).first()
+            if locale is None and not fallback:
+                return found and found.specific
         chain = locale_chain(locale, fallback)
-        for candidate in chain:
-            found = find_page(pages, info, candidate, id, slug, url_path, kwargs)
-            if found is not None:
-                break
-        else:
+        if id is None:
+            found = next(
+                (
+                    page
+                    for candidate in chain
+                    if (
+                        page := find_page(
+                            pages, info, candidate, slug, url_path, kwargs
+                        )
+                    )
+                ),
+                None,
+            )
+        if not found:
             return None
         if len(chain) == 1:
-            return found
+            # Without fallback, the edition asked for or none.
+            return found.specific if found.locale_id == chain[0].pk else None
+        # With a chain, the id, slug or path stands for the item: its edition in
+        # the first locale of the chain that has a visible one.
         editions = in_site(
             pages.filter(translation_key=found.translation_key), info, chain, kwargs
         )
-        return first_in_chain(editions.specific(), chain)
+        return editions and first_in_chain(editions.specific(), chain)
 
 
-def find_page(pages, info, locale, id, slug, url_path, kwargs):
-    """The page an id, slug or urlPath names in one locale, or None."""
+def find_page(pages, info, locale, slug, url_path, kwargs):
+    """The page a slug or urlPath names in one locale, or None."""
     pages = in_site(pages.filter(locale=locale), info, [locale], kwargs)
     if pages is None:
         return None
-    if id is not None:
-        return pages.filter(pk=page_id(id, "id")).specific().first()
     if slug is not None:
         found = list(pages.filter(slug=slug).specific()[:2])
         if len(found) > 1:

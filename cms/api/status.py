@@ -19,6 +19,7 @@ from wagtail_localize.models import Translation
 from cms.localization.sync import last_synced
 
 from .locales import language_order, locale_codes
+from .translations import PerRequest
 
 
 class TranslationStatus(graphene.ObjectType):
@@ -46,20 +47,13 @@ def translation_status_field():
     )
 
 
-class StatusLoader:
+class StatusLoader(PerRequest):
     """Per-request, batched loading of translation statuses (see module doc)."""
 
     def __init__(self, request):
-        self.request = request
+        super().__init__(request)
         self.pending_pages = set()
         self.statuses = {}  # (model, translation_key) -> [TranslationStatus]
-
-    @classmethod
-    def for_request(cls, request):
-        loader = getattr(request, "_cms_status_loader", None)
-        if loader is None:
-            loader = request._cms_status_loader = cls(request)
-        return loader
 
     def prime(self, pages):
         self.pending_pages.update(p.translation_key for p in pages)

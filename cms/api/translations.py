@@ -5,7 +5,24 @@ from wagtail.models import Page
 from .locales import language_order, locale_codes
 
 
-class TranslationLoader:
+class PerRequest:
+    """A loader kept on the request: one per request, so whatever it loaded is
+    shared by all the fields of one query and forgotten after it."""
+
+    def __init__(self, request):
+        self.request = request
+
+    @classmethod
+    def for_request(cls, request):
+        name = f"_cms_{cls.__name__}"
+        loader = getattr(request, name, None)
+        if loader is None:
+            loader = cls(request)
+            setattr(request, name, loader)
+        return loader
+
+
+class TranslationLoader(PerRequest):
     """Loads page translations for whole lists in one query per page type.
 
     Every list resolver calls `prime(pages)` with the pages it returns; the first
@@ -15,16 +32,9 @@ class TranslationLoader:
     """
 
     def __init__(self, request):
-        self.request = request
+        super().__init__(request)
         self.pending = set()
         self.by_key = {}
-
-    @classmethod
-    def for_request(cls, request):
-        loader = getattr(request, "_cms_translation_loader", None)
-        if loader is None:
-            loader = request._cms_translation_loader = cls(request)
-        return loader
 
     def prime(self, pages):
         self.pending.update(

@@ -144,3 +144,19 @@ def test_fallback_listing_query_count_is_flat(gql, articles):
         data = gql(query)
     assert len(data["newsArticles"]["items"]) == 16
     assert len(many) == len(few)
+
+
+def test_an_id_of_any_edition_stands_for_the_item(gql):
+    original = NewsArticlePage.objects.get(locale__language_code="zh-hant")
+    query = """query ($id: ID, $fallback: [String!]) {
+      page(id: $id, locale: "en", fallback: $fallback) { locale } }"""
+    assert gql(query, id=original.pk, fallback=["zh-hans"])["page"] == {"locale": "en"}
+    # Without a fallback, the id must name an edition of the locale asked for.
+    assert gql(query, id=original.pk)["page"] is None
+
+
+def test_a_long_fallback_list_is_cheap(gql, articles):
+    with CaptureQueriesContext(connection) as captured:
+        data = gql(LIST, fallback=["zh-hans", "ZH_HANT"] * 500)
+    assert data["newsArticles"]["totalCount"] == 4
+    assert len(captured) < 30

@@ -26,16 +26,6 @@ def statuses(gql, page):
 
 
 @pytest.fixture
-def publish(django_capture_on_commit_callbacks):
-    def publish(page):
-        with django_capture_on_commit_callbacks(execute=True):
-            page.save_revision().publish()
-        return type(page).objects.get(pk=page.pk)
-
-    return publish
-
-
-@pytest.fixture
 def article(db, publish, admin_client, django_capture_on_commit_callbacks):
     """A zh-hans article with its automatic zh-hant edition and an English
     edition translated through a PO file."""

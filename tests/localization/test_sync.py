@@ -32,19 +32,6 @@ def body_texts(page):
 
 
 @pytest.fixture
-def publish(django_capture_on_commit_callbacks):
-    """Publish a page's latest content the way the admin does, then run what
-    waits for the commit (the synchronisation)."""
-
-    def publish(page):
-        with django_capture_on_commit_callbacks(execute=True):
-            page.save_revision().publish()
-        return type(page).objects.get(pk=page.pk)
-
-    return publish
-
-
-@pytest.fixture
 def draft(db):
     def draft(title="发展党支部头发", texts=("头发和发展", "后来的干部")):
         index = NewsIndexPage.objects.get(locale__language_code="zh-hans")
