@@ -307,6 +307,11 @@ class NewsArticlePage(BasePage):
     def _in_chain(self, article):
         return mark([article], chain_of(self))[0] if article else None
 
+    def _chain_ids(self):
+        """The locale ids whose texts name this article's people and units: the
+        chain it was resolved through (see cms.api.fallback), or its locale."""
+        return [locale.pk for locale in chain_of(self)]
+
     def categories_view(self, info, **kwargs):
         return snippets_in_chain(info.context, self.categories.all(), chain_of(self))
 
@@ -329,12 +334,12 @@ class NewsArticlePage(BasePage):
     def related_people_view(self, info, **kwargs):
         from organisation.schema import people_in
 
-        return people_in(info.context, self.related_people.all(), self.locale_id)
+        return people_in(info.context, self.related_people.all(), self._chain_ids())
 
     def related_units_view(self, info, **kwargs):
         from organisation.schema import units_in
 
-        return units_in(info.context, self.related_units.all(), self.locale_id)
+        return units_in(info.context, self.related_units.all(), self._chain_ids())
 
     def related_articles(self, info, **kwargs):
         categories = [c.translation_key for c in self.categories.all()]
@@ -356,8 +361,10 @@ class NewsArticlePage(BasePage):
         if self.date is None and self.first_published_at:
             self.date = timezone.localdate(self.first_published_at)
         # A translation starts as a copy of its source, categories included:
-        # each is replaced by its translation in this article's locale.
-        self.categories = in_locale(self.categories.all(), self.locale_id)
+        # each is replaced by its translation in this article's locale. (A new
+        # page gets its locale from its parent later in the save.)
+        if self.locale_id:
+            self.categories = in_locale(self.categories.all(), self.locale_id)
         super().save(*args, **kwargs)
 
     @property

@@ -7,6 +7,8 @@ relations point at the default locale's rows (tiers, units, people), and the row
 translation in the requested locale (same translation key) gives the text.
 """
 
+from functools import partial
+
 import graphene
 from django.conf import settings
 from django.db.models import Count, F
@@ -228,10 +230,22 @@ def memo(request, key, load):
     return cache[key]
 
 
-def people_in(request, people, locale_id):
-    """OrgPerson views of `people` in a locale; the texts load once per request."""
-    texts = memo(request, ("people", locale_id), lambda: texts_in(Person, locale_id))
-    return [person_view(p, texts.get(p.translation_key, p)) for p in people]
+def text_in_chain(request, model, row, locale_ids):
+    """The row's text in the first of `locale_ids` that has one (the requested
+    locale, then a fallback chain's), else the row itself; texts load once per
+    request and locale."""
+    for locale_id in locale_ids:
+        texts = memo(request, (model, locale_id), partial(texts_in, model, locale_id))
+        if row.translation_key in texts:
+            return texts[row.translation_key]
+    return row
+
+
+def people_in(request, people, locale_ids):
+    """OrgPerson views of `people`, named through a chain of locale ids."""
+    return [
+        person_view(p, text_in_chain(request, Person, p, locale_ids)) for p in people
+    ]
 
 
 def committee_urls(locale):
@@ -239,14 +253,15 @@ def committee_urls(locale):
     return {page.unit_id: page.url for page in pages}
 
 
-def units_in(request, units, locale_id):
-    """OrgUnitRef views of `units` in a locale; texts and committee page urls load
-    once per request, so a news listing asking for them stays flat."""
-    texts = memo(request, ("units", locale_id), lambda: texts_in(OrgUnit, locale_id))
-    urls = memo(request, ("urls", locale_id), lambda: committee_urls(locale_id))
+def units_in(request, units, locale_ids):
+    """OrgUnitRef views of `units`, named through a chain of locale ids, with the
+    committee page urls of the first; all load once per request, so a news
+    listing asking for them stays flat."""
+    first = locale_ids[0]
+    urls = memo(request, ("urls", first), lambda: committee_urls(first))
     return [
         OrgUnitRef(
-            name=texts.get(u.translation_key, u).name,
+            name=text_in_chain(request, OrgUnit, u, locale_ids).name,
             slug=u.slug,
             unit_type=u.unit_type,
             url=urls.get(u.pk),

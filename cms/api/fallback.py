@@ -11,9 +11,10 @@ through the same chain; `resolvedLocale` says where each item came from.
 """
 
 import graphene
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from wagtail.models import Locale, Page
 
+from .listing import visible_pages
 from .locales import resolve_locale, site_locales
 
 LOCALE_CHAIN = "_cms_locale_chain"
@@ -80,6 +81,37 @@ def below(anchor, chain, relation):
     for edition in anchors:
         pages = relation(edition) if pages is None else pages | relation(edition)
     return pages if pages is not None else Page.objects.none()
+
+
+def by_key(page, chain, relation):
+    """The items `relation(page)` (in the page's own tree) stand for, each in the
+    chain, in the same order: the ancestors or next siblings of a fallback item."""
+    keys = list(relation(page).values_list("translation_key", flat=True))
+    position = Case(
+        *(When(translation_key=key, then=Value(n)) for n, key in enumerate(keys)),
+        default=Value(len(keys)),
+    )
+    return visible_pages().filter(translation_key__in=keys).order_by(position)
+
+
+def parent_in_chain(page, chain, request):
+    """The parent of `page`, in the chain; remembered per request, since the items
+    of a list mostly share a parent."""
+    parents = request.__dict__.setdefault("_cms_chain_parents", {})
+    path = page.path[: -page.steplen]
+    key = (path, tuple(locale.pk for locale in chain))
+    if key not in parents:
+        parent = Page.objects.filter(path=path).first()
+        parents[key] = parent and first_in_chain(
+            visible_pages().filter(translation_key=parent.translation_key).specific(),
+            chain,
+        )
+    return parents[key]
+
+
+def searchable(pages):
+    """Search backends cannot filter by EXISTS: search among the resolved ids."""
+    return pages.model.objects.filter(pk__in=list(pages.values_list("pk", flat=True)))
 
 
 def mark(items, chain):

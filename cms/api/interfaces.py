@@ -14,7 +14,15 @@ from grapple.types.interfaces import PageInterface as GrapplePageInterface
 from grapple.types.interfaces import get_page_interface
 from wagtail.models import Page
 
-from .fallback import below, chain_of, first_in_chain, mark, resolved
+from .fallback import (
+    below,
+    by_key,
+    chain_of,
+    mark,
+    parent_in_chain,
+    resolved,
+    searchable,
+)
 from .listing import page_list, visible_pages, visible_parent
 from .locales import locale_codes
 from .status import StatusLoader, translation_status_field
@@ -57,42 +65,69 @@ class PageInterface(GrapplePageInterface):
         chain = chain_of(self)
         if len(chain) == 1:
             return visible_parent(self, info.context)
-        parent = Page.objects.filter(path=self.path[: -self.steplen]).first()
-        if parent is None:
-            return None
-        editions = visible_pages().filter(translation_key=parent.translation_key)
-        return first_in_chain(editions.specific(), chain)
+        return parent_in_chain(self, chain, info.context)
 
     def resolve_children(self, info, **kwargs):
-        return tree(self, info, kwargs, lambda page: visible_pages().child_of(page))
+        return tree(self, info, kwargs, children, below)
 
     def resolve_descendants(self, info, **kwargs):
-        return tree(
-            self, info, kwargs, lambda page: visible_pages().descendant_of(page)
-        )
+        return tree(self, info, kwargs, descendants, below)
 
     def resolve_ancestors(self, info, **kwargs):
-        return tree(self, info, kwargs, lambda page: visible_pages().ancestor_of(page))
+        return tree(self, info, kwargs, ancestors, by_key)
 
     def resolve_siblings(self, info, **kwargs):
-        return tree(
-            self, info, kwargs, lambda page: visible_pages().sibling_of(page, False)
-        )
+        return tree(self, info, kwargs, siblings, siblings_in_chain)
 
     def resolve_next_siblings(self, info, **kwargs):
-        return tree(
-            self, info, kwargs, lambda page: visible_pages(page.get_next_siblings())
-        )
+        return tree(self, info, kwargs, following, by_key)
 
     def resolve_previous_siblings(self, info, **kwargs):
-        return tree(
-            self, info, kwargs, lambda page: visible_pages(page.get_prev_siblings())
-        )
+        return tree(self, info, kwargs, preceding, by_key)
 
 
-def tree(page, info, kwargs, relation):
-    """A tree list of `page` (`relation(page)`) in the page's locale chain: its own
-    locale, or the chain it was resolved through (see cms.api.fallback)."""
+# Tree relations of a page, live and public.
+def children(page):
+    return visible_pages().child_of(page)
+
+
+def descendants(page):
+    return visible_pages().descendant_of(page)
+
+
+def ancestors(page):
+    return visible_pages().ancestor_of(page)
+
+
+def siblings(page):
+    return visible_pages().sibling_of(page, False)
+
+
+def following(page):
+    return visible_pages(page.get_next_siblings())
+
+
+def preceding(page):
+    return visible_pages(page.get_prev_siblings())
+
+
+def siblings_in_chain(page, chain, relation):
+    """The children of the parent's editions in the chain, but for this item
+    (siblings that exist only in another locale of the chain included)."""
+    parent = Page.objects.filter(path=page.path[: -page.steplen]).first()
+    pages = below(parent, chain, children)
+    return pages.exclude(translation_key=page.translation_key)
+
+
+def tree(page, info, kwargs, relation, in_chain):
+    """A tree list of `page`: `relation(page)` in the page's own locale, or with a
+    fallback chain (see cms.api.fallback) `in_chain(page, chain, relation)`
+    resolved through the chain."""
     chain = chain_of(page)
-    pages = resolved(below(page, chain, relation), visible_pages(), chain)
+    if len(chain) == 1:
+        pages = relation(page).filter(locale_id=page.locale_id)
+    else:
+        pages = resolved(in_chain(page, chain, relation), visible_pages(), chain)
+        if kwargs.get("search_query"):
+            pages = searchable(pages)
     return mark(page_list(pages, info, **kwargs), chain)

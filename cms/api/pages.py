@@ -24,6 +24,7 @@ from .fallback import (
     locale_chain,
     mark,
     resolved,
+    searchable,
 )
 from .listing import page_id, page_list, visible_pages
 from .locales import locale_argument, site_locales
@@ -187,6 +188,8 @@ class LocalePagesQuery:
         else:
             chain = locale_chain(locale, fallback)
         pages = resolved(pages, visible_pages(), chain)
+        if len(chain) > 1 and kwargs.get("search_query"):
+            pages = searchable(pages)
         pages = in_site(pages, info, chain, kwargs)
         if pages is None:
             return []

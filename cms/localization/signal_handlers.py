@@ -7,8 +7,6 @@ saved (a snippet's inline rows, a page's revision) and never runs for a save tha
 is rolled back.
 """
 
-from functools import partial
-
 from django.db import transaction
 from django.db.models.signals import post_save
 from wagtail.models import Page, TranslatableMixin
@@ -20,7 +18,9 @@ from .sync import after_publish
 def schedule(instance):
     model = type(instance)
     pk = instance.pk
-    transaction.on_commit(partial(run, model, pk))
+    # robust: a sync that fails (say, a slug taken in zh-hant) is logged; it must
+    # not turn the editor's successful save into an error, nor stop other syncs.
+    transaction.on_commit(lambda: run(model, pk), robust=True)
 
 
 def run(model, pk):

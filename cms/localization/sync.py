@@ -35,7 +35,9 @@ from wagtail_localize.models import (
 
 from .translators import SIMPLIFIED, TRADITIONAL
 
-# Page fields that change on every publication without any change of content.
+# Fields that change without any change of what translators translate: the
+# bookkeeping of publication, locking and the page tree (a new child changes
+# numchild), and comments.
 PUBLICATION_FIELDS = {
     "draft_title",
     "first_published_at",
@@ -45,6 +47,18 @@ PUBLICATION_FIELDS = {
     "latest_revision_created_at",
     "live",
     "live_revision",
+    "expired",
+    "go_live_at",
+    "expire_at",
+    "locked",
+    "locked_at",
+    "locked_by",
+    "owner",
+    "path",
+    "depth",
+    "numchild",
+    "url_path",
+    "wagtail_admin_comments",
 }
 
 
@@ -66,14 +80,15 @@ def without_bookkeeping(content_json):
 
 
 def refresh_source(instance):
-    """Refresh the object's TranslationSource when its content changed. Returns the
-    source, or None when the object was never the source of a translation."""
+    """Refresh the object's TranslationSource when its content changed. Returns
+    whether it did (False too when the object is the source of no translation)."""
     source = TranslationSource.objects.get_for_instance_or_none(instance)
-    if source is None:
-        return None
-    if without_bookkeeping(source.content_json) != content_of(instance):
-        source.update_from_db()
-    return source
+    if source is None or without_bookkeeping(source.content_json) == content_of(
+        instance
+    ):
+        return False
+    source.update_from_db()
+    return True
 
 
 def is_synced_translation(instance):
@@ -157,12 +172,32 @@ def sync_traditional(instance):
 
 
 def after_publish(instance):
-    """What follows a publication (pages) or a save (snippets)."""
+    """What follows a publication (pages) or a save (snippets): nothing more than
+    a comparison when the content did not change and the edition is current."""
     if isinstance(instance, Page):
         instance = instance.specific
-    refresh_source(instance)
-    if settings.CMS_AUTO_TRADITIONAL:
+    changed = refresh_source(instance)
+    if settings.CMS_AUTO_TRADITIONAL and (changed or not has_current_edition(instance)):
         sync_traditional(instance)
+
+
+def has_current_edition(instance):
+    """Whether the zh-hant edition was synchronised after its source last changed."""
+    translation = (
+        Translation.objects.filter(
+            source__object_id=instance.translation_key,
+            source__locale_id=instance.locale_id,
+            target_locale__language_code=TRADITIONAL,
+        )
+        .select_related("source")
+        .first()
+    )
+    if translation is None:
+        return False
+    synced = last_synced([translation.source_id]).get(
+        (translation.source_id, translation.target_locale_id)
+    )
+    return synced is not None and synced >= translation.source.last_updated_at
 
 
 def last_synced(source_ids):

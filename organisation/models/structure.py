@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
 
 from home.models import default_locale_only
 
@@ -86,6 +87,9 @@ class Person(TranslatableMixin, index.Indexed, models.Model):
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
+    # Contact details are the same in every language; only texts are translated.
+    override_translatable_fields = [SynchronizedField("phone")]
+
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("person")
         verbose_name_plural = _("people")
@@ -136,6 +140,9 @@ class OrgUnit(TranslatableMixin, index.Indexed, models.Model):
         FieldPanel("sort_order"),
     ]
     search_fields = [index.SearchField("name"), index.SearchField("description")]
+
+    # The slug is the key frontends and committee pages use: shared by translations.
+    override_translatable_fields = [SynchronizedField("slug")]
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("organisational unit")

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Locale
 
 from newsroom.models import NewsArticlePage, NewsCategory, NewsIndexPage
+from organisation.models import Person
 from tests.factories import NewsArticlePageFactory
 
 LIST = """query ($fallback: [String!], $category: String, $perPage: Int, $page: Int) {
@@ -133,7 +134,7 @@ def test_fallback_listing_query_count_is_flat(gql, articles):
     index = NewsIndexPage.objects.get(locale__language_code="zh-hans")
     query = """{ newsArticles(locale: "en", fallback: ["zh-hans"], perPage: 50) {
       items { title resolvedLocale categories { name } translationStatus { locale }
-              translations { locale } } } }"""
+              translations { locale } parent { title } } } }"""
     gql(query)  # warm the caches that any first request fills
     with CaptureQueriesContext(connection) as few:
         gql(query)
@@ -160,3 +161,46 @@ def test_a_long_fallback_list_is_cheap(gql, articles):
         data = gql(LIST, fallback=["zh-hans", "ZH_HANT"] * 500)
     assert data["newsArticles"]["totalCount"] == 4
     assert len(captured) < 30
+
+
+def test_ancestors_and_siblings_of_a_fallback_item(gql, articles):
+    query = """query ($slug: String) {
+      newsArticle(slug: $slug, locale: "en", fallback: ["zh-hans"]) {
+        resolvedLocale
+        ancestors { resolvedLocale __typename }
+        siblings { title resolvedLocale }
+        parent { title resolvedLocale }
+    } }"""
+    data = gql(query, slug=articles["only_chinese"].slug)["newsArticle"]
+    assert data["resolvedLocale"] == "zh-hans"
+    # Home and news section, in English, root first.
+    assert data["ancestors"] == [
+        {"resolvedLocale": "en", "__typename": "HomePage"},
+        {"resolvedLocale": "en", "__typename": "NewsIndexPage"},
+    ]
+    siblings = {s["title"]: s["resolvedLocale"] for s in data["siblings"]}
+    assert siblings["EN 有英文版"] == "en"
+    assert siblings["英文版是草稿"] == "zh-hans"
+    assert "只有中文" not in siblings and "有英文版" not in siblings
+
+
+def test_search_with_a_fallback_chain(gql, articles):
+    query = """{ pages(locale: "en", fallback: ["zh-hans"], searchQuery: "有英文版",
+      contentType: "newsroom.NewsArticlePage") { title resolvedLocale } }"""
+    # One edition per item: the English one, not also the Chinese it stands for.
+    assert gql(query)["pages"] == [{"title": "EN 有英文版", "resolvedLocale": "en"}]
+
+
+def test_related_people_are_named_through_the_chain(gql, articles):
+    person = Person.objects.get(name="蔡章生", locale=Locale.get_default())
+    only = articles["only_chinese"]
+    only.related_people = [person]
+    only.save()
+    english = person.get_translation(locale("en")).name
+    query = """query ($slug: String, $locale: String, $fallback: [String!]) {
+      newsArticle(slug: $slug, locale: $locale, fallback: $fallback) {
+        relatedPeople { name } } }"""
+    data = gql(query, slug=only.slug, locale="en", fallback=["zh-hans"])
+    assert data["newsArticle"]["relatedPeople"] == [{"name": english}]
+    chinese = gql(query, slug=only.slug, locale="zh-hans")["newsArticle"]
+    assert chinese["relatedPeople"] == [{"name": "蔡章生"}]

@@ -82,6 +82,13 @@ def test_republishing_without_a_change_changes_nothing(gql, article, publish):
     assert not any(s["outOfDate"] for s in statuses(gql, article).values())
 
 
+def test_a_new_child_is_no_change_of_its_parent(gql, article, publish):
+    # (Articles take no children in the admin; the tree fields change the same.)
+    NewsArticlePageFactory(parent=article)
+    publish(NewsArticlePage.objects.get(pk=article.pk))
+    assert not any(s["outOfDate"] for s in statuses(gql, article).values())
+
+
 def test_an_unpublished_edition_has_no_url(gql, article):
     english = article.get_translation(locale("en"))
     english.unpublish()

@@ -10,10 +10,16 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 from wagtail.models import Locale
 from wagtail.users.models import UserProfile
-from wagtail_localize.models import StringSegment, StringTranslation, Translation
+from wagtail_localize.models import (
+    StringSegment,
+    StringTranslation,
+    Translation,
+    TranslationLog,
+)
 
 from cms.localization.sync import sync_traditional
 from newsroom.models import NewsArticlePage, NewsCategory, NewsIndexPage
+from organisation.models import OrgUnit
 from tests.factories import NewsArticlePageFactory
 
 PINYIN = re.compile(r"\([a-zü\u00e0-\u01dc]+\)")
@@ -204,3 +210,53 @@ def _po_upload(po):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("translation.po", str(po).encode(), "text/x-gettext")
+
+
+def test_an_unchanged_source_is_not_synchronised_again(
+    draft, publish, django_capture_on_commit_callbacks
+):
+    page = publish(draft())
+    logs = TranslationLog.objects.count()
+    publish(page)
+    assert TranslationLog.objects.count() == logs
+    with django_capture_on_commit_callbacks(execute=True):
+        category = NewsCategory.objects.create(
+            name="党建工作", slug="dangjian", locale=locale("zh-hans")
+        )
+    logs = TranslationLog.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        category.save()
+    assert TranslationLog.objects.count() == logs
+
+
+def test_a_failing_sync_does_not_fail_the_save(db, django_capture_on_commit_callbacks):
+    # A zh-hant category made by hand holds the slug the new edition would share.
+    NewsCategory.objects.create(name="公告", slug="notices", locale=locale("zh-hant"))
+    with django_capture_on_commit_callbacks(execute=True):
+        category = NewsCategory.objects.create(
+            name="通知公告", slug="notices", locale=locale("zh-hans")
+        )
+    assert NewsCategory.objects.filter(pk=category.pk).exists()
+    assert not category.has_translation(locale("zh-hant"))
+
+
+def test_unit_slugs_are_shared_by_the_traditional_edition(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        unit = OrgUnit.objects.create(
+            name="区块链专业委员会",
+            slug="区块链",
+            unit_type="committee",
+            locale=locale("zh-hans"),
+        )
+    hant = unit.get_translation(locale("zh-hant"))
+    assert (hant.name, hant.slug) == ("區塊鏈專業委員會", "区块链")
+
+
+def test_a_new_article_keeps_its_categories(db):
+    index = NewsIndexPage.objects.get(locale__language_code="zh-hans")
+    category = NewsCategory.objects.get(locale=locale("zh-hans"), name="协会动态")
+    page = NewsArticlePage(title="新文章", slug="新文章", categories=[category])
+    index.add_child(instance=page)
+    assert list(NewsArticlePage.objects.get(pk=page.pk).categories.all()) == [category]
