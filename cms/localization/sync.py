@@ -38,7 +38,7 @@ from .translators import SIMPLIFIED, TRADITIONAL
 # Fields that change without any change of what translators translate: the
 # bookkeeping of publication, locking and the page tree (a new child changes
 # numchild), and comments.
-PUBLICATION_FIELDS = {
+BOOKKEEPING_FIELDS = {
     "draft_title",
     "first_published_at",
     "has_unpublished_changes",
@@ -76,7 +76,7 @@ def content_of(instance):
 
 def without_bookkeeping(content_json):
     content = json.loads(content_json)
-    return {k: v for k, v in content.items() if k not in PUBLICATION_FIELDS}
+    return {k: v for k, v in content.items() if k not in BOOKKEEPING_FIELDS}
 
 
 def refresh_source(instance):
@@ -113,7 +113,7 @@ def machine_translate(translation, translator):
         if segment.translation is None
     ]
     if not missing:
-        return 0
+        return
     values = {segment.string.as_value() for segment in missing}
     converted = translator.translate(source.locale, locale, values)
     StringTranslation.objects.bulk_create(
@@ -130,7 +130,6 @@ def machine_translate(translation, translator):
         ],
         ignore_conflicts=True,
     )
-    return len(missing)
 
 
 def traditional_translation(instance):
