@@ -307,11 +307,6 @@ class NewsArticlePage(BasePage):
     def _in_chain(self, article):
         return mark([article], chain_of(self))[0] if article else None
 
-    def _chain_ids(self):
-        """The locale ids whose texts name this article's people and units: the
-        chain it was resolved through (see cms.api.fallback), or its locale."""
-        return [locale.pk for locale in chain_of(self)]
-
     def categories_view(self, info, **kwargs):
         return snippets_in_chain(info.context, self.categories.all(), chain_of(self))
 
@@ -334,12 +329,12 @@ class NewsArticlePage(BasePage):
     def related_people_view(self, info, **kwargs):
         from organisation.schema import people_in
 
-        return people_in(info.context, self.related_people.all(), self._chain_ids())
+        return people_in(info.context, list(self.related_people.all()), chain_of(self))
 
     def related_units_view(self, info, **kwargs):
         from organisation.schema import units_in
 
-        return units_in(info.context, self.related_units.all(), self._chain_ids())
+        return units_in(info.context, list(self.related_units.all()), chain_of(self))
 
     def related_articles(self, info, **kwargs):
         categories = [c.translation_key for c in self.categories.all()]

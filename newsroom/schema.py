@@ -11,7 +11,13 @@ from graphql import GraphQLError
 from grapple.registry import registry
 from wagtail.images import get_image_model
 
-from cms.api.fallback import fallback_argument, locale_chain, mark, resolved
+from cms.api.fallback import (
+    fallback_argument,
+    first_in_chain,
+    locale_chain,
+    mark,
+    resolved,
+)
 from cms.api.listing import page_id, prime, visible_pages
 from cms.api.locales import locale_argument, resolve_locale
 from cms.api.pages import LocalePagesQuery
@@ -194,11 +200,9 @@ def filter_articles(articles, chain, filters):
     if filters.get("category"):
         # The category the slug names in the chain's first locale that has it; an
         # article matches through that category's edition in its own locale.
-        categories = NewsCategory.objects.filter(
-            slug=filters["category"], locale__in=chain
+        category = first_in_chain(
+            NewsCategory.objects.filter(slug=filters["category"]), chain
         )
-        found = {category.locale_id: category for category in categories}
-        category = next((found[loc.pk] for loc in chain if loc.pk in found), None)
         if category is None:
             return articles.none()
         articles = articles.filter(categories__translation_key=category.translation_key)

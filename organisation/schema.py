@@ -7,8 +7,6 @@ relations point at the default locale's rows (tiers, units, people), and the row
 translation in the requested locale (same translation key) gives the text.
 """
 
-from functools import partial
-
 import graphene
 from django.conf import settings
 from django.db.models import Count, F
@@ -16,6 +14,7 @@ from grapple.registry import registry
 from grapple.types.images import get_image_type
 from wagtail.models import Locale
 
+from cms.api.fallback import snippets_in_chain
 from cms.api.listing import visible_pages
 from cms.api.locales import locale_argument, resolve_locale
 from cms.api.pagination import check_range, paginate, paginated_type, paging_arguments
@@ -230,22 +229,10 @@ def memo(request, key, load):
     return cache[key]
 
 
-def text_in_chain(request, model, row, locale_ids):
-    """The row's text in the first of `locale_ids` that has one (the requested
-    locale, then a fallback chain's), else the row itself; texts load once per
-    request and locale."""
-    for locale_id in locale_ids:
-        texts = memo(request, (model, locale_id), partial(texts_in, model, locale_id))
-        if row.translation_key in texts:
-            return texts[row.translation_key]
-    return row
-
-
-def people_in(request, people, locale_ids):
-    """OrgPerson views of `people`, named through a chain of locale ids."""
-    return [
-        person_view(p, text_in_chain(request, Person, p, locale_ids)) for p in people
-    ]
+def people_in(request, people, chain):
+    """OrgPerson views of `people`, named through a locale chain."""
+    texts = snippets_in_chain(request, people, chain)
+    return [person_view(p, text) for p, text in zip(people, texts, strict=True)]
 
 
 def committee_urls(locale):
@@ -253,20 +240,21 @@ def committee_urls(locale):
     return {page.unit_id: page.url for page in pages}
 
 
-def units_in(request, units, locale_ids):
-    """OrgUnitRef views of `units`, named through a chain of locale ids, with the
-    committee page urls of the first; all load once per request, so a news
+def units_in(request, units, chain):
+    """OrgUnitRef views of `units`, named through a locale chain, with the
+    committee page urls of its first locale; all load once per request, so a news
     listing asking for them stays flat."""
-    first = locale_ids[0]
+    first = chain[0].pk
     urls = memo(request, ("urls", first), lambda: committee_urls(first))
+    texts = snippets_in_chain(request, units, chain)
     return [
         OrgUnitRef(
-            name=text_in_chain(request, OrgUnit, u, locale_ids).name,
+            name=text.name,
             slug=u.slug,
             unit_type=u.unit_type,
             url=urls.get(u.pk),
         ).with_status_of(u)
-        for u in units
+        for u, text in zip(units, texts, strict=True)
     ]
 
 

@@ -133,11 +133,12 @@ def first_in_chain(queryset, chain):
 
 
 def snippets_in_chain(request, snippets, chain):
-    """Each translatable snippet (a category, say) replaced by its edition in the
-    earliest locale of the chain that has one. The model's rows load once per
-    request: snippet tables are small, and a listing's count must stay flat."""
+    """Each translatable snippet (a category, a person) replaced by its edition in
+    the earliest locale of the chain that has one, or kept as it is. The model's
+    rows load once per request: snippet tables are small, and a listing's count
+    must stay flat."""
     snippets = list(snippets)
-    if len(chain) == 1 or not snippets:
+    if all(snippet.locale_id == chain[0].pk for snippet in snippets):
         return snippets
     model = type(snippets[0])
     cache = request.__dict__.setdefault("_cms_snippet_editions", {})
@@ -146,10 +147,14 @@ def snippets_in_chain(request, snippets, chain):
             (row.translation_key, row.locale_id): row for row in model.objects.all()
         }
     rows = cache[model]
-    found = []
-    for snippet in snippets:
-        for locale in chain:
-            if (edition := rows.get((snippet.translation_key, locale.pk))) is not None:
-                found.append(edition)
-                break
-    return found
+    return [
+        next(
+            (
+                rows[key]
+                for locale in chain
+                if (key := (snippet.translation_key, locale.pk)) in rows
+            ),
+            snippet,
+        )
+        for snippet in snippets
+    ]

@@ -91,14 +91,31 @@ def refresh_source(instance):
     return True
 
 
-def is_synced_translation(instance):
-    """Whether the object is itself the target of a synchronised translation (the
-    zh-hans edition of a zh-hant original, say): it follows its own source."""
-    return Translation.objects.filter(
-        source__object_id=instance.translation_key,
-        target_locale_id=instance.locale_id,
-        enabled=True,
-    ).exists()
+def source_translation(edition):
+    """The synchronised translation this object is the target of (the zh-hans
+    edition of a zh-hant original, say), or None."""
+    return (
+        Translation.objects.filter(
+            source__object_id=edition.translation_key,
+            target_locale_id=edition.locale_id,
+            enabled=True,
+        )
+        .select_related("source__locale", "target_locale")
+        .first()
+    )
+
+
+def translation_to_traditional(instance):
+    """The translation of `instance` (as the source) into zh-hant, or None."""
+    return (
+        Translation.objects.filter(
+            source__object_id=instance.translation_key,
+            source__locale_id=instance.locale_id,
+            target_locale__language_code=TRADITIONAL,
+        )
+        .select_related("source", "target_locale")
+        .first()
+    )
 
 
 def machine_translate(translation, translator):
@@ -138,11 +155,7 @@ def traditional_translation(instance):
     target = Locale.objects.filter(language_code=TRADITIONAL).first()
     if target is None:
         return None
-    translation = Translation.objects.filter(
-        source__object_id=instance.translation_key,
-        source__locale_id=instance.locale_id,
-        target_locale=target,
-    ).first()
+    translation = translation_to_traditional(instance)
     if translation is None:
         if instance.get_translation_or_none(target) is not None:
             return None  # an edition editors made on their own
@@ -152,22 +165,19 @@ def traditional_translation(instance):
 
 
 def sync_traditional(instance):
-    """Rebuild and publish the zh-hant edition of a zh-hans source. Returns the
-    Translation, or None when there is nothing to keep in step."""
-    if instance.locale.language_code != SIMPLIFIED or is_synced_translation(instance):
-        return None
+    """Rebuild and publish the zh-hant edition of a zh-hans source, if it has one
+    to keep in step (see the module's docstring)."""
+    if instance.locale.language_code != SIMPLIFIED or source_translation(instance):
+        return
     translator = get_machine_translator()
-    if translator is None:
-        return None
-    translation = traditional_translation(instance)
-    if translation is None or not translator.can_translate(
+    translation = translator and traditional_translation(instance)
+    if not translation or not translator.can_translate(
         translation.source.locale, translation.target_locale
     ):
-        return None
+        return
     with transaction.atomic():
         machine_translate(translation, translator)
         translation.save_target(publish=True)
-    return translation
 
 
 def after_publish(instance):
@@ -182,15 +192,7 @@ def after_publish(instance):
 
 def has_current_edition(instance):
     """Whether the zh-hant edition was synchronised after its source last changed."""
-    translation = (
-        Translation.objects.filter(
-            source__object_id=instance.translation_key,
-            source__locale_id=instance.locale_id,
-            target_locale__language_code=TRADITIONAL,
-        )
-        .select_related("source")
-        .first()
-    )
+    translation = translation_to_traditional(instance)
     if translation is None:
         return False
     synced = last_synced([translation.source_id]).get(

@@ -9,21 +9,14 @@ from django.contrib import messages
 from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail_localize.machine_translators import get_machine_translator
-from wagtail_localize.models import Translation
+
+from .sync import source_translation
 
 
 def warn_without_translator(request, instance):
     if request.method != "GET":
         return
-    translation = (
-        Translation.objects.filter(
-            source__object_id=instance.translation_key,
-            target_locale_id=instance.locale_id,
-            enabled=True,
-        )
-        .select_related("source__locale", "target_locale")
-        .first()
-    )
+    translation = source_translation(instance)
     if translation is None:
         return
     translator = get_machine_translator()
