@@ -12,11 +12,12 @@ import polib
 from django.conf import settings
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
-from wagtail.search.backends import get_search_backend
 from wagtail_localize.machine_translators import get_machine_translator
 from wagtail_localize.models import Translation, TranslationSource
 
 from cms.localization.sync import machine_translate
+from cms.search import index as search_index
+from cms.search.models import SearchEntry
 from home.models import HomePage
 from newsroom.importer import LegacyNewsImporter
 from newsroom.models import NewsArticlePage, NewsIndexPage
@@ -33,6 +34,7 @@ from organisation.models import (
     Position,
     Region,
 )
+from organisation.search import index_companies
 
 CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
 LEGACY_ARTICLE = CONTENT_DIR / "2021-07-12-party-building-guidance-visit.txt"
@@ -181,7 +183,7 @@ def ensure_member_companies(locales, tiers):
         if company["credit_code"] not in existing and company["tier"] in tiers
     )
     if new:
-        get_search_backend().add_bulk(MemberCompany, new)
+        index_companies(new)
 
 
 def ensure_unit(locales, entry, unit_type, parent=None, order=0, suffixes=None):
@@ -360,4 +362,7 @@ def load(report=lambda line: None):
     ensure_member_companies(locales, ensure_tiers(locales))
     ensure_committee_pages(about_pages, *ensure_structure(locales))
     ensure_default_site(homes[settings.LANGUAGE_CODE])
+    if not SearchEntry.objects.exists():
+        # Content from before the search index existed.
+        search_index.rebuild()
     return homes

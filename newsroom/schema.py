@@ -22,6 +22,7 @@ from cms.api.listing import page_id, prime, visible_pages
 from cms.api.locales import locale_argument, resolve_locale
 from cms.api.pages import LocalePagesQuery
 from cms.api.pagination import check_range, paginate, paginated_type, paging_arguments
+from cms.search.schema import matching
 
 from .models import NewsArticlePage, NewsCategory
 from .view_counter import ArticleNotFound, record_view
@@ -35,6 +36,7 @@ ARTICLE_ORDERS = {
     "viewCount": ("views", "id"),
     "-viewCount": ("-views", "-id"),
 }
+RELEVANCE = "relevance"
 
 
 def article_type():
@@ -97,8 +99,12 @@ class NewsQuery:
         month=graphene.Int(description="1 to 12; needs year."),
         featured=graphene.Boolean(),
         order=graphene.String(
-            default_value="-date",
-            description=f"One of: {', '.join(ARTICLE_ORDERS)}; newest first if unset.",
+            description=f"One of: {', '.join(ARTICLE_ORDERS)}, relevance (with "
+            "search); by relevance when searching, else newest first, if unset."
+        ),
+        search=graphene.String(
+            description="Only articles matching these words (any script) in their "
+            "title, summary, categories, tags or body."
         ),
         **paging_arguments(settings.NEWS_MAX_PER_PAGE),
         description="Published news articles of one locale, filtered and paginated.",
@@ -133,14 +139,17 @@ class NewsQuery:
         per_page=None,
         locale=None,
         fallback=None,
+        search=None,
         **filters,
     ):
         # An explicit null means the default, like an omitted argument.
-        order = "-date" if order is None else order
-        if order not in ARTICLE_ORDERS:
+        if order is None:
+            order = "-date" if search is None else RELEVANCE
+        if order not in ARTICLE_ORDERS and not (order == RELEVANCE and search):
+            allowed = [*ARTICLE_ORDERS, f"{RELEVANCE} (with search)"]
             raise GraphQLError(
                 f"Cannot order news articles by {order!r}. "
-                f"Allowed: {', '.join(ARTICLE_ORDERS)}."
+                f"Allowed: {', '.join(allowed)}."
             )
         check_range("year", filters.get("year"), 1, 9999)
         check_range("month", filters.get("month"), 1, 12)
@@ -148,8 +157,10 @@ class NewsQuery:
             raise GraphQLError("month needs year.")
         chain = locale_chain(locale, fallback)
         articles = filter_articles(visible_articles(chain), chain, filters)
+        if search is not None:
+            articles = matching(articles, search, "NEWS_ARTICLE", chain)
         ordered = articles.annotate(views=Coalesce("view_stats__count", 0)).order_by(
-            *ARTICLE_ORDERS[order]
+            *ARTICLE_ORDERS.get(order, ("-search_score", "-date", "-id"))
         )
 
         def load(articles):

@@ -21,12 +21,12 @@ from django.db import transaction
 from django.utils.text import slugify
 from openpyxl.utils.datetime import from_excel
 from wagtail.models import Locale
-from wagtail.search.backends import get_search_backend
 
 from home.slugs import numbered
 
 from .credit_code import credit_code_problem, normalise
 from .models import Industry, MemberCompany, MembershipTier, Region
+from .search import index_companies
 
 COLUMNS = {
     "name": ("企业名称", "企業名稱", "单位名称", "單位名稱", "company name", "name"),
@@ -346,8 +346,7 @@ def import_members(path, dry_run=False):
         if dry_run:
             transaction.set_rollback(True)
     if (new or changed) and not dry_run:
-        # Bulk writes send no signals: index the companies for admin search.
-        get_search_backend().add_bulk(MemberCompany, [*new, *changed])
+        index_companies([*new, *changed])
     return report
 
 

@@ -19,6 +19,7 @@ from cms.api.listing import visible_pages
 from cms.api.locales import locale_argument, resolve_locale
 from cms.api.pagination import check_range, paginate, paginated_type, paging_arguments
 from cms.api.status import TranslationStatusMixin
+from cms.search.schema import matching
 from newsroom.models import NewsArticlePage
 from newsroom.schema import with_listing_data
 
@@ -110,6 +111,35 @@ def tier_counts(locale):
     ]
 
 
+def company_views(companies, locale):
+    """DirectoryCompany views of `companies`, named in `locale` (tiers, regions and
+    industries load once per call)."""
+    names = tier_names(locale)
+    labels = {
+        model: {k: row.name for k, row in texts_in(model, locale).items()}
+        for model in (Region, Industry)
+    }
+
+    def label(row):
+        if row is None:
+            return None
+        name = labels[type(row)].get(row.translation_key, row.name)
+        return DirectoryName(name=name, slug=row.slug).with_status_of(row)
+
+    return [
+        DirectoryCompany(
+            name=c.name,
+            credit_code=c.credit_code,
+            tier=DirectoryTier(**directory_tier(c.tier, names)).with_status_of(c.tier),
+            region=label(c.region),
+            industry=label(c.industry),
+            website=c.website,
+            join_date=c.join_date,
+        )
+        for c in companies
+    ]
+
+
 class MembersQuery:
     membership_tiers = graphene.List(
         graphene.NonNull(DirectoryTierCount),
@@ -124,6 +154,10 @@ class MembersQuery:
         region=graphene.String(description="Slug of a region, e.g. hangzhou-xihu."),
         industry=graphene.String(
             description="Slug of an industry, e.g. manufacturing."
+        ),
+        search=graphene.String(
+            description="Only companies whose name, region or industry match these "
+            "words (any script); best match first."
         ),
         **paging_arguments(settings.MEMBERS_MAX_PER_PAGE),
         description="Active member companies, by tier (highest first) and name.",
@@ -141,13 +175,9 @@ class MembersQuery:
         industry=None,
         page=None,
         per_page=None,
+        search=None,
     ):
         locale = resolve_locale(locale)
-        names = tier_names(locale)
-        labels = {
-            model: {k: row.name for k, row in texts_in(model, locale).items()}
-            for model in (Region, Industry)
-        }
         companies = MemberCompany.objects.filter(active=True).select_related(
             "tier", "region", "industry"
         )
@@ -157,30 +187,11 @@ class MembersQuery:
             companies = companies.filter(region__slug=region)
         if industry:
             companies = companies.filter(industry__slug=industry)
-
-        def label(row):
-            if row is None:
-                return None
-            name = labels[type(row)].get(row.translation_key, row.name)
-            return DirectoryName(name=name, slug=row.slug).with_status_of(row)
-
-        companies = companies.order_by("tier__rank", "name", "pk")
-
-        def load(page_of_companies):
-            return [
-                DirectoryCompany(
-                    name=c.name,
-                    credit_code=c.credit_code,
-                    tier=DirectoryTier(**directory_tier(c.tier, names)).with_status_of(
-                        c.tier
-                    ),
-                    region=label(c.region),
-                    industry=label(c.industry),
-                    website=c.website,
-                    join_date=c.join_date,
-                )
-                for c in page_of_companies
-            ]
+        order = ("tier__rank", "name", "pk")
+        if search is not None:
+            companies = matching(companies, search, "MEMBER_COMPANY", [locale])
+            order = ("-search_score", *order)
+        companies = companies.order_by(*order)
 
         return paginate(
             MemberCompanyList,
@@ -188,7 +199,7 @@ class MembersQuery:
             page,
             per_page,
             settings.MEMBERS_MAX_PER_PAGE,
-            load,
+            lambda page_of_companies: company_views(page_of_companies, locale),
         )
 
 

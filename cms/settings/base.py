@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "organisation",
     "cms.api",
     "cms.localization",
+    "cms.search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -176,6 +177,9 @@ GRAPPLE = {
 # Largest perPage a news listing and the member directory accept.
 NEWS_MAX_PER_PAGE = 50
 MEMBERS_MAX_PER_PAGE = 100
+# Search (cms.search): the longest query accepted, in characters, and page size.
+CMS_SEARCH_MAX_QUERY_LENGTH = 100
+CMS_SEARCH_MAX_PER_PAGE = 50
 # Reverse proxies in front of the application that append X-Forwarded-For; the
 # client's address is read from there (cms/clients.py). None in development.
 NUM_PROXIES = 0

@@ -1,0 +1,152 @@
+"""The database side of the index: SQLite's FTS5 or PostgreSQL's tsvector.
+
+Both index the terms `cms.search.text` made, so neither has to understand Chinese:
+each term is a literal string to them. On SQLite an FTS5 table mirrors the entries'
+term columns through triggers, and bm25 ranks; on PostgreSQL a generated tsvector
+column with a GIN index holds them, and ts_rank ranks. Title, summary and body
+weigh 1.0, 0.4 and 0.2 on both. Queries are built from quoted terms only, so what a
+reader types is never the database's query syntax.
+
+The triggers live outside Django's knowledge: a later migration that makes SQLite
+rebuild the entry table must install them again (`install`).
+"""
+
+from django.db import NotSupportedError
+from django.db.models import BooleanField, F, FloatField, Func
+
+FTS = "cms_search_fts"
+COLUMNS = ("title_terms", "summary_terms", "body_terms")
+WEIGHTS = (1.0, 0.4, 0.2)
+
+_TERMS = ", ".join(COLUMNS)
+_OLD = ", ".join(f"old.{column}" for column in COLUMNS)
+_NEW = ", ".join(f"new.{column}" for column in COLUMNS)
+_DELETE_OLD = (
+    f"INSERT INTO {FTS}({FTS}, rowid, {_TERMS}) VALUES ('delete', old.id, {_OLD});"  # noqa: E501, S608
+)
+_INSERT_NEW = f"INSERT INTO {FTS}(rowid, {_TERMS}) VALUES (new.id, {_NEW});"  # noqa: S608
+SQLITE = [
+    f"CREATE VIRTUAL TABLE {FTS} USING fts5({_TERMS}, content='cms_search_entry', "
+    "content_rowid='id', tokenize='ascii')",
+    "CREATE TRIGGER cms_search_entry_insert AFTER INSERT ON cms_search_entry "
+    f"BEGIN {_INSERT_NEW} END",
+    "CREATE TRIGGER cms_search_entry_delete AFTER DELETE ON cms_search_entry "
+    f"BEGIN {_DELETE_OLD} END",
+    "CREATE TRIGGER cms_search_entry_update AFTER UPDATE ON cms_search_entry "
+    f"BEGIN {_DELETE_OLD} {_INSERT_NEW} END",
+]
+SQLITE_REMOVE = [
+    *(
+        f"DROP TRIGGER cms_search_entry_{name}"
+        for name in ("insert", "delete", "update")
+    ),
+    f"DROP TABLE {FTS}",
+]
+
+# 'simple' only lowercases; the terms are already lowercase, letters and digits.
+POSTGRESQL = [
+    "ALTER TABLE cms_search_entry ADD COLUMN document tsvector GENERATED ALWAYS AS ("
+    + " || ".join(
+        f"setweight(to_tsvector('simple'::regconfig, {column}), '{weight}')"
+        for column, weight in zip(COLUMNS, "ABC", strict=True)
+    )
+    + ") STORED",
+    "CREATE INDEX cms_search_entry_document ON cms_search_entry USING GIN (document)",
+]
+POSTGRESQL_REMOVE = [
+    "DROP INDEX cms_search_entry_document",
+    "ALTER TABLE cms_search_entry DROP COLUMN document",
+]
+
+
+def statements(connection, remove=False):
+    if connection.vendor == "sqlite":
+        return SQLITE_REMOVE if remove else SQLITE
+    if connection.vendor == "postgresql":
+        return POSTGRESQL_REMOVE if remove else POSTGRESQL
+    raise NotSupportedError("cms.search supports SQLite and PostgreSQL only.")
+
+
+def install(apps, schema_editor):
+    for statement in statements(schema_editor.connection):
+        schema_editor.execute(statement)
+
+
+def uninstall(apps, schema_editor):
+    for statement in statements(schema_editor.connection, remove=True):
+        schema_editor.execute(statement)
+
+
+def fts5_query(query):
+    """All terms, each a quoted FTS5 string (a prefix one with *)."""
+    return " ".join(
+        '"' + term.text.replace('"', '""') + '"' + ("*" if term.prefix else "")
+        for term in query.terms
+    )
+
+
+def tsquery(query):
+    """All terms ANDed, each a quoted tsquery lexeme (a prefix one with :*)."""
+    return " & ".join(
+        "'"
+        + term.text.replace("\\", "\\\\").replace("'", "''")
+        + "'"
+        + (":*" if term.prefix else "")
+        for term in query.terms
+    )
+
+
+class SearchFunc(Func):
+    """An expression on a search entry's id (aliased wherever the query puts the
+    entry table, also inside subqueries) for the vendor's full text search."""
+
+    def __init__(self, query):
+        super().__init__(F("pk"))
+        self.query = query
+
+    def entry_id(self, compiler):
+        return compiler.compile(self.source_expressions[0])
+
+    def document(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(self.source_expressions[0].alias)
+        return f"{alias}.{connection.ops.quote_name('document')}"
+
+    def as_sql(self, compiler, connection, **extra):
+        raise NotSupportedError("cms.search supports SQLite and PostgreSQL only.")
+
+
+class Matches(SearchFunc):
+    """True for entries that contain every term of the query."""
+
+    output_field = BooleanField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        entry_id, params = self.entry_id(compiler)
+        sql = f"{entry_id} IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"  # noqa: S608
+        return sql, [*params, fts5_query(self.query)]
+
+    def as_postgresql(self, compiler, connection, **extra):
+        document = self.document(compiler, connection)
+        return f"{document} @@ %s::tsquery", [tsquery(self.query)]
+
+
+class Score(SearchFunc):
+    """How well an entry matches the query; higher is better."""
+
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        entry_id, params = self.entry_id(compiler)
+        weights = ", ".join(map(str, WEIGHTS))
+        sql = (
+            f"(SELECT -bm25({FTS}, {weights}) FROM {FTS} "  # noqa: S608
+            f"WHERE {FTS} MATCH %s AND rowid = {entry_id})"
+        )
+        return sql, [fts5_query(self.query), *params]
+
+    def as_postgresql(self, compiler, connection, **extra):
+        document = self.document(compiler, connection)
+        # ts_rank's weights are for D, C, B, A.
+        weights = ", ".join(map(str, (0.0, *reversed(WEIGHTS))))
+        sql = f"ts_rank(ARRAY[{weights}]::float4[], {document}, %s::tsquery)"
+        return sql, [tsquery(self.query)]

@@ -1,0 +1,195 @@
+"""GraphQL: the `search` root field, and `matching` for listings that take a
+`search` argument (newsArticles, memberCompanies).
+
+Results are typed (a union of the registered documents' GraphQL types), each with
+its score and an excerpt in which the matched words are marked. Anonymous readers
+only ever get what the documents call visible: entries exist only for live pages
+and current snippets, and page visibility is checked again at query time.
+"""
+
+from functools import cache
+
+import graphene
+from django.conf import settings
+from django.db.models import OuterRef, Q, Subquery
+from graphql import GraphQLError
+from grapple.registry import registry
+from wagtail.models import Locale
+
+from cms.api.locales import locale_argument, resolve_locale
+from cms.api.pagination import paginate, paginated_type, paging_arguments
+
+from .backends import Matches, Score
+from .documents import kinds
+from .models import SearchEntry
+from .text import Query
+
+EXCERPT_WIDTH = 100
+
+
+def parse(text, argument="query"):
+    """The Query for what a reader typed, or a GraphQL error that says what is
+    wrong with it."""
+    limit = settings.CMS_SEARCH_MAX_QUERY_LENGTH
+    if text is None or not text.strip():
+        raise GraphQLError(f"{argument} is empty: give the words to search for.")
+    if len(text) > limit:
+        raise GraphQLError(
+            f"{argument} is {len(text)} characters long; at most {limit} are allowed."
+        )
+    query = Query(text)
+    if not query:
+        raise GraphQLError(
+            f"{argument} {text!r} has no letters, digits or Chinese characters to "
+            "search for."
+        )
+    return query
+
+
+def entries(query, kinds_wanted, locales):
+    """The visible entries of `kinds_wanted` in `locales` that match `query`, with
+    their `score`."""
+    documents = {doc for kind, doc in kinds().items() if kind in kinds_wanted}
+    found = SearchEntry.objects.filter(
+        Matches(query), kind__in=kinds_wanted, locale__in=locales
+    )
+    for document in documents:
+        visible = document.visible()
+        if visible is not None:
+            label = document.model._meta.label_lower
+            found = found.exclude(Q(model=label) & ~Q(object_id__in=visible))
+    return found.annotate(score=Score(query))
+
+
+def matching(queryset, text, kind, locales):
+    """`queryset` narrowed to the objects whose entries of `kind` in `locales` match
+    the `search` argument `text`, annotated with their `search_score`."""
+    found = entries(parse(text, "search"), [kind], locales)
+    score = found.filter(object_id=OuterRef("pk")).order_by("-score")
+    return queryset.filter(pk__in=found.values("object_id")).annotate(
+        search_score=Subquery(score.values("score")[:1])
+    )
+
+
+@cache
+def search_types():
+    """The GraphQL types of `search`, built once the apps' documents are known."""
+    documents = kinds()
+    search_type = graphene.Enum(
+        "SearchType",
+        [(kind, kind) for kind in documents],
+        description="What a search result is.",
+    )
+
+    class SearchItem(graphene.Union):
+        """The object a search result stands for."""
+
+        class Meta:
+            types = tuple(
+                dict.fromkeys(
+                    t for doc in documents.values() for t in doc.graphql_types()
+                )
+            )
+
+        @classmethod
+        def resolve_type(cls, instance, info):
+            if isinstance(instance, graphene.ObjectType):
+                return type(instance)
+            return registry.pages[type(instance)]
+
+    class SearchHit(graphene.ObjectType):
+        """One search result."""
+
+        type = graphene.Field(search_type, required=True)
+        locale = graphene.String(required=True, description="The result's locale.")
+        score = graphene.Float(
+            required=True, description="Relevance; higher is better."
+        )
+        excerpt = graphene.String(
+            required=True,
+            description="Text around the first match, HTML-escaped, each matched "
+            "word in <mark></mark>.",
+        )
+        item = graphene.Field(SearchItem, required=True)
+
+    results = paginated_type(
+        "SearchResults", SearchHit, "One page of search results, best first."
+    )
+    return search_type, SearchHit, results
+
+
+def hits(request, query, page_of_entries):
+    """SearchHits for one page of entries: each document loads its items in a
+    fixed number of queries."""
+    found = list(page_of_entries.select_related("locale"))
+    documents = kinds()
+    items = {}
+    for document in {documents[entry.kind] for entry in found}:
+        own = [entry for entry in found if documents[entry.kind] is document]
+        items.update(zip(own, document.results(request, own), strict=True))
+    _type, hit_type, _results = search_types()
+    return [
+        hit_type(
+            type=entry.kind,
+            locale=entry.locale.language_code,
+            score=entry.score,
+            excerpt=query.highlight(
+                "\n".join(filter(None, [entry.summary, entry.body])) or entry.title,
+                EXCERPT_WIDTH,
+            ),
+            item=items[entry],
+        )
+        for entry in found
+    ]
+
+
+def search_query_mixin():
+    search_type, _hit, results_type = search_types()
+
+    class SearchQuery:
+        search = graphene.Field(
+            graphene.NonNull(results_type),
+            query=graphene.String(
+                required=True,
+                description="What to look for: Chinese in either script, Latin "
+                "words, numbers, or a mix. Text only, never query syntax.",
+            ),
+            locale=locale_argument(),
+            all_locales=graphene.Boolean(
+                default_value=False, description="Search every locale at once."
+            ),
+            types=graphene.List(
+                graphene.NonNull(search_type),
+                description="Only results of these types; all if left out.",
+            ),
+            **paging_arguments(settings.CMS_SEARCH_MAX_PER_PAGE),
+            description="Search news, committees, units, people and member "
+            "companies of one locale, best match first.",
+        )
+
+        def resolve_search(
+            self,
+            info,
+            query,
+            locale=None,
+            all_locales=False,
+            types=None,
+            page=None,
+            per_page=None,
+        ):
+            parsed = parse(query)
+            locales = (
+                list(Locale.objects.all()) if all_locales else [resolve_locale(locale)]
+            )
+            wanted = [getattr(kind, "value", kind) for kind in types or kinds()]
+            found = entries(parsed, wanted, locales).order_by("-score", "pk")
+            return paginate(
+                results_type,
+                found,
+                page,
+                per_page,
+                settings.CMS_SEARCH_MAX_PER_PAGE,
+                lambda page_of_entries: hits(info.context, parsed, page_of_entries),
+            )
+
+    return SearchQuery

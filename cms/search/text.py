@@ -1,0 +1,187 @@
+"""Text as the search index sees it: normalised, then cut into terms.
+
+Chinese has no spaces between words, and readers type Simplified characters for
+Traditional text and the other way round, full-width letters and digits, any case.
+So both what is indexed and what is searched for go through the same steps:
+
+1. `normalise`: each character on its own through NFKC (full-width forms become
+   half-width, compatibility ideographs the unified ones), case folding, and
+   OpenCC's Traditional-to-Simplified character table. Character by character, not
+   phrase by phrase: a character must always become the same character, or a
+   query of one word would not match the same word inside a longer phrase.
+2. `terms`: a run of Chinese characters gives one term per character, the bigram
+   starting at it, and the run's last character as itself (党支部 gives 党支, 支部,
+   部); Latin words and numbers are terms as they are. No dictionary is needed, and
+   any word of two or more characters is found inside any text that contains it.
+
+A query becomes a `Query`: each Chinese run of two or more characters must match
+all of its bigrams; a single character matches the terms that start with it;
+Latin words of three or more letters match words they begin (and a plural its
+singular); numbers and short words match exactly. Every query term is a literal
+string, never syntax of the database's search language.
+"""
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from cms.localization.translators import converter
+
+# CJK Unified Ideographs with extension A, compatibility ideographs (NFKC maps them
+# to unified ones) and the supplementary ideographic planes.
+IDEOGRAPH = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# A letter or digit of any script but the ideographs.
+WORD_CHAR = rf"[^\W_{IDEOGRAPH}]"
+TOKEN = re.compile(rf"(?P<han>[{IDEOGRAPH}]+)|(?P<word>{WORD_CHAR}+)")
+# Longer "words" are not language (hashes, base64); they are not indexed.
+MAX_WORD = 64
+
+
+@cache
+def simplified_table():
+    """Traditional-to-Simplified, character by character, as a str.translate table.
+
+    Built once from OpenCC's own table: one conversion of every ideograph, one per
+    line, so no phrase context applies.
+    """
+    ranges = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0x20000, 0x2A6E0))
+    chars = [chr(code) for start, end in ranges for code in range(start, end)]
+    converted = converter("t2s").convert("\n".join(chars)).split("\n")
+    return {
+        ord(old): new for old, new in zip(chars, converted, strict=True) if old != new
+    }
+
+
+@cache
+def normalise_char(char):
+    return unicodedata.normalize("NFKC", char).casefold().translate(simplified_table())
+
+
+def normalise(text):
+    """`text` as the index compares it (see the module's docstring)."""
+    return "".join(map(normalise_char, text))
+
+
+def index_terms(text):
+    """The terms of `text` for the index, in order, as one space-separated string."""
+    terms = []
+    for match in TOKEN.finditer(normalise(text)):
+        if match["han"]:
+            run = match["han"]
+            terms.extend(run[i : i + 2] for i in range(len(run) - 1))
+            terms.append(run[-1])
+        elif len(match["word"]) <= MAX_WORD:
+            terms.append(match["word"])
+    return " ".join(terms)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term a match must contain: `text` exactly, or anything it begins when
+    `prefix` is set."""
+
+    text: str
+    prefix: bool = False
+
+
+class Query:
+    """What a reader typed, as terms every match must contain, and the pieces to
+    mark in an excerpt."""
+
+    def __init__(self, text):
+        self.text = text
+        terms, marks = {}, []
+        for match in TOKEN.finditer(normalise(text)):
+            if match["han"]:
+                run = match["han"]
+                marks.append((run, None))
+                if len(run) == 1:
+                    terms[run] = Term(run, prefix=True)
+                for i in range(len(run) - 1):
+                    terms.setdefault(run[i : i + 2], Term(run[i : i + 2]))
+            else:
+                word = match["word"][:MAX_WORD]
+                if word.isdigit() or len(word) < 3:
+                    term = Term(word)
+                else:
+                    # "committees" also finds "committee": a plural matches its stem.
+                    stem = word[:-1] if len(word) > 3 and word.endswith("s") else word
+                    term = Term(stem, prefix=True)
+                terms[term.text] = term
+                marks.append((word, term))
+        self.terms = list(terms.values())
+        # What to mark in an excerpt: each Chinese run whole, each word's term.
+        self.marks = marks
+
+    def __bool__(self):
+        return bool(self.terms)
+
+    def highlight(self, text, width=80):
+        """An excerpt of `text` of about `width` characters around the first match,
+        as HTML: the text escaped, each match in <mark>."""
+        spans = self.matched_spans(text)
+        start = 0
+        if spans:
+            first = spans[0][0]
+            start = max(0, min(first - width // 4, len(text) - width))
+            # Start after a space or punctuation mark, when one is near.
+            boundary = max(text.rfind(c, start, first) for c in " ，。；、,.;\n")
+            if start and boundary >= 0:
+                start = boundary + 1
+        end = min(len(text), start + width)
+        pieces, position = [], start
+        for span_start, span_end in spans:
+            if span_start >= end:
+                break
+            span_end = min(span_end, end)
+            pieces.append(html.escape(text[position:span_start]))
+            pieces.append(f"<mark>{html.escape(text[span_start:span_end])}</mark>")
+            position = span_end
+        pieces.append(html.escape(text[position:end]))
+        excerpt = "".join(pieces).replace("\n", " ")
+        return ("…" if start else "") + excerpt + ("…" if end < len(text) else "")
+
+    def matched_spans(self, text):
+        """(start, end) of each part of `text` a query term matches, merged, sorted.
+
+        A Chinese piece is marked where it occurs whole (党支部 marks 黨支部), or, where
+        it never does, by its bigrams; Latin words and numbers as whole words.
+        """
+        normalised, origin = [], []
+        for index, char in enumerate(text):
+            piece = normalise_char(char)
+            normalised.append(piece)
+            origin.extend([index] * len(piece))
+        flat = "".join(normalised)
+        origin.append(len(text))
+        hits = []
+        for piece, term in self.marks:
+            if term is None:
+                found = self._find(re.escape(piece), flat, origin)
+                if not found and len(piece) > 1:
+                    bigrams = {piece[i : i + 2] for i in range(len(piece) - 1)}
+                    pattern = "|".join(map(re.escape, bigrams))
+                    found = self._find(pattern, flat, origin)
+            else:
+                tail = f"{WORD_CHAR}*" if term.prefix else f"(?!{WORD_CHAR})"
+                pattern = rf"(?<!{WORD_CHAR}){re.escape(term.text)}{tail}"
+                found = self._find(pattern, flat, origin)
+            hits.extend(found)
+        merged = []
+        for start, end in sorted(hits):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        return merged
+
+    @staticmethod
+    def _find(pattern, flat, origin):
+        """Spans in the original text of `pattern`'s matches in its normalised
+        form `flat` (`origin` maps each normalised position back)."""
+        return [
+            (origin[m.start()], origin[m.end() - 1] + 1)
+            for m in re.finditer(pattern, flat)
+        ]

@@ -1,0 +1,59 @@
+"""News articles in the search index: title, then summary with categories and
+tags, then body."""
+
+from django.utils.translation import gettext_lazy as _
+from grapple.registry import registry
+
+from cms.api.listing import prime, visible_pages
+from cms.search.documents import Document, Texts, register
+
+from .models import NewsArticlePage
+from .schema import with_listing_data
+
+
+def body_text(page):
+    """The plain text of a page's body: every block's searchable text, rich text
+    without its markup."""
+    field = page._meta.get_field("body")
+    return "\n".join(filter(None, field.get_searchable_content(page.body)))
+
+
+@register
+class NewsArticleDocument(Document):
+    model = NewsArticlePage
+    kinds = {"NEWS_ARTICLE": _("news article")}
+    watches = {
+        # A renamed category: the articles filed under it.
+        NewsArticlePage.categories.field.related_model: (
+            lambda category: NewsArticlePage.objects.filter(categories=category)
+        ),
+    }
+
+    def indexable(self):
+        # Live articles; whether they are public is asked at query time.
+        return (
+            NewsArticlePage.objects.live()
+            .prefetch_related("categories", "tags")
+            .order_by("pk")
+        )
+
+    def visible(self):
+        return visible_pages(NewsArticlePage.objects.all()).values("pk")
+
+    def texts(self, page):
+        labels = [c.name for c in page.categories.all()]
+        labels += [t.name for t in page.tags.all()]
+        if page.publication_date:
+            day = page.publication_date
+            labels.append(f"{day.year}年{day.month}月{day.day}日")
+        return Texts(page.title, page.summary, body_text(page), tuple(labels))
+
+    def graphql_types(self):
+        return (registry.pages[NewsArticlePage],)
+
+    def results(self, request, entries):
+        articles = NewsArticlePage.objects.filter(pk__in=[e.object_id for e in entries])
+        pages = with_listing_data(articles).in_bulk()
+        items = [pages[e.object_id] for e in entries]
+        prime(request, items)
+        return items
