@@ -145,7 +145,8 @@ class NewsQuery:
         # An explicit null means the default, like an omitted argument.
         if order is None:
             order = "-date" if search is None else RELEVANCE
-        if order not in ARTICLE_ORDERS and not (order == RELEVANCE and search):
+        searching = search is not None
+        if order not in ARTICLE_ORDERS and not (order == RELEVANCE and searching):
             allowed = [*ARTICLE_ORDERS, f"{RELEVANCE} (with search)"]
             raise GraphQLError(
                 f"Cannot order news articles by {order!r}. "
@@ -157,7 +158,7 @@ class NewsQuery:
             raise GraphQLError("month needs year.")
         chain = locale_chain(locale, fallback)
         articles = filter_articles(visible_articles(chain), chain, filters)
-        if search is not None:
+        if searching:
             articles = matching(articles, search, "NEWS_ARTICLE", chain)
         ordered = articles.annotate(views=Coalesce("view_stats__count", 0)).order_by(
             *ARTICLE_ORDERS.get(order, ("-search_score", "-date", "-id"))

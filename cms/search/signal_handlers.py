@@ -1,12 +1,14 @@
 """The index follows the content: a change to a searchable object, or to an object
 its texts come from, updates the affected entries in the same transaction.
 
-Pages change their searchable content only by being published or unpublished
-(`page_published` comes after the page's tags and categories are written, which
-`post_save` does not), or by being deleted; other models by being saved or
-deleted. `update` always reads the stored object, never the instance a form holds.
-Moving a page changes nothing indexed: where it is, and whether that is public, is
-checked at query time.
+Every model is followed through `post_save` and `post_delete`; pages also through
+`page_published`, which comes after a page's tags and categories are written (at
+`post_save` they are not yet), and `page_unpublished`, which names the specific
+model even when a base `Page` was unpublished. `update` always reads the stored
+row, never the instance a form holds, and a page's row keeps its live content
+while drafts go to revisions, so saving a draft indexes nothing new. Moving a page
+changes nothing indexed: where it is, and whether that is public, is checked at
+query time.
 """
 
 from django.db.models.signals import post_delete, post_save
@@ -19,7 +21,7 @@ from .documents import REGISTRY
 
 def signals_of(model):
     if issubclass(model, Page):
-        return (page_published, page_unpublished, post_delete)
+        return (post_save, page_published, page_unpublished, post_delete)
     return (post_save, post_delete)
 
 
