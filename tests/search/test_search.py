@@ -111,6 +111,20 @@ def test_results_are_typed_scored_and_marked(gql):
     assert hits[1]["item"]["url"].startswith("/zh-hant/")
 
 
+def test_title_weighs_more_than_summary_more_than_body(gql):
+    article(title="普通新闻甲", summary="概览", body=paragraph("会员大会在杭州召开。"))
+    article(title="普通新闻乙", summary="会员大会召开", body=paragraph("正文。"))
+    article(title="会员大会召开", summary="概览", body=paragraph("正文。"))
+    article(title="普通新闻丙", summary="概览", body=paragraph("无关。"))
+    found = search(gql, "会员大会", types=["NEWS_ARTICLE"])["items"]
+    assert [hit["item"]["title"] for hit in found] == [
+        "会员大会召开",
+        "普通新闻乙",
+        "普通新闻甲",
+    ]
+    assert found[0]["score"] > found[1]["score"] > found[2]["score"]
+
+
 def test_excerpts_escape_html(gql):
     article(title="标签测试", summary="<script>alert(1)</script> 标签测试")
     excerpt = search(gql, "标签测试")["items"][0]["excerpt"]
