@@ -53,6 +53,12 @@ class Case:
 
 
 SOME_COMPANY = generated_companies(DEMO_COMPANIES)[7]
+BLOCKCHAIN_EN = {
+    "committee:blockchain",
+    "person:Li Ming (example)",
+    "person:Zhou Hua (example)",
+    ARTICLE,
+}
 CASES = [
     # The stock failure: words inside Traditional text, in either script.
     Case("黨支部", "zh-hant", {"unit:party-branch", ARTICLE}, "unit:party-branch"),
@@ -79,23 +85,13 @@ CASES = [
     Case(
         "Blockchain",
         "en",
-        {
-            "committee:blockchain",
-            "person:Li Ming (example)",
-            "person:Zhou Hua (example)",
-            ARTICLE,
-        },
+        BLOCKCHAIN_EN,
         "committee:blockchain",
     ),
     Case(
         "ＢＬＯＣＫＣＨＡＩＮ",
         "en",
-        {
-            "committee:blockchain",
-            "person:Li Ming (example)",
-            "person:Zhou Hua (example)",
-            ARTICLE,
-        },
+        BLOCKCHAIN_EN,
         "committee:blockchain",
     ),
     Case(
