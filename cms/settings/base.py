@@ -187,6 +187,21 @@ NUM_PROXIES = 0
 NEWS_VIEW_WINDOW = 30 * 60
 # GraphiQL on GET /graphql/ (a browser IDE); only the dev settings turn it on.
 GRAPHIQL = False
+# Introspection (__schema, __type) for GraphQL clients' tooling; production reads
+# GRAPHQL_INTROSPECTION from the environment.
+GRAPHQL_INTROSPECTION = True
+# Refused before execution (cms/api/limits.py): nesting, aliases, root fields,
+# estimated cost (list fields multiply by their page size), any perPage/limit/first
+# argument, and operations in one batched request.
+GRAPHQL_LIMITS = {
+    "MAX_DEPTH": 12,
+    "MAX_ALIASES": 30,
+    "MAX_ROOT_FIELDS": 10,
+    "MAX_COST": 20_000,
+    "MAX_PAGE_SIZE": 100,
+    "DEFAULT_LIST_SIZE": 10,
+    "MAX_BATCH": 10,
+}
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
