@@ -22,6 +22,7 @@ from cms.api.listing import page_id, prime, visible_pages
 from cms.api.locales import locale_argument, resolve_locale
 from cms.api.pages import LocalePagesQuery
 from cms.api.pagination import check_range, paginate, paginated_type, paging_arguments
+from cms.api.ratelimit import RateLimited, rate_limited_error
 from cms.search.schema import matching
 
 from .models import NewsArticlePage, NewsCategory
@@ -251,6 +252,8 @@ class RecordArticleView(graphene.Mutation):
             raise GraphQLError(
                 f"No published news article has the id {article_id}."
             ) from None
+        except RateLimited as limited:
+            raise rate_limited_error(limited) from None
         return RecordArticleView(view_count=count, counted=counted)
 
 

@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from cms.api import ratelimit
 from cms.api.listing import MAX_ID, visible_pages
 from cms.clients import client_ip
 
@@ -48,8 +49,10 @@ def record_view(request, article_id):
     """Count a view of a live, public article; return (count, counted).
 
     A bot, or a repeat from the same client within NEWS_VIEW_WINDOW seconds, is not
-    counted and gets the current count.
+    counted and gets the current count. A client over its rate limit
+    (RATE_LIMITS["article-view"]) gets RateLimited.
     """
+    ratelimit.hit(request, "article-view")
     article = None
     if 0 < article_id <= MAX_ID:
         articles = NewsArticlePage.objects.filter(pk=article_id)

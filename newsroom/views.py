@@ -5,6 +5,8 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from cms.api.ratelimit import RateLimited
+
 from .view_counter import ArticleNotFound, record_view
 
 
@@ -18,4 +20,8 @@ def record_article_view(request, article_id):
             {"error": f"No published news article has the id {article_id}."},
             status=404,
         )
+    except RateLimited as limited:
+        response = JsonResponse({"error": str(limited)}, status=429)
+        response["Retry-After"] = str(limited.retry_after)
+        return response
     return JsonResponse({"viewCount": count, "counted": counted})

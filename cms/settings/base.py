@@ -180,6 +180,8 @@ MEMBERS_MAX_PER_PAGE = 100
 # Search (cms.search): the longest query accepted, in characters, and page size.
 CMS_SEARCH_MAX_QUERY_LENGTH = 100
 CMS_SEARCH_MAX_PER_PAGE = 50
+# Per client (cms/api/ratelimit.py), counted in the cache: (calls, seconds).
+RATE_LIMITS = {"search": (60, 60), "article-view": (30, 60)}
 # Reverse proxies in front of the application that append X-Forwarded-For; the
 # client's address is read from there (cms/clients.py). None in development.
 NUM_PROXIES = 0

@@ -1,0 +1,90 @@
+"""Rate limits (cms.api.ratelimit): per client, counted in the shared cache, with a
+clear error when exceeded."""
+
+import json
+
+import pytest
+import redis
+from django.core.cache import caches
+from django.test import Client
+
+from newsroom.models import NewsArticlePage, NewsIndexPage
+from tests.factories import NewsArticlePageFactory
+
+BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0"
+VIEW = "mutation ($id: ID!) { recordArticleView(id: $id) { viewCount } }"
+SEARCH = '{ search(query: "党支部") { totalCount } }'
+
+
+@pytest.fixture
+def limits(settings):
+    settings.RATE_LIMITS = {"search": (3, 60), "article-view": (2, 60)}
+
+
+@pytest.fixture
+def article(db):
+    parent = NewsIndexPage.objects.get(locale__language_code="zh-hans")
+    page = NewsArticlePageFactory(parent=parent)
+    page.save_revision().publish()
+    return NewsArticlePage.objects.get(pk=page.pk)
+
+
+def graphql(client, query, **variables):
+    response = client.post(
+        "/graphql/",
+        json.dumps({"query": query, "variables": variables}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    return response.json()
+
+
+def reader(address="203.0.113.7"):
+    return Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR=address)
+
+
+def test_the_view_count_mutation_is_limited_per_client(limits, article):
+    client = reader()
+    for _ in range(2):
+        assert "errors" not in graphql(client, VIEW, id=article.pk)
+    [error] = graphql(client, VIEW, id=article.pk)["errors"]
+    assert error["message"].startswith(
+        "Too many requests (article-view) from this client: at most 2 in 60 seconds."
+    )
+    assert error["extensions"]["code"] == "RATE_LIMITED"
+    assert 0 < error["extensions"]["retryAfter"] <= 61
+    # Another client is not affected.
+    assert "errors" not in graphql(reader("198.51.100.2"), VIEW, id=article.pk)
+
+
+def test_the_view_endpoint_answers_429(limits, article):
+    client = reader()
+    for _ in range(2):
+        assert client.post(f"/api/news/{article.pk}/view/").status_code == 200
+    response = client.post(f"/api/news/{article.pk}/view/")
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 61
+    assert "at most 2 in 60 seconds" in response.json()["error"]
+
+
+def test_the_count_is_shared_through_redis(limits, article, settings):
+    """Production counts in Redis: every process sees the same count."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": "cms-test-ratelimit",
+        }
+    }
+    caches["default"].clear()
+    try:
+        client = reader("192.0.2.99")
+        graphql(client, VIEW, id=article.pk)
+        keys = redis.Redis(db=15).keys("cms-test-ratelimit:*ratelimit:article-view:*")
+        assert len(keys) == 1
+        # A count another process made is honoured here.
+        redis.Redis(db=15).set(keys[0], 2)
+        [error] = graphql(client, VIEW, id=article.pk)["errors"]
+        assert error["extensions"]["code"] == "RATE_LIMITED"
+    finally:
+        caches["default"].clear()
