@@ -13,7 +13,10 @@ class HeadingBlock(blocks.StructBlock):
     """A section heading; the level lets frontends build a correct outline."""
 
     text = blocks.CharBlock(label=_("text"), max_length=255)
-    level = blocks.ChoiceBlock(label=_("level"), choices=HEADING_LEVELS, default="2")
+    # Not searchable: its label (二级, Level 2) is no word of the text.
+    level = blocks.ChoiceBlock(
+        label=_("level"), choices=HEADING_LEVELS, default="2", search_index=False
+    )
 
     graphql_fields = [
         GraphQLString("text", required=True),

@@ -38,7 +38,7 @@ class NewsArticleDocument(Document):
         )
 
     def visible(self):
-        return visible_pages(NewsArticlePage.objects.all()).values("pk")
+        return visible_pages(NewsArticlePage.objects.all())
 
     def texts(self, page):
         labels = [c.name for c in page.categories.all()]

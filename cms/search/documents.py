@@ -61,9 +61,9 @@ class Document:
         return self.model._default_manager.all()
 
     def visible(self):
-        """A queryset of the pks an anonymous reader may see right now, or None when
-        every indexed object may be seen. Checked at query time, so changes that
-        save nothing (a page's view restrictions) count at once."""
+        """The objects an anonymous reader may see right now (a queryset), or None
+        when every indexed object may be seen. Checked at query time, so changes
+        that save nothing (a page's view restrictions) count at once."""
         return None
 
     def kind(self, obj):

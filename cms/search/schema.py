@@ -11,7 +11,7 @@ from functools import cache
 
 import graphene
 from django.conf import settings
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from graphql import GraphQLError
 from grapple.registry import registry
 from wagtail.models import Locale
@@ -46,28 +46,42 @@ def parse(text, argument="query"):
     return query
 
 
-def entries(query, kinds_wanted, locales):
-    """The visible entries of `kinds_wanted` in `locales` that match `query`, with
-    their `score`."""
-    documents = {doc for kind, doc in kinds().items() if kind in kinds_wanted}
-    found = SearchEntry.objects.filter(
+def matches(query, kinds_wanted, locales):
+    """The entries of `kinds_wanted` in `locales` that contain every query term."""
+    return SearchEntry.objects.filter(
         Matches(query), kind__in=kinds_wanted, locale__in=locales
     )
+
+
+def entries(query, kinds_wanted, locales):
+    """The matching entries an anonymous reader may see, with their `score`.
+
+    Visibility is asked entry by entry (EXISTS on the object's primary key), so a
+    rare word costs a few lookups, not a list of every visible page.
+    """
+    found = matches(query, kinds_wanted, locales)
+    documents = {doc for kind, doc in kinds().items() if kind in kinds_wanted}
     for document in documents:
         visible = document.visible()
         if visible is not None:
             label = document.model._meta.label_lower
-            found = found.exclude(Q(model=label) & ~Q(object_id__in=visible))
+            seen = Exists(visible.filter(pk=OuterRef("object_id")))
+            found = found.filter(~Q(model=label) | seen)
     return found.annotate(score=Score(query))
 
 
 def matching(queryset, text, kind, locales):
-    """`queryset` narrowed to the objects whose entries of `kind` in `locales` match
-    the `search` argument `text`, annotated with their `search_score`."""
-    found = entries(parse(text, "search"), [kind], locales)
-    score = found.filter(object_id=OuterRef("pk")).order_by("-score")
+    """`queryset` (visible objects of one kind) narrowed to those whose entries in
+    `locales` match the `search` argument `text`, annotated with their
+    `search_score`: each object's score is one lookup of its own entry."""
+    query = parse(text, "search")
+    found = matches(query, [kind], locales)
+    own = SearchEntry.objects.filter(
+        kind=kind, locale__in=locales, object_id=OuterRef("pk")
+    )
+    score = own.annotate(score=Score(query)).order_by("-score").values("score")
     return queryset.filter(pk__in=found.values("object_id")).annotate(
-        search_score=Subquery(score.values("score")[:1])
+        search_score=Subquery(score[:1])
     )
 
 
