@@ -73,11 +73,14 @@ def entries(query, kinds_wanted, locales):
 def matching(queryset, text, kind, locales):
     """`queryset` (visible objects of one kind) narrowed to those whose entries in
     `locales` match the `search` argument `text`, annotated with their
-    `search_score`: each object's score is one lookup of its own entry."""
+    `search_score`: each object's score is one lookup of its own entries (by the
+    unique index on model, object id and locale)."""
     query = parse(text, "search")
     found = matches(query, [kind], locales)
     own = SearchEntry.objects.filter(
-        kind=kind, locale__in=locales, object_id=OuterRef("pk")
+        model=queryset.model._meta.label_lower,
+        object_id=OuterRef("pk"),
+        locale__in=locales,
     )
     score = own.annotate(score=Score(query)).order_by("-score").values("score")
     return queryset.filter(pk__in=found.values("object_id")).annotate(
