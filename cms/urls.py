@@ -9,23 +9,17 @@ from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.urls import include, path
-from django.views.decorators.csrf import csrf_exempt
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms.api.views import GraphQLView
+from cms.api.views import graphql_endpoint
 from newsroom import views as newsroom_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    # Anonymous, token-free API: no session cookie is needed, so no CSRF token.
-    path(
-        "graphql/",
-        csrf_exempt(GraphQLView.as_view(graphiql=settings.GRAPHIQL)),
-        name="graphql",
-    ),
+    path("graphql/", graphql_endpoint(), name="graphql"),
     path(
         "api/news/<int:article_id>/view/",
         newsroom_views.record_article_view,

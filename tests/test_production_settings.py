@@ -93,3 +93,39 @@ def test_production_serves_no_debug_pages_and_no_graphiql():
         "True",
         "django.core.cache.backends.redis.RedisCache",
     ]
+
+
+SHOW_API_SETTINGS = (
+    "from django.conf import settings;"
+    "print(settings.GRAPHQL_INTROSPECTION, *settings.CORS_ALLOWED_ORIGINS)"
+)
+
+
+def test_introspection_and_cors_origins_come_from_the_environment():
+    result = manage("shell", "--no-imports", "-c", SHOW_API_SETTINGS)
+    assert result.stdout.split() == ["False"], result.stderr
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        SHOW_API_SETTINGS,
+        GRAPHQL_INTROSPECTION="true",
+        CORS_ALLOWED_ORIGINS="https://www.example.org, https://m.example.org",
+    )
+    assert result.stdout.split() == [
+        "True",
+        "https://www.example.org",
+        "https://m.example.org",
+    ], result.stderr
+
+
+def test_development_serves_graphiql():
+    code = (
+        "from django.test import Client;"
+        "r = Client(HTTP_HOST='localhost').get('/graphql/', HTTP_ACCEPT='text/html');"
+        "print(r.status_code, b'graphiql' in r.content.lower())"
+    )
+    result = manage(
+        "shell", "--no-imports", "-c", code, DJANGO_SETTINGS_MODULE="cms.settings.dev"
+    )
+    assert result.stdout.split() == ["200", "True"], result.stderr

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "taggit",
     "graphene_django",
     "grapple",
+    "corsheaders",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -60,7 +63,29 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Admin logins: after AXES_FAILURE_LIMIT failed attempts for one user name, or from
+# one address, further attempts are refused for AXES_COOLOFF_TIME hours
+# (django-axes; the failures are in the admin under Axes).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# The same proxy-aware client address the view counter and rate limits use.
+AXES_CLIENT_IP_CALLABLE = "cms.clients.client_ip"
+
+# Browsers may call the API from the frontends' origins only (django-cors-headers);
+# the API is anonymous, so no credentials cross origins.
+CORS_URLS_REGEX = r"^/(graphql|api)/"
+CORS_ALLOWED_ORIGINS = []
+CORS_ALLOW_CREDENTIALS = False
 
 ROOT_URLCONF = "cms.urls"
 

@@ -7,4 +7,6 @@ DEBUG = True
 SECRET_KEY = "django-insecure-dev-only-key-not-for-production"  # noqa: S105
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 GRAPHIQL = True
+# Frontends in development, on any local port.
+CORS_ALLOWED_ORIGIN_REGEXES = [r"^http://(localhost|127\.0\.0\.1)(:\d+)?$"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

@@ -3,10 +3,11 @@
 Required: SECRET_KEY (50+ characters, not a development key), DATABASE_URL,
 ALLOWED_HOSTS (comma-separated host names). Optional: CACHE_URL (redis://...; the
 cache is shared by all processes), MEDIA_ROOT, MEDIA_URL, WAGTAILADMIN_BASE_URL,
-CSRF_TRUSTED_ORIGINS, SECURE_SSL_REDIRECT (default on; set "false" only when the
-proxy in front already redirects). A missing or unsafe value stops the process at
-start-up with ImproperlyConfigured that names the variable, rather than serving
-with a default nobody chose.
+CSRF_TRUSTED_ORIGINS, CORS_ALLOWED_ORIGINS (the frontends' origins),
+GRAPHQL_INTROSPECTION (default off), SECURE_SSL_REDIRECT (default on; set "false"
+only when the proxy in front already redirects). A missing or unsafe value stops
+the process at start-up with ImproperlyConfigured that names the variable, rather
+than serving with a default nobody chose.
 """
 
 import os
@@ -31,6 +32,12 @@ def _flag(name, default):
     if word not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
         raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
     return word in {"1", "true", "yes", "on"}
+
+
+def _list(name):
+    return [
+        item.strip() for item in os.environ.get(name, "").split(",") if item.strip()
+    ]
 
 
 def _number(name, default):
@@ -64,11 +71,12 @@ if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
 WAGTAILADMIN_BASE_URL = os.environ.get(
     "WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}"
 )
-CSRF_TRUSTED_ORIGINS = [
-    o.strip()
-    for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",")
-    if o.strip()
-]
+CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS")
+# The frontends' origins (https://www.example.org,https://m.example.org): browsers
+# may call the API from these only.
+CORS_ALLOWED_ORIGINS = _list("CORS_ALLOWED_ORIGINS")
+# GraphiQL is off (base.py); introspection only when a deployment wants it.
+GRAPHQL_INTROSPECTION = _flag("GRAPHQL_INTROSPECTION", False)
 
 DATABASES = {
     "default": dj_database_url.parse(_require("DATABASE_URL"), conn_max_age=60),  # noqa: F405
