@@ -1,4 +1,5 @@
-"""Query limits, checked on the parsed document before anything runs.
+"""Query limits, checked on the parsed document before anything runs (with the
+`order` allowlists of `cms.api.orders`).
 
 The API is public and anonymous, so one request must not be able to ask for more
 than a page needs: a deep nest of children, a thousand aliases of one field, fifty
@@ -25,6 +26,8 @@ from graphql import (
     get_nullable_type,
     value_from_ast_untyped,
 )
+
+from .orders import order_error
 
 SIZE_ARGUMENTS = ("perPage", "limit", "first")
 
@@ -63,6 +66,14 @@ class Walk:
                     return max(value, 0)
         return None
 
+    def check_order(self, field, type_):
+        for argument in field.arguments or ():
+            if argument.name.value == "order":
+                value = value_from_ast_untyped(argument.value, self.variables)
+                error = order_error(type_, value, field)
+                if error:
+                    self.errors.append(error)
+
     def fields(self, selection_set, parent_type, seen=()):
         """The field nodes of a selection set with fragments expanded, each with
         the type it is selected on. A fragment that spreads itself is left out
@@ -90,6 +101,8 @@ class Walk:
                 self.aliases += 1
             definition = getattr(on, "fields", {}).get(field.name.value)
             own_size = self.size_argument(field)
+            if definition is not None:
+                self.check_order(field, get_named_type(definition.type))
             children = 0
             if field.selection_set is not None and definition is not None:
                 children = self.cost(
