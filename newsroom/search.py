@@ -3,11 +3,12 @@ tags, then body."""
 
 from django.utils.translation import gettext_lazy as _
 from grapple.registry import registry
+from taggit.models import Tag
 
 from cms.api.listing import prime, visible_pages
 from cms.search.documents import Document, Texts, register
 
-from .models import NewsArticlePage
+from .models import NewsArticlePage, NewsCategory
 from .schema import with_listing_data
 
 
@@ -23,10 +24,11 @@ class NewsArticleDocument(Document):
     model = NewsArticlePage
     kinds = {"NEWS_ARTICLE": _("news article")}
     watches = {
-        # A renamed category: the articles filed under it.
-        NewsArticlePage.categories.field.related_model: (
-            lambda category: NewsArticlePage.objects.filter(categories=category)
+        # A renamed or deleted category or tag: the articles filed under it.
+        NewsCategory: lambda category: NewsArticlePage.objects.filter(
+            categories=category
         ),
+        Tag: lambda tag: NewsArticlePage.objects.filter(tags=tag),
     }
 
     def indexable(self):

@@ -8,10 +8,8 @@ from wagtail.search.backends import get_search_backend
 
 from cms.search import index
 from cms.search.documents import Document, Texts, register
-from newsroom.search import body_text
 
 from .models import (
-    CommitteePage,
     Industry,
     MemberCompany,
     OrgUnit,
@@ -62,40 +60,17 @@ def default_rows(model, entries):
 
 @register
 class OrgUnitDocument(Document):
-    """Units by name and description; a committee also by its page's body."""
+    """Units by name and description. (A committee page's body is not indexed: a
+    restriction put on the page later would not reach the unit's entry.)"""
 
     model = OrgUnit
     kinds = {"COMMITTEE": _("specialist committee"), "UNIT": _("unit")}
-    watches = {
-        CommitteePage: lambda page: same_key(
-            OrgUnit, OrgUnit.objects.filter(pages=page)
-        )
-    }
 
     def kind(self, unit):
         return "COMMITTEE" if unit.unit_type == OrgUnit.UnitType.COMMITTEE else "UNIT"
 
-    def entries(self, units):
-        units = list(units)
-        pages = CommitteePage.objects.live().public().select_related("unit")
-        bodies = {
-            (page.unit.translation_key, page.locale_id): body_text(page)
-            for page in pages.filter(
-                unit__translation_key__in={u.translation_key for u in units}
-            )
-        }
-        return [
-            self.entry(
-                unit,
-                unit.locale_id,
-                Texts(
-                    unit.name,
-                    unit.description,
-                    bodies.get((unit.translation_key, unit.locale_id), ""),
-                ),
-            )
-            for unit in units
-        ]
+    def texts(self, unit):
+        return Texts(unit.name, unit.description)
 
     def graphql_types(self):
         return (Committee, OrgUnitRef)
@@ -114,8 +89,9 @@ class OrgUnitDocument(Document):
 
 @register
 class PersonDocument(Document):
-    """People by name, by the roles they hold now and where (秘书处 秘书长), and by
-    biography."""
+    """People who hold or held a position (the people the structure API shows),
+    by name, by their roles and where (秘书处 秘书长), and by biography. Others
+    (a company's representative, say) are not public, so not indexed."""
 
     model = Person
     kinds = {"PERSON": _("person")}
@@ -133,18 +109,18 @@ class PersonDocument(Document):
         ),
     }
 
+    def indexable(self):
+        with_positions = Person.objects.filter(positions__isnull=False)
+        return same_key(Person, with_positions)
+
     def entries(self, people):
         people = list(people)
         codes = language_codes()
-        positions = (
-            Position.objects.current()
-            .filter(
-                person__in=same_key(
-                    Person, Person.objects.filter(pk__in=[p.pk for p in people])
-                )
+        positions = Position.objects.filter(
+            person__in=same_key(
+                Person, Person.objects.filter(pk__in=[p.pk for p in people])
             )
-            .select_related("person", "unit")
-        )
+        ).select_related("person", "unit")
         held = {}
         for position in positions:
             held.setdefault(position.person.translation_key, []).append(position)

@@ -4,6 +4,7 @@ import json
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest
+from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from graphene_django.views import GraphQLView as BaseGraphQLView
 from graphene_django.views import HttpError
@@ -52,7 +53,12 @@ class GraphQLView(BaseGraphQLView):
                     )
                 self.batch = True
                 return body
-        return super().parse_body(request)
+        try:
+            return super().parse_body(request)
+        except (UnicodeDecodeError, MultiPartParserError) as error:
+            raise HttpError(
+                HttpResponseBadRequest(f"The request body cannot be read: {error}")
+            ) from None
 
     def execute_graphql_request(
         self, request, data, query, variables, operation_name, show_graphiql=False

@@ -2,8 +2,9 @@
 
 Both index the terms `cms.search.text` made, so neither has to understand Chinese:
 each term is a literal string to them. On SQLite an FTS5 table mirrors the entries'
-term columns through triggers, and bm25 ranks; on PostgreSQL a generated tsvector
-column with a GIN index holds them, and ts_rank ranks. Title, summary and body
+term columns through triggers and finds the matches, which are ranked from their
+own term columns; on PostgreSQL a generated tsvector column with a GIN index holds
+them, and ts_rank ranks. Title, summary and body
 weigh 1.0, 0.4 and 0.2 on both. Queries are built from quoted terms only, so what a
 reader types is never the database's query syntax.
 
@@ -17,6 +18,8 @@ from django.db.models import BooleanField, F, FloatField, Func
 FTS = "cms_search_fts"
 COLUMNS = ("title_terms", "summary_terms", "body_terms")
 WEIGHTS = (1.0, 0.4, 0.2)
+# Terms in a typical title, summary and body, for BM25's length normalisation.
+TYPICAL_LENGTHS = (16, 48, 800)
 
 _TERMS = ", ".join(COLUMNS)
 _OLD = ", ".join(f"old.{column}" for column in COLUMNS)
@@ -136,13 +139,27 @@ class Score(SearchFunc):
     output_field = FloatField()
 
     def as_sqlite(self, compiler, connection, **extra):
-        entry_id, params = self.entry_id(compiler)
-        weights = ", ".join(map(str, WEIGHTS))
-        sql = (
-            f"(SELECT -bm25({FTS}, {weights}) FROM {FTS} "  # noqa: S608
-            f"WHERE {FTS} MATCH %s AND rowid = {entry_id})"
-        )
-        return sql, [fts5_query(self.query), *params]
+        # bm25() needs a MATCH of its own, which SQLite would run again for every
+        # row ranked. The entry's own term columns are enough for BM25's term
+        # part: per term, the best of its columns' weight × tf·(k1+1) / (tf + k1·
+        # (1 - b + b·length/typical length)), tf and length counted in SQL.
+        alias = compiler.quote_name_unless_alias(self.source_expressions[0].alias)
+        parts, params = [], []
+        for term in self.query.terms:
+            needle = f" {term.text}" + ("" if term.prefix else " ")
+            columns = []
+            for column, weight, typical in zip(
+                COLUMNS, WEIGHTS, TYPICAL_LENGTHS, strict=True
+            ):
+                padded = f"(' ' || {alias}.{column} || ' ')"
+                removed = f"length(replace({padded}, %s, ''))"
+                tf = f"((length({padded}) - {removed}) / {len(needle)})"
+                length = f"(length({padded}) - length(replace({padded}, ' ', '')))"
+                norm = f"1.2 * (0.25 + 0.75 * {length} / {typical}.0)"
+                columns.append(f"{weight} * {tf} * 2.2 / ({tf} + {norm})")
+                params += [needle, needle]
+            parts.append(f"max({', '.join(columns)})")
+        return f"({' + '.join(parts)})", params
 
     def as_postgresql(self, compiler, connection, **extra):
         document = self.document(compiler, connection)

@@ -25,10 +25,6 @@ def autodiscover():
     autodiscover_modules("search")
 
 
-def document_of(model):
-    return REGISTRY.get(model)
-
-
 def kinds():
     """Every result kind, with the document that makes it, in registration order."""
     return {kind: doc for doc in REGISTRY.values() for kind in doc.kinds}

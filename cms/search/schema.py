@@ -150,8 +150,8 @@ def hits(request, query, page_of_entries):
             type=entry.kind,
             locale=entry.locale.language_code,
             score=entry.score,
-            excerpt=query.highlight(
-                "\n".join(filter(None, [entry.summary, entry.body])) or entry.title,
+            excerpt=query.excerpt(
+                ["\n".join(filter(None, [entry.summary, entry.body])), entry.title],
                 EXCERPT_WIDTH,
             ),
             item=items[entry],
@@ -198,6 +198,8 @@ def search_query_mixin():
             locales = (
                 list(Locale.objects.all()) if all_locales else [resolve_locale(locale)]
             )
+            if types == []:
+                raise GraphQLError("types is empty: leave it out for every type.")
             wanted = [getattr(kind, "value", kind) for kind in types or kinds()]
             found = entries(parsed, wanted, locales).order_by("-score", "pk")
             return paginate(

@@ -11,7 +11,7 @@ changes nothing indexed: where it is, and whether that is public, is checked at
 query time.
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
@@ -34,17 +34,32 @@ def follower(model, pks_of):
     return receiver
 
 
+def watch(model, watched, affected):
+    """Index the rows of `model` that `affected(instance)` gives again when a
+    `watched` instance changes: those it affected before the change (a position
+    moved to another person, a category's articles before it is deleted) and
+    those it affects after."""
+    remembered = f"_cms_search_affected_{model._meta.label_lower}"
+
+    def before(sender, instance, **kwargs):
+        stored = watched._default_manager.filter(pk=instance.pk).first()
+        pks = affected(stored).values_list("pk", flat=True) if stored else []
+        setattr(instance, remembered, set(pks))
+
+    def after(sender, instance, **kwargs):
+        now = set(affected(instance).values_list("pk", flat=True))
+        index.update(model, now | getattr(instance, remembered, set()))
+
+    for signal in (pre_save, pre_delete):
+        signal.connect(before, sender=watched, weak=False)
+    for signal in signals_of(watched):
+        signal.connect(after, sender=watched, weak=False)
+
+
 def connect():
     for model, document in REGISTRY.items():
         itself = follower(model, lambda instance: [instance.pk])
         for signal in signals_of(model):
             signal.connect(itself, sender=model, weak=False)
         for watched, affected in document.watches.items():
-            dependants = follower(
-                model,
-                lambda instance, affected=affected: affected(instance).values_list(
-                    "pk", flat=True
-                ),
-            )
-            for signal in signals_of(watched):
-                signal.connect(dependants, sender=watched, weak=False)
+            watch(model, watched, affected)

@@ -37,6 +37,9 @@ WORD_CHAR = rf"[^\W_{IDEOGRAPH}]"
 TOKEN = re.compile(rf"(?P<han>[{IDEOGRAPH}]+)|(?P<word>{WORD_CHAR}+)")
 # Longer "words" are not language (hashes, base64); they are not indexed.
 MAX_WORD = 64
+# Only the start of a very long text is indexed: PostgreSQL's tsvector holds at
+# most 1 MB, which some 80,000 distinct bigrams fill.
+MAX_INDEXED = 50_000
 
 
 @cache
@@ -65,9 +68,10 @@ def normalise(text):
 
 
 def index_terms(text):
-    """The terms of `text` for the index, in order, as one space-separated string."""
+    """The terms of `text` (its first MAX_INDEXED characters) for the index, in
+    order, as one space-separated string."""
     terms = []
-    for match in TOKEN.finditer(normalise(text)):
+    for match in TOKEN.finditer(normalise(text[:MAX_INDEXED])):
         if match["han"]:
             run = match["han"]
             terms.extend(run[i : i + 2] for i in range(len(run) - 1))
@@ -117,6 +121,13 @@ class Query:
 
     def __bool__(self):
         return bool(self.terms)
+
+    def excerpt(self, texts, width=80):
+        """`highlight` of the first of `texts` with a match, else of the first."""
+        for text in texts:
+            if self.matched_spans(text):
+                return self.highlight(text, width)
+        return self.highlight(texts[0], width)
 
     def highlight(self, text, width=80):
         """An excerpt of `text` of about `width` characters around the first match,

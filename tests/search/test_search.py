@@ -14,7 +14,14 @@ from wagtail.models import Locale, PageViewRestriction
 from cms.search.models import SearchEntry
 from newsroom.models import NewsArticlePage, NewsCategory, NewsIndexPage
 from organisation.demo_members import generated_companies
-from organisation.models import MemberCompany, OrgUnit, Person, Position, Region
+from organisation.models import (
+    CommitteePage,
+    MemberCompany,
+    OrgUnit,
+    Person,
+    Position,
+    Region,
+)
 from tests.factories import NewsArticlePageFactory
 
 SEARCH = """
@@ -365,3 +372,68 @@ def test_query_count_does_not_grow_with_the_page(gql, text, types, small, large)
         assert len(found["items"]) == per_page
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_only_people_with_positions_are_searchable(gql):
+    Person.objects.create(
+        name="王秘密", biography="某公司代表", locale=Locale.get_default()
+    )
+    assert search(gql, "王秘密", types=["PERSON"])["items"] == []
+
+
+def test_committee_pages_bodies_are_not_copied_into_units(gql):
+    """A restriction put on the page later would not reach a copy in the unit's
+    entry, so the page body is not indexed with the committee."""
+    page = CommitteePage.objects.get(slug="blockchain", locale=Locale.get_default())
+    page.body = paragraph("内部机密讨论记录")
+    page.save_revision().publish()
+    assert search(gql, "机密讨论")["items"] == []
+    assert search(gql, "区块链", types=["COMMITTEE"])["totalCount"] == 1
+
+
+def test_a_position_moved_to_someone_else_leaves_the_first_person(gql):
+    default = Locale.get_default()
+    position = Position.objects.create(
+        person=Person.objects.get(name="李明（示例）", locale=default),
+        unit=OrgUnit.objects.get(slug="secretariat", locale=default),
+        role="deputy-secretary-general",
+    )
+    position.person = Person.objects.get(name="周华（示例）", locale=default)
+    position.save()
+    found = search(gql, "副秘书长", types=["PERSON"])["items"]
+    assert [hit["item"]["name"] for hit in found] == ["周华（示例）"]
+
+
+def test_deleted_categories_and_renamed_tags_are_followed(gql):
+    category = NewsCategory.objects.create(
+        name="乡村振兴简报", slug="rural", locale=Locale.get_default()
+    )
+    page = article(title="一篇普通新闻")
+    page.categories.add(category)
+    page.tags.add("共同富裕")
+    page.save_revision().publish()
+    category.delete()
+    assert titles(gql, "乡村振兴简报") == []
+    tag = page.tags.get()
+    tag.name = "山区海岛"
+    tag.save()
+    assert titles(gql, "山区海岛") == ["一篇普通新闻"]
+    assert titles(gql, "共同富裕") == []
+
+
+def test_a_very_long_article_is_indexed_by_its_start(gql):
+    long_text = "长文开头的独特词语。" + "".join(
+        chr(0x4E00 + (n * 7919) % 20000) for n in range(120_000)
+    )
+    page = article(title="超长文章", body=paragraph(long_text))
+    assert titles(gql, "独特词语") == [page.title]
+
+
+def test_matches_in_a_name_are_marked(gql):
+    [hit] = search(gql, "蔡章生", types=["PERSON"])["items"]
+    assert hit["excerpt"] == "<mark>蔡章生</mark>"
+
+
+def test_an_empty_type_list_is_an_error(gql):
+    [error] = gql.errors(SEARCH, text="党", types=[])
+    assert "types is empty" in error
