@@ -27,12 +27,12 @@ def deep(levels):
         (
             "{ pages(limit: 100) { children(limit: 100) { children(limit: 100) "
             "{ id } } } }",
-            "estimated cost, over the limit of 20000 (MAX_COST)",
+            "estimated cost, over the limit of 200000 (MAX_COST)",
         ),
         (
             "{ newsArticles(perPage: 50) { items { relatedArticles { children "
             "(limit: 100) { descendants(limit: 100) { id } } } } } }",
-            "estimated cost, over the limit of 20000 (MAX_COST)",
+            "estimated cost, over the limit of 200000 (MAX_COST)",
         ),
         ("{ pages(limit: 101) { id } }", "limit 101 on pages is over the maximum"),
         (
@@ -56,7 +56,7 @@ def test_limits_count_fragments_and_variables(gql):
     fragment A on Query { pages(limit: $n) { ...B } }
     fragment B on PageInterface { children(limit: $n) { children(limit: $n) { id } } }
     """
-    [error] = gql.errors(query, n=30)
+    [error] = gql.errors(query, n=100)
     assert "estimated cost" in error
     assert gql(query, n=3)["pages"] is not None
 

@@ -96,7 +96,7 @@ def test_inactive_companies_are_not_listed(gql):
 @pytest.mark.parametrize(
     "variables, message",
     [
-        ({"perPage": 101}, "perPage must be between 1 and 100"),
+        ({"perPage": 101}, "perPage 101 on memberCompanies is over the maximum page"),
         ({"perPage": 0}, "perPage must be between 1 and 100"),
         ({"page": 0}, "page must be between 1"),
         ({"locale": "fr"}, "Unknown locale 'fr'"),
