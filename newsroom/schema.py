@@ -160,7 +160,7 @@ class NewsQuery:
         chain = locale_chain(locale, fallback)
         articles = filter_articles(visible_articles(chain), chain, filters)
         if searching:
-            articles = matching(articles, search, "NEWS_ARTICLE", chain)
+            articles = matching(info.context, articles, search, "NEWS_ARTICLE", chain)
         ordered = articles.annotate(views=Coalesce("view_stats__count", 0)).order_by(
             *ARTICLE_ORDERS.get(order, ("-search_score", "-date", "-id"))
         )

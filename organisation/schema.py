@@ -189,7 +189,9 @@ class MembersQuery:
             companies = companies.filter(industry__slug=industry)
         order = ("tier__rank", "name", "pk")
         if search is not None:
-            companies = matching(companies, search, "MEMBER_COMPANY", [locale])
+            companies = matching(
+                info.context, companies, search, "MEMBER_COMPANY", [locale]
+            )
             order = ("-search_score", *order)
         companies = companies.order_by(*order)
 

@@ -6,3 +6,8 @@ class ApiConfig(AppConfig):
     name = "cms.api"
     label = "cms_api"
     verbose_name = _("GraphQL API")
+
+    def ready(self):
+        from . import renditions
+
+        renditions.connect()

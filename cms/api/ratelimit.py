@@ -25,21 +25,41 @@ class RateLimited(Exception):
         )
 
 
-def hit(request, scope):
-    """Count one call of `scope` by `request`'s client; RateLimited when over."""
+def window(scope):
+    """(limit, seconds, cache key prefix of the current window, its end)."""
     limit, seconds = settings.RATE_LIMITS[scope]
-    now = time.time()
-    window = int(now // seconds)
-    key = f"ratelimit:{scope}:{client_ip(request)}:{window}"
+    current = int(time.time() // seconds)
+    return limit, seconds, f"ratelimit:{scope}:{current}", (current + 1) * seconds
+
+
+def add(request, scope, amount=1):
+    """Count `amount` calls of `scope` by `request`'s client; the new count."""
+    _limit, seconds, prefix, _end = window(scope)
+    key = f"{prefix}:{client_ip(request)}"
     cache.add(key, 0, timeout=seconds + 1)
     try:
-        count = cache.incr(key)
+        return cache.incr(key, amount)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=seconds + 1)
-        count = 1
-    if count > limit:
-        retry_after = int((window + 1) * seconds - now) + 1
-        raise RateLimited(scope, limit, seconds, retry_after)
+        cache.set(key, amount, timeout=seconds + 1)
+        return amount
+
+
+def refuse(scope):
+    limit, seconds, _prefix, end = window(scope)
+    raise RateLimited(scope, limit, seconds, int(end - time.time()) + 1)
+
+
+def hit(request, scope):
+    """Count one call of `scope` by `request`'s client; RateLimited when over."""
+    if add(request, scope) > settings.RATE_LIMITS[scope][0]:
+        refuse(scope)
+
+
+def check(request, scope):
+    """RateLimited if `request`'s client has used up `scope`, without counting."""
+    limit, _seconds, prefix, _end = window(scope)
+    if cache.get(f"{prefix}:{client_ip(request)}", 0) >= limit:
+        refuse(scope)
 
 
 def rate_limited_error(limited):

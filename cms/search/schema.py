@@ -16,6 +16,7 @@ from graphql import GraphQLError
 from grapple.registry import registry
 from wagtail.models import Locale
 
+from cms.api import ratelimit
 from cms.api.locales import locale_argument, resolve_locale
 from cms.api.pagination import paginate, paginated_type, paging_arguments
 
@@ -27,9 +28,13 @@ from .text import Query
 EXCERPT_WIDTH = 100
 
 
-def parse(text, argument="query"):
+def parse(request, text, argument="query"):
     """The Query for what a reader typed, or a GraphQL error that says what is
-    wrong with it."""
+    wrong with it, or that the client is over its search rate limit."""
+    try:
+        ratelimit.hit(request, "search")
+    except ratelimit.RateLimited as limited:
+        raise ratelimit.rate_limited_error(limited) from None
     limit = settings.CMS_SEARCH_MAX_QUERY_LENGTH
     if text is None or not text.strip():
         raise GraphQLError(f"{argument} is empty: give the words to search for.")
@@ -70,12 +75,12 @@ def entries(query, kinds_wanted, locales):
     return found.annotate(score=Score(query))
 
 
-def matching(queryset, text, kind, locales):
+def matching(request, queryset, text, kind, locales):
     """`queryset` (visible objects of one kind) narrowed to those whose entries in
     `locales` match the `search` argument `text`, annotated with their
     `search_score`: each object's score is one lookup of its own entries (by the
     unique index on model, object id and locale)."""
-    query = parse(text, "search")
+    query = parse(request, text, "search")
     found = matches(query, [kind], locales)
     own = SearchEntry.objects.filter(
         model=queryset.model._meta.label_lower,
@@ -194,7 +199,7 @@ def search_query_mixin():
             page=None,
             per_page=None,
         ):
-            parsed = parse(query)
+            parsed = parse(info.context, query)
             locales = (
                 list(Locale.objects.all()) if all_locales else [resolve_locale(locale)]
             )

@@ -184,7 +184,10 @@ CMS_SLUG_STYLE = os.environ.get("CMS_SLUG_STYLE", "unicode")
 
 # GraphQL. Grapple builds the types from the models of these apps; cms.api
 # replaces the pieces grapple gets wrong for a multilingual site (see cms/api).
-GRAPHENE = {"SCHEMA": "grapple.schema.schema"}
+GRAPHENE = {
+    "SCHEMA": "grapple.schema.schema",
+    "MIDDLEWARE": ["cms.api.renditions.RenditionLimit"],
+}
 GRAPPLE = {
     "APPS": ["home", "newsroom", "organisation"],
     "PAGE_INTERFACE": "cms.api.interfaces.PageInterface",
@@ -206,7 +209,7 @@ MEMBERS_MAX_PER_PAGE = 100
 CMS_SEARCH_MAX_QUERY_LENGTH = 100
 CMS_SEARCH_MAX_PER_PAGE = 50
 # Per client (cms/api/ratelimit.py), counted in the cache: (calls, seconds).
-RATE_LIMITS = {"search": (60, 60), "article-view": (30, 60)}
+RATE_LIMITS = {"search": (60, 60), "article-view": (30, 60), "rendition": (100, 60)}
 # Reverse proxies in front of the application that append X-Forwarded-For; the
 # client's address is read from there (cms/clients.py). None in development.
 NUM_PROXIES = 0

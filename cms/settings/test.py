@@ -9,6 +9,3 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 # Tests send many requests from one address; test_ratelimit.py sets its own limits.
 RATE_LIMITS = dict.fromkeys(RATE_LIMITS, (10000, 60))  # noqa: F405
-# Django's test client logs in without a request, which django-axes refuses;
-# tests/api/test_http.py puts axes back to test the lockout.
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]

@@ -8,8 +8,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from cms.settings import base
-
 QUERY = "{ locales { code } }"
 
 
@@ -77,7 +75,6 @@ def test_graphiql_is_off_outside_development(client, db):
 
 
 def test_admin_login_locks_out_after_repeated_failures(db, settings):
-    settings.AUTHENTICATION_BACKENDS = base.AUTHENTICATION_BACKENDS
     get_user_model().objects.create_superuser("admin", password="right-pw-123")
     client = Client()
 

@@ -88,3 +88,41 @@ def test_the_count_is_shared_through_redis(limits, article, settings):
         assert error["extensions"]["code"] == "RATE_LIMITED"
     finally:
         caches["default"].clear()
+
+
+def test_search_is_limited_per_client_on_every_field(limits, db):
+    client = reader()
+    for _ in range(2):
+        assert "errors" not in graphql(client, SEARCH)
+    listing = '{ newsArticles(search: "党建") { totalCount } }'
+    assert "errors" not in graphql(client, listing)
+    for query in (
+        SEARCH,
+        listing,
+        '{ memberCompanies(search: "锦恒") { totalCount } }',
+    ):
+        [error] = graphql(client, query)["errors"]
+        assert "Too many requests (search)" in error["message"]
+    assert "errors" not in graphql(reader("198.51.100.2"), SEARCH)
+
+
+def test_new_renditions_are_capped_per_client(limits, settings, db):
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "rendition": (2, 60)}
+    image = get_image_model().objects.create(title="封面", file=get_test_image_file())
+    query = (
+        "query($id: ID!, $w: Int) { image(id: $id) { rendition(width: $w) { url } } }"
+    )
+    client = reader()
+    for width in (320, 480):
+        assert "errors" not in graphql(client, query, id=image.pk, w=width)
+    # The client has had two renditions made: the third new one is refused
+    # before any image is processed.
+    [error] = graphql(client, query, id=image.pk, w=640)["errors"]
+    assert error["extensions"]["code"] == "RATE_LIMITED"
+    assert not image.renditions.filter(filter_spec="width-640").exists()
+    # Renditions that exist cost nothing and others are served.
+    assert "errors" not in graphql(reader("198.51.100.2"), query, id=image.pk, w=320)
+    assert "errors" not in graphql(reader("198.51.100.2"), query, id=image.pk, w=640)
