@@ -1,7 +1,10 @@
 """The home page of each locale."""
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.db import models
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from grapple.models import GraphQLString
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -9,6 +12,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
+
+from cms.api.preview import make_token
 
 from .slugs import free_slug, is_derived_from_title, title_slug
 
@@ -119,6 +124,15 @@ class BasePage(Page):
 
     def get_template(self, request, *args, **kwargs):
         return "page.html"
+
+    def serve_preview(self, request, mode_name):
+        """With settings.PREVIEW_URL, the preview is the frontend's: it gets a
+        token for the latest saved revision (cms.api.preview), so save a draft
+        to see its changes. Without it, Wagtail's plain preview."""
+        if settings.PREVIEW_URL and self.pk:
+            token = quote(make_token(self), safe="")
+            return redirect(settings.PREVIEW_URL.format(token=token))
+        return super().serve_preview(request, mode_name)
 
 
 class HomePage(BasePage):

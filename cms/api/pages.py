@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from graphql import GraphQLError
 from grapple.types.interfaces import get_page_interface
-from grapple.types.pages import get_preview_page, get_site_filter
+from grapple.types.pages import get_site_filter
 from grapple.types.structures import QuerySetList
 from wagtail.models import Locale, Site
 
@@ -28,6 +28,7 @@ from .fallback import (
 )
 from .listing import page_id, page_list, visible_pages
 from .locales import locale_argument, site_locales
+from .preview import page_from_token
 
 
 def content_type_filter(value):
@@ -138,7 +139,8 @@ class LocalePagesQuery:
             )
         ),
         token=graphene.String(
-            description="Preview token from wagtail-headless-preview."
+            description="A preview token from the admin's preview: opens one "
+            "revision of one page, for an hour."
         ),
         locale=locale_argument(),
         fallback=fallback_argument(),
@@ -212,7 +214,7 @@ class LocalePagesQuery:
         **kwargs,
     ):
         if token:
-            return get_preview_page(token)
+            return page_from_token(token)
         if id is None and slug is None and url_path is None:
             raise GraphQLError("page needs one of id, slug, urlPath or token.")
         pages = visible_pages()

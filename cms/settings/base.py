@@ -208,6 +208,11 @@ MEMBERS_MAX_PER_PAGE = 100
 # Search (cms.search): the longest query accepted, in characters, and page size.
 CMS_SEARCH_MAX_QUERY_LENGTH = 100
 CMS_SEARCH_MAX_PER_PAGE = 50
+# Previews (cms/api/preview.py): the admin sends editors to PREVIEW_URL, with
+# {token} replaced by a token that opens one revision for PREVIEW_TOKEN_MAX_AGE
+# seconds. Empty: Wagtail's own plain preview.
+PREVIEW_URL = os.environ.get("PREVIEW_URL", "")
+PREVIEW_TOKEN_MAX_AGE = 60 * 60
 # Per client (cms/api/ratelimit.py), counted in the cache: (calls, seconds).
 RATE_LIMITS = {"search": (60, 60), "article-view": (30, 60), "rendition": (100, 60)}
 # Reverse proxies in front of the application that append X-Forwarded-For; the
