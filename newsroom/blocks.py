@@ -91,8 +91,11 @@ class DocumentBlock(blocks.StructBlock):
         preview_value = {"title": "关于开展2026年度会员信息更新的通知.pdf"}
 
     def link_text(self, info, values, **kwargs):
+        from cms.api.media import is_public  # models are not ready at import
+
         document = values.get("document")
-        return values.get("title") or (document.title if document else "")
+        shown = document and is_public(document, info.context)
+        return values.get("title") or (document.title if shown else "")
 
 
 CELLS = graphene.List(graphene.NonNull(graphene.String))

@@ -298,7 +298,7 @@ class NewsArticlePage(BasePage):
     def _visible_siblings(self):
         """Live, public articles of this article's locale (or of the locale chain it
         was resolved through), other than this one."""
-        from cms.api.listing import visible_pages
+        from cms.api.visibility import visible_pages
 
         visible = visible_pages(NewsArticlePage.objects.all())
         siblings = resolved(visible, visible, chain_of(self))

@@ -18,11 +18,12 @@ from cms.api.fallback import (
     mark,
     resolved,
 )
-from cms.api.listing import page_id, prime, visible_pages
+from cms.api.listing import page_id, prime
 from cms.api.locales import locale_argument, resolve_locale
 from cms.api.pages import LocalePagesQuery
 from cms.api.pagination import check_range, paginate, paginated_type, paging_arguments
 from cms.api.ratelimit import RateLimited, rate_limited_error
+from cms.api.visibility import visible_pages
 from cms.search.schema import matching
 
 from .models import NewsArticlePage, NewsCategory

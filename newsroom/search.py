@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from grapple.registry import registry
 from taggit.models import Tag
 
-from cms.api.listing import prime, visible_pages
+from cms.api.listing import prime
+from cms.api.visibility import visible_pages
 from cms.search.documents import Document, Texts, register
 
 from .models import NewsArticlePage, NewsCategory

@@ -16,7 +16,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from cms.api import ratelimit
-from cms.api.listing import MAX_ID, visible_pages
+from cms.api.listing import MAX_ID
+from cms.api.visibility import visible_pages
 from cms.clients import client_ip
 
 from .models import ArticleViewCount, NewsArticlePage

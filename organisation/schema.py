@@ -15,10 +15,10 @@ from grapple.types.images import get_image_type
 from wagtail.models import Locale
 
 from cms.api.fallback import snippets_in_chain
-from cms.api.listing import visible_pages
 from cms.api.locales import locale_argument, resolve_locale
 from cms.api.pagination import check_range, paginate, paginated_type, paging_arguments
 from cms.api.status import TranslationStatusMixin
+from cms.api.visibility import visible_pages
 from cms.search.schema import matching
 from newsroom.models import NewsArticlePage
 from newsroom.schema import with_listing_data
@@ -249,7 +249,7 @@ def people_in(request, people, chain):
 
 
 def committee_urls(locale):
-    pages = CommitteePage.objects.live().public().filter(locale=locale)
+    pages = visible_pages(CommitteePage.objects.filter(locale=locale))
     return {page.unit_id: page.url for page in pages}
 
 

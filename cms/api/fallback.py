@@ -14,8 +14,8 @@ import graphene
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from wagtail.models import Locale, Page
 
-from .listing import visible_pages
 from .locales import resolve_locale, site_locales
+from .visibility import visible_pages
 
 LOCALE_CHAIN = "_cms_locale_chain"
 
@@ -107,11 +107,6 @@ def parent_in_chain(page, chain, request):
             chain,
         )
     return parents[key]
-
-
-def searchable(pages):
-    """Search backends cannot filter by EXISTS: search among the resolved ids."""
-    return pages.model.objects.filter(pk__in=list(pages.values_list("pk", flat=True)))
 
 
 def mark(items, chain):

@@ -21,12 +21,12 @@ from .fallback import (
     mark,
     parent_in_chain,
     resolved,
-    searchable,
 )
-from .listing import page_list, visible_pages, visible_parent
+from .listing import page_list, visible_parent
 from .locales import locale_codes
 from .status import StatusLoader, translation_status_field
 from .translations import TranslationLoader
+from .visibility import visible_pages
 
 
 class PageInterface(GrapplePageInterface):
@@ -128,6 +128,4 @@ def tree(page, info, kwargs, relation, in_chain):
         pages = relation(page).filter(locale_id=page.locale_id)
     else:
         pages = resolved(in_chain(page, chain, relation), visible_pages(), chain)
-        if kwargs.get("search_query"):
-            pages = searchable(pages)
     return mark(page_list(pages, info, **kwargs), chain)

@@ -2,17 +2,10 @@
 
 from graphql import GraphQLError
 from grapple.utils import resolve_queryset
-from wagtail.models import Page
 
 from .status import StatusLoader
 from .translations import TranslationLoader
-
-
-def visible_pages(pages=None):
-    """The pages an anonymous reader may see: live, public, not Wagtail's root."""
-    if pages is None:
-        pages = Page.objects.all()
-    return pages.live().public().filter(depth__gt=1)
+from .visibility import visible_pages
 
 
 def visible_parent(page, request):
@@ -48,6 +41,12 @@ def page_list(pages, info, order=None, **kwargs):
     checked id; then prime the translation loader."""
     if kwargs.get("id") is not None:
         kwargs["id"] = page_id(kwargs["id"], "id")
+    if kwargs.get("search_query"):
+        # Wagtail's search backends filter only by indexed fields, not by the
+        # expiry, EXISTS or paths that decide visibility: search among the ids.
+        pages = pages.model.objects.filter(
+            pk__in=list(pages.values_list("pk", flat=True))
+        )
     results = list(resolve_queryset(pages.specific(), info, order=order, **kwargs))
     prime(info.context, results)
     return results

@@ -24,11 +24,11 @@ from .fallback import (
     locale_chain,
     mark,
     resolved,
-    searchable,
 )
-from .listing import page_id, page_list, visible_pages
+from .listing import page_id, page_list
 from .locales import locale_argument, site_locales
 from .preview import page_from_token
+from .visibility import visible_pages
 
 
 def content_type_filter(value):
@@ -190,8 +190,6 @@ class LocalePagesQuery:
         else:
             chain = locale_chain(locale, fallback)
         pages = resolved(pages, visible_pages(), chain)
-        if len(chain) > 1 and kwargs.get("search_query"):
-            pages = searchable(pages)
         pages = in_site(pages, info, chain, kwargs)
         if pages is None:
             return []

@@ -20,6 +20,7 @@ from cms.localization.sync import last_synced
 
 from .locales import language_order, locale_codes
 from .translations import PerRequest
+from .visibility import visible_pages
 
 
 class TranslationStatus(graphene.ObjectType):
@@ -78,7 +79,9 @@ class StatusLoader(PerRequest):
         if model is Page:
             ids = [e.pk for e in editions]
             public = set(
-                Page.objects.filter(pk__in=ids).public().values_list("pk", flat=True)
+                visible_pages(Page.objects.filter(pk__in=ids)).values_list(
+                    "pk", flat=True
+                )
             )
         translations = list(
             Translation.objects.filter(source__object_id__in=keys, enabled=True).values(
@@ -102,7 +105,7 @@ class StatusLoader(PerRequest):
             editions, key=lambda e: language_order(codes[e.locale_id])
         ):
             if model is Page:
-                published = edition.live and edition.pk in public
+                published = edition.pk in public
                 url = edition.get_url(self.request) if published else None
             else:
                 published, url = True, None

@@ -1,8 +1,7 @@
 """Batched loading of page translations for the `translations` field."""
 
-from wagtail.models import Page
-
 from .locales import language_order, locale_codes
+from .visibility import visible_pages
 
 
 class PerRequest:
@@ -47,9 +46,7 @@ class TranslationLoader(PerRequest):
             self.pending = set()
             for key in keys:
                 self.by_key[key] = []
-            visible = (
-                Page.objects.live().public().filter(translation_key__in=keys).specific()
-            )
+            visible = visible_pages().filter(translation_key__in=keys).specific()
             for translation in visible:
                 self.by_key[translation.translation_key].append(translation)
         translations = [t for t in self.by_key[page.translation_key] if t.pk != page.pk]

@@ -2,7 +2,8 @@
 
 Grapple builds its Query class from the mixins that `register_schema_query` hooks put
 in a list. This hook runs after grapple's (order=1), swaps grapple's locale-blind
-pages mixin for ours, and drops grapple's `snippets` field, which answers with every
+pages mixin for ours and its redirects for those to visible pages, and drops
+grapple's `snippets` field, which answers with every
 instance of every snippet model at once (5,000 member companies, inactive ones
 included, drafts of any snippet) and mixes locales; each app offers its snippets
 through its own paginated, locale-aware fields instead. If a grapple upgrade
@@ -11,9 +12,12 @@ renames these mixins, start-up fails here instead of silently serving the old on
 
 import graphene
 from django.core.exceptions import ImproperlyConfigured
+from grapple.types.redirects import RedirectsQuery
 from wagtail import hooks
 
+from .media import PublicDocumentLinkHandler, VisiblePageLinkHandler
 from .pages import LocalePagesQuery
+from .visibility import visible_pages
 
 
 def grapple_mixin_position(query_mixins, module, resolver):
@@ -31,10 +35,31 @@ def grapple_mixin_position(query_mixins, module, resolver):
     return positions[0]
 
 
+class VisibleRedirectsQuery(RedirectsQuery):
+    """Grapple's redirects, less those to a page anonymous readers cannot see
+    (whose `page` would show a draft or private page, body and all)."""
+
+    def resolve_redirects(self, info, **kwargs):
+        redirects = RedirectsQuery.resolve_redirects(self, info, **kwargs)
+        targets = {r.redirect_page_id for r in redirects if r.redirect_page_id}
+        visible = set(
+            visible_pages().filter(pk__in=targets).values_list("pk", flat=True)
+        )
+        return [
+            r
+            for r in redirects
+            if r.redirect_page_id is None or r.redirect_page_id in visible
+        ]
+
+
 @hooks.register("register_schema_query", order=1)
 def replace_grapple_pages_and_snippets_queries(query_mixins):
     pages = grapple_mixin_position(query_mixins, "grapple.types.pages", "resolve_pages")
     query_mixins[pages] = LocalePagesQuery
+    redirects = grapple_mixin_position(
+        query_mixins, "grapple.types.redirects", "resolve_redirects"
+    )
+    query_mixins[redirects] = VisibleRedirectsQuery
     snippets = grapple_mixin_position(
         query_mixins, "grapple.types.snippets", "resolve_snippets"
     )
@@ -47,3 +72,11 @@ def make_the_mutation_root_an_object_type(mutation_mixins):
     but not the mutation list, so apps' plain mutation mixins need it added."""
     if mutation_mixins and graphene.ObjectType not in mutation_mixins:
         mutation_mixins.append(graphene.ObjectType)
+
+
+@hooks.register("register_rich_text_features", order=1)
+def link_only_to_what_readers_may_see(features):
+    """After Wagtail's own (order 0): links to hidden pages and restricted
+    documents lose their target (cms.api.media)."""
+    features.register_link_type(VisiblePageLinkHandler)
+    features.register_link_type(PublicDocumentLinkHandler)

@@ -186,7 +186,12 @@ CMS_SLUG_STYLE = os.environ.get("CMS_SLUG_STYLE", "unicode")
 # replaces the pieces grapple gets wrong for a multilingual site (see cms/api).
 GRAPHENE = {
     "SCHEMA": "grapple.schema.schema",
-    "MIDDLEWARE": ["cms.api.renditions.RenditionLimit"],
+    "MIDDLEWARE": [
+        "cms.api.bookkeeping.PageBookkeeping",
+        "cms.api.media.RestrictedMedia",
+        "cms.api.visibility.GrapplePages",
+        "cms.api.renditions.RenditionLimit",
+    ],
 }
 GRAPPLE = {
     "APPS": ["home", "newsroom", "organisation"],
