@@ -257,7 +257,9 @@ def test_a_move_into_a_private_section_hides_the_article(gql):
     ]
 
 
-def test_categories_and_tags_are_searchable_and_followed(gql):
+@pytest.fixture
+def filed(db):
+    """A published article in a new category (乡村振兴简报) with a tag (共同富裕)."""
     category = NewsCategory.objects.create(
         name="乡村振兴简报", slug="rural", locale=Locale.get_default()
     )
@@ -265,6 +267,11 @@ def test_categories_and_tags_are_searchable_and_followed(gql):
     page.categories.add(category)
     page.tags.add("共同富裕")
     page.save_revision().publish()
+    return NewsArticlePage.objects.get(pk=page.pk), category
+
+
+def test_categories_and_tags_are_searchable_and_followed(gql, filed):
+    page, category = filed
     assert titles(gql, "乡村振兴简报") == ["一篇普通新闻"]
     assert titles(gql, "共同富裕") == ["一篇普通新闻"]
     category.name = "山区发展简报"
@@ -404,14 +411,8 @@ def test_a_position_moved_to_someone_else_leaves_the_first_person(gql):
     assert [hit["item"]["name"] for hit in found] == ["周华（示例）"]
 
 
-def test_deleted_categories_and_renamed_tags_are_followed(gql):
-    category = NewsCategory.objects.create(
-        name="乡村振兴简报", slug="rural", locale=Locale.get_default()
-    )
-    page = article(title="一篇普通新闻")
-    page.categories.add(category)
-    page.tags.add("共同富裕")
-    page.save_revision().publish()
+def test_deleted_categories_and_renamed_tags_are_followed(gql, filed):
+    page, category = filed
     category.delete()
     assert titles(gql, "乡村振兴简报") == []
     tag = page.tags.get()
