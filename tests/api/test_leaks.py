@@ -1064,7 +1064,7 @@ def test_no_streamfield_has_a_page_or_snippet_chooser_block():
     assert {k: v for k, v in found.items() if v} == {}
 
 
-def test_stock_leak_page_chooser_block_type_returns_a_draft_page(world):
+def test_stock_leak_page_chooser_block_type_returns_a_draft_page(world, db):
     """The PageChooserBlock type is still in the schema (grapple registers it for
     every Wagtail block), though no StreamField uses it (checked above): what its
     `page` resolves to goes through GrapplePages, which hands out no draft or
