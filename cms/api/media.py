@@ -29,10 +29,8 @@ def restricted_collections():
     return set(Collection.objects.filter(under).values_list("pk", flat=True))
 
 
-def is_public(item, request=None):
+def is_public(item, request):
     """Whether a document or image may be shown (collections once per request)."""
-    if request is None:
-        return item.collection_id not in restricted_collections()
     if not hasattr(request, "_cms_restricted_collections"):
         request._cms_restricted_collections = restricted_collections()
     return item.collection_id not in request._cms_restricted_collections

@@ -66,7 +66,6 @@ from organisation.models import MembershipTier, OrgUnit, Person
 SCHEMA = schema.graphql_schema
 COMMON = "zqleakcommon"  # in every text, live or secret: what searches look for
 CONTROL = "zqcontrolzq"  # in every live, public text
-PUBLIC_IMAGE = "zqpublicimagezq"  # the cover of anchors without a secret image
 BASE_DATE = datetime.date(2030, 1, 1)
 
 STATES = {
@@ -281,15 +280,6 @@ def build_states(world, i, state):
     # "translation" is made after its anchor, its source.
 
 
-def public_image(world):
-    """One image in no restricted collection, the other anchors' cover."""
-    if not hasattr(world, "public_image"):
-        world.public_image = wagtail_factories.ImageFactory(
-            title=f"{COMMON} {PUBLIC_IMAGE}", file__filename=f"{PUBLIC_IMAGE}.png"
-        )
-    return world.public_image
-
-
 def build_anchor(world, i, state):
     """The live, public article next to `state`'s secret, pointing at it."""
     date = BASE_DATE + datetime.timedelta(days=2 * i)
@@ -313,7 +303,7 @@ def build_anchor(world, i, state):
             ("image", {"image": state.image, "caption": CONTROL, "alt_text": ""})
         )
     else:
-        page.cover_image = public_image(world)
+        page.cover_image = world.control_image
     page.categories = [world.category]
     page.related_units = [world.unit]
     for tag in (pair, previous, CONTROL):
@@ -361,6 +351,15 @@ def build_world():
     world.unit = OrgUnit.objects.filter(
         locale__language_code="zh-hans", unit_type=OrgUnit.UnitType.COMMITTEE
     ).first()
+    public = Collection.get_first_root_node().add_child(name=f"{CONTROL} collection")
+    world.control_document = get_document_model().objects.create(
+        title=f"{COMMON} {CONTROL}",
+        file=ContentFile(b"public", name=f"{CONTROL}.pdf"),
+        collection=public,
+    )
+    world.control_image = wagtail_factories.ImageFactory(
+        title=f"{COMMON} {CONTROL}", file__filename=f"{CONTROL}.png", collection=public
+    )
     for i, key in enumerate(STATES):
         state = world.states[key] = State(key, marker(key))
         build_states(world, i, state)
@@ -374,15 +373,6 @@ def build_world():
             )
         state.tag_id = tag_id(state.marker)
     world.control_tag_id = tag_id(CONTROL)
-    public = Collection.get_first_root_node().add_child(name=f"{CONTROL} collection")
-    world.control_document = get_document_model().objects.create(
-        title=f"{COMMON} {CONTROL}",
-        file=ContentFile(b"public", name=f"{CONTROL}.pdf"),
-        collection=public,
-    )
-    world.control_image = wagtail_factories.ImageFactory(
-        title=f"{COMMON} {CONTROL}", file__filename=f"{CONTROL}.png", collection=public
-    )
     world.states["restricted_document"].anchor.body.append(
         ("document", {"document": world.control_document, "title": ""})
     )
@@ -844,7 +834,7 @@ NESTED_CASES = {
         lambda w: on_entries(
             anchors(w), f"... on NewsArticlePage {{ coverImage {MEDIA} }}"
         ),
-        lambda w: PUBLIC_IMAGE,
+        control_text,
     ),
     "relatedUnits": Case(
         lambda w: on_entries(
