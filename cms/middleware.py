@@ -1,6 +1,13 @@
 """Project middleware."""
 
+from urllib.parse import urlparse
+
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from wagtail.contrib.redirects.middleware import get_redirect
+from wagtail.contrib.redirects.models import Redirect
+
+from cms.api.visibility import visible_pages
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):
@@ -17,3 +24,30 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         if result is not response and getattr(request, "resolver_match", None):
             return response
         return result
+
+
+class RedirectMiddleware:
+    """Wagtail's redirects (`wagtail.contrib.redirects`), except that a redirect to
+    a page readers cannot see (a draft, a private or expired page) stays the 404
+    it answers: a 301 would hand out the hidden page's URL."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 404:
+            return response
+        path = Redirect.normalise_path(request.get_full_path(), decode_unicode=False)
+        found = get_redirect(request, path) or get_redirect(
+            request, urlparse(path).path
+        )
+        if found is None or found.link is None:
+            return response
+        if found.redirect_page_id and not (
+            visible_pages().filter(pk=found.redirect_page_id).exists()
+        ):
+            return response
+        if found.is_permanent:
+            return HttpResponsePermanentRedirect(found.link)
+        return HttpResponseRedirect(found.link)

@@ -10,14 +10,22 @@ from django.conf.urls.static import static
 from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.documents.views import serve as wagtaildocs_serve
 
+from cms.api.ratelimit import password_form
 from cms.api.views import graphql_endpoint
 from newsroom import views as newsroom_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's password forms, throttled; before the includes that also route them.
+    path(
+        "documents/authenticate_with_password/<int:restriction_id>/",
+        password_form(wagtaildocs_serve.authenticate_with_password, "restriction_id"),
+    ),
     path("documents/", include(wagtaildocs_urls)),
     path("graphql/", graphql_endpoint(), name="graphql"),
     path(
@@ -32,6 +40,12 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        password_form(
+            wagtail_views.authenticate_with_password, "page_view_restriction_id"
+        ),
+    ),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

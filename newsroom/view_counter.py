@@ -39,10 +39,15 @@ def is_bot(user_agent):
 
 
 def client_key(request, article_id):
-    """A cache key for this client and article; the address and browser are hashed,
-    so the cache holds nothing personal."""
-    client = f"{client_ip(request)}|{request.META.get('HTTP_USER_AGENT', '')}"
-    digest = hashlib.sha256(client.encode()).hexdigest()[:32]
+    """A cache key for this client and article; the address is hashed, so the
+    cache holds nothing personal.
+
+    The address alone, not the browser: a User-Agent is the client's to choose, so
+    with it in the key one client could count a view per made-up browser. The
+    price is that readers sharing one address (an office behind one NAT) count
+    once per window between them.
+    """
+    digest = hashlib.sha256(client_ip(request).encode()).hexdigest()[:32]
     return f"newsroom:view:{article_id}:{digest}"
 
 

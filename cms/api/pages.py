@@ -212,7 +212,7 @@ class LocalePagesQuery:
         **kwargs,
     ):
         if token:
-            return page_from_token(token)
+            return page_from_token(info.context, token)
         if id is None and slug is None and url_path is None:
             raise GraphQLError("page needs one of id, slug, urlPath or token.")
         pages = visible_pages()

@@ -15,6 +15,12 @@ def visible_pages(pages=None):
     return pages.live().public().filter(current, depth__gt=1)
 
 
+def is_expired(page):
+    """Whether `page` is past its expiry, whether or not publish_scheduled has
+    unpublished it yet (the same test as `visible_pages`, for one page in hand)."""
+    return page.expire_at is not None and page.expire_at <= timezone.now()
+
+
 # Grapple's own resolvers that hand out pages: a site's pages (Wagtail's
 # live().public(), which keeps a page past its expiry until publish_scheduled runs)
 # and a PageChooserBlock's page (any page, drafts included).

@@ -12,12 +12,16 @@ renames these mixins, start-up fails here instead of silently serving the old on
 
 import graphene
 from django.core.exceptions import ImproperlyConfigured
+from django.http import Http404
+from grapple.registry import registry
+from grapple.types.collections import CollectionObjectType
 from grapple.types.redirects import RedirectsQuery
 from wagtail import hooks
 
+from .bookkeeping import TREE_FIELDS
 from .media import PublicDocumentLinkHandler, VisiblePageLinkHandler
 from .pages import LocalePagesQuery
-from .visibility import visible_pages
+from .visibility import is_expired, visible_pages
 
 
 def grapple_mixin_position(query_mixins, module, resolver):
@@ -64,6 +68,20 @@ def replace_grapple_pages_and_snippets_queries(query_mixins):
         query_mixins, "grapple.types.snippets", "resolve_snippets"
     )
     del query_mixins[snippets]
+    without_tree_bookkeeping([*registry.pages.values(), CollectionObjectType])
+
+
+def without_tree_bookkeeping(types):
+    """Drop `TREE_FIELDS` from grapple's page and collection types (see
+    cms.api.bookkeeping); the schema is built from these field maps right after
+    this hook."""
+    for type_ in types:
+        for name in TREE_FIELDS:
+            if type_._meta.fields.pop(name, None) is None:
+                raise ImproperlyConfigured(
+                    f"cms.api expected grapple's {type_.__name__} to have a "
+                    f"{name!r} field; check the installed wagtail-grapple version."
+                )
 
 
 @hooks.register("register_schema_mutation", order=1)
@@ -80,3 +98,11 @@ def link_only_to_what_readers_may_see(features):
     documents lose their target (cms.api.media)."""
     features.register_link_type(VisiblePageLinkHandler)
     features.register_link_type(PublicDocumentLinkHandler)
+
+
+@hooks.register("before_serve_page")
+def hide_expired_pages(page, request, serve_args, serve_kwargs):
+    """Wagtail's own page routes follow `visible_pages` too: a page past its
+    expiry is a 404 at once, not only once publish_scheduled has run."""
+    if is_expired(page):
+        raise Http404

@@ -62,7 +62,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Wagtail's redirects, none to a page readers cannot see.
+    "cms.middleware.RedirectMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its lockout answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -191,6 +192,7 @@ GRAPHENE = {
         "cms.api.media.RestrictedMedia",
         "cms.api.visibility.GrapplePages",
         "cms.api.renditions.RenditionLimit",
+        "cms.api.ratelimit.SearchQueryLimit",
     ],
 }
 GRAPPLE = {
@@ -219,7 +221,16 @@ CMS_SEARCH_MAX_PER_PAGE = 50
 PREVIEW_URL = os.environ.get("PREVIEW_URL", "")
 PREVIEW_TOKEN_MAX_AGE = 60 * 60
 # Per client (cms/api/ratelimit.py), counted in the cache: (calls, seconds).
-RATE_LIMITS = {"search": (60, 60), "article-view": (30, 60), "rendition": (100, 60)}
+# "preview-token" and "password" count wrong guesses only; "password-page" counts
+# the wrong passwords for one protected page or collection from all clients.
+RATE_LIMITS = {
+    "search": (60, 60),
+    "article-view": (30, 60),
+    "rendition": (100, 60),
+    "preview-token": (10, 600),
+    "password": (10, 600),
+    "password-page": (50, 3600),
+}
 # Reverse proxies in front of the application that append X-Forwarded-For; the
 # client's address is read from there (cms/clients.py). None in development.
 NUM_PROXIES = 0

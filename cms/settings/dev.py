@@ -1,10 +1,35 @@
 """Local development: `make run`. Never used in production."""
 
+import os
+
 from .base import *  # noqa: F403
 
+
+def checkout_secret_key(path):
+    """This checkout's own random key, made on first use and kept in `path` (ignored
+    by git, readable by its owner only). A key in the repository would let anyone
+    sign what the server trusts (sessions, password-form cookies) on every
+    development server started from it."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    from django.core.management.utils import get_random_secret_key
+
+    key = get_random_secret_key()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as file:
+        file.write(key + "\n")
+    return key
+
+
 DEBUG = True
-# A development-only key; production.py refuses to start without a real one.
-SECRET_KEY = "django-insecure-dev-only-key-not-for-production"  # noqa: S105
+SECRET_KEY = os.environ.get("SECRET_KEY") or checkout_secret_key(
+    BASE_DIR / ".secret-key"  # noqa: F405
+)
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 GRAPHIQL = True
 # Frontends in development, on any local port.

@@ -1,8 +1,11 @@
 """The test suite: SQLite by default, PostgreSQL when DATABASE_URL names one."""
 
+import secrets
+
 from .base import *  # noqa: F403
 
-SECRET_KEY = "test-only-key"  # noqa: S105
+# Random per test process: nothing signed in one run is valid in another.
+SECRET_KEY = secrets.token_urlsafe(50)
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

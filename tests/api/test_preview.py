@@ -1,18 +1,26 @@
-"""Preview tokens (cms.api.preview): one revision of one page, for an hour."""
+"""Preview tokens (cms.api.preview): one revision of one page, for an hour, and
+never forged or guessed."""
 
-import time
-from unittest import mock
+import ast
+import stat
+from datetime import timedelta
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import signing
 from django.test import RequestFactory
+from django.utils import timezone
 
+from cms.api.models import PreviewToken
 from cms.api.preview import make_token
+from cms.settings.dev import checkout_secret_key
 from newsroom.models import NewsArticlePage, NewsIndexPage
 from tests.factories import NewsArticlePageFactory
 
 PREVIEW = "query($token: String) { page(token: $token) { id title } }"
+SETTINGS = Path(__file__).resolve().parents[2] / "cms" / "settings"
 
 
 @pytest.fixture
@@ -37,29 +45,52 @@ def test_a_token_opens_its_revision_and_anonymous_readers_see_nothing_else(gql, 
     assert gql(PREVIEW, token=make_token(draft))["page"]["title"] == "第二稿"
 
 
-def test_tokens_expire(gql, draft, settings):
+def test_tokens_expire(gql, draft):
     token = make_token(draft)
-    later = time.time() + settings.PREVIEW_TOKEN_MAX_AGE + 5
-    with mock.patch("django.core.signing.time.time", return_value=later):
-        [error] = gql.errors(PREVIEW, token=token)
+    PreviewToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    [error] = gql.errors(PREVIEW, token=token)
     assert (
         error == "The preview token has expired: open the preview from the admin again."
     )
+    make_token(draft)  # making a token clears the expired ones
+    assert not PreviewToken.objects.filter(expires_at__lte=timezone.now()).exists()
 
 
-def test_a_token_opens_only_its_own_page(gql, draft):
-    other = NewsIndexPage.objects.get(locale__language_code="zh-hans")
-    payload, stamp, signature = make_token(draft).split(":")
-    other_payload = make_token(other).split(":")[0]
-    # Another page's payload under this token's signature, a damaged signature,
-    # a token of grapple's unsigned format, a token signed with another key.
-    for bad in (
-        f"{other_payload}:{stamp}:{signature}",
-        f"{payload}:{stamp}:{signature[:-2]}xx",
+def test_the_database_keeps_only_a_hash_of_the_token(draft):
+    token = make_token(draft)
+    [stored] = PreviewToken.objects.values_list("key_hash", flat=True)
+    assert token not in stored and len(token) >= 43
+
+
+def test_preview_tokens_cannot_be_forged_from_public_ids(gql, draft):
+    """Finding 2: a token named {"page": id, "revision": id}, so anyone holding the
+    signing key (committed for development) could open any draft by counting."""
+    forged = [
+        signing.dumps(
+            {"page": draft.pk, "revision": draft.latest_revision_id},
+            salt="cms.api.preview",
+        ),
+        signing.dumps({"page": draft.pk, "revision": draft.latest_revision_id}),
+        str(draft.latest_revision_id),
+        f"{draft.pk}:{draft.latest_revision_id}",
         "id=1;page_type=home.HomePage:abc",
-        signing.dumps({"page": other.pk, "revision": None}, key="x" * 50),
-    ):
-        assert gql.errors(PREVIEW, token=bad) == ["The preview token is not valid."]
+    ]
+    for token in forged:
+        assert gql.errors(PREVIEW, token=token) == ["The preview token is not valid."]
+
+
+def test_wrong_preview_tokens_are_rate_limited(client, gql, draft, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "preview-token": (3, 600)}
+    good = make_token(draft)
+    assert gql(PREVIEW, token=good)["page"]["title"] == "预览草稿"  # not counted
+    for attempt in range(3):
+        assert gql.errors(PREVIEW, token=f"guess-{attempt}") == [
+            "The preview token is not valid."
+        ]
+    status, body = gql.post(PREVIEW, {"token": good})
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "RATE_LIMITED"
+    assert body["data"]["page"] is None
 
 
 def test_the_admin_preview_sends_editors_to_the_frontend(draft, settings, gql):
@@ -70,3 +101,25 @@ def test_the_admin_preview_sends_editors_to_the_frontend(draft, settings, gql):
     assert url.netloc == "www.example.org"
     [token] = parse_qs(url.query)["token"]
     assert gql(PREVIEW, token=token)["page"]["title"] == "预览草稿"
+
+
+def test_no_settings_module_commits_a_secret_key():
+    """Finding 2: dev.py committed its SECRET_KEY. No settings module may assign
+    SECRET_KEY a literal string."""
+    for module in SETTINGS.glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text())):
+            if isinstance(node, ast.Assign) and any(
+                getattr(target, "id", None) == "SECRET_KEY" for target in node.targets
+            ):
+                assert not isinstance(node.value, ast.Constant), module.name
+    assert len(django_settings.SECRET_KEY) >= 50
+
+
+def test_development_key_is_random_per_checkout_and_kept(tmp_path):
+    first = checkout_secret_key(tmp_path / "a")
+    assert checkout_secret_key(tmp_path / "a") == first  # kept across restarts
+    assert checkout_secret_key(tmp_path / "b") != first  # another checkout
+    assert len(first) >= 50
+    assert stat.S_IMODE((tmp_path / "a").stat().st_mode) == 0o600
+    ignored = (Path(__file__).resolve().parents[2] / ".gitignore").read_text()
+    assert "/.secret-key" in ignored.splitlines()

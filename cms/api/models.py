@@ -1,0 +1,23 @@
+"""What the API layer stores itself."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Revision
+
+
+class PreviewToken(models.Model):
+    """A preview token handed to an editor (cms.api.preview): the SHA-256 of the
+    token, never the token itself, so a copy of the database opens no preview."""
+
+    key_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    revision = models.ForeignKey(
+        Revision, on_delete=models.CASCADE, related_name="+", verbose_name=_("revision")
+    )
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("preview token")
+        verbose_name_plural = _("preview tokens")
+
+    def __str__(self):
+        return f"{self.revision_id} ({self.expires_at:%Y-%m-%d %H:%M})"
