@@ -5,6 +5,8 @@ project, so saving one is publishing it: `post_save` of every TranslatableMixin
 model that is not a page. The work waits for the commit so that it sees what was
 saved (a snippet's inline rows, a page's revision) and never runs for a save that
 is rolled back.
+
+View restrictions are kept the same on every edition of a page: `privacy.connect`.
 """
 
 from django.db import transaction
@@ -12,6 +14,7 @@ from django.db.models.signals import post_save
 from wagtail.models import Page, TranslatableMixin
 from wagtail.signals import page_published
 
+from . import privacy
 from .sync import after_publish
 
 
@@ -43,3 +46,4 @@ def on_snippet_saved(sender, instance, raw=False, **kwargs):
 def connect():
     page_published.connect(on_page_published, dispatch_uid="cms-localization-pages")
     post_save.connect(on_snippet_saved, dispatch_uid="cms-localization-snippets")
+    privacy.connect()

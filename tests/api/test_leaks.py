@@ -11,6 +11,18 @@ when its row's marker appears anywhere in the JSON answer. Each column also has 
 control, `test_path_shows_live_content`: live public content reached the same
 way must be in the answer, so a path that returns nothing cannot pass.
 
+One more column is Wagtail's own HTML route: `test_html_route_shows_no_secret`
+GETs the URL of every locale edition of each secret page, its redirect and its
+anchor, and the marker must not be in the answer (a 404, the password form or the
+login redirect are fine: they only repeat the URL that was asked for); its control
+is the anchor's HTML with the live text.
+
+Privacy belongs to the content, not to one edition: the `restricted_*` states
+restrict one edition (after the automatic zh-hant sync made the other, on the
+source only, on a section in one locale) and check the editions in the others.
+The automatic sync waits for the commit, which the world never makes: `synced`
+runs it at once.
+
 Every secret page has a live, public "anchor" article next to it that points at
 it every way the models allow: a rich-text link in its body, shared tags and
 category (related articles), the neighbouring date (previous/next article), a
@@ -30,6 +42,7 @@ import json
 from dataclasses import dataclass, field
 from io import StringIO
 from types import SimpleNamespace
+from urllib.parse import quote
 
 import pytest
 import wagtail_factories
@@ -39,7 +52,9 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import transaction
+from django.test import TestCase
 from django.utils import timezone
+from django.utils.html import escape
 from graphql import GraphQLEnumType, GraphQLScalarType, get_named_type, is_non_null_type
 from grapple.schema import schema
 from taggit.models import Tag
@@ -52,6 +67,7 @@ from wagtail.models import (
     CollectionViewRestriction,
     DraftStateMixin,
     Locale,
+    Page,
     PageViewRestriction,
     Site,
 )
@@ -82,6 +98,16 @@ STATES = {
     "translation": "an unpublished translation of a live page",
     "old_revision": "an old revision of a live page",
     "draft_parent": "a draft section with a live child",
+    "restricted_after_publication": (
+        "the zh-hant edition (made by the automatic sync) of an article restricted "
+        "by password after publication"
+    ),
+    "restricted_source_only": (
+        "the English edition of an article restricted (login) on its source only"
+    ),
+    "restricted_section_other_locale": (
+        "the zh-hant edition of an article below a section restricted in zh-hans"
+    ),
     "restricted_document": "a document in a collection with a view restriction",
     "restricted_image": "an image in a collection with a view restriction",
 }
@@ -178,6 +204,16 @@ def restrict(page, restriction_type, group=None):
         restriction.groups.add(group)
 
 
+def synced():
+    """Run what waits for the commit (the automatic zh-hant edition) at once: the
+    world is built in a transaction that never commits."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def edition(page, code):
+    return page.get_translation(Locale.objects.get(language_code=code)).specific
+
+
 def restricted_collection(name):
     collection = Collection.get_first_root_node().add_child(name=name)
     CollectionViewRestriction.objects.create(
@@ -265,6 +301,27 @@ def build_states(world, i, state):
             section,
         )
         state.page = section
+    elif key == "restricted_after_publication":
+        with synced():
+            source = secret_article(world, state, date, live=True)
+        state.page = edition(source, "zh-hant")
+        restrict(source, "password")
+    elif key == "restricted_source_only":
+        source = secret_article(world, state, date, live=True)
+        english = source.copy_for_translation(Locale.objects.get(language_code="en"))
+        state.page = publish(english)
+        restrict(source, "login")
+    elif key == "restricted_section_other_locale":
+        with synced():
+            section = add(
+                world.homes["zh-hans"],
+                NewsIndexPage(title=f"{COMMON} {m}", slug="zq-section-hans", intro=m),
+            )
+        with synced():
+            child = secret_article(world, state, date, live=True, parent=section)
+        state.page = edition(child, "zh-hant")
+        assert state.page.get_parent().pk == edition(section, "zh-hant").pk
+        restrict(section, "login")
     elif key == "restricted_document":
         state.document = get_document_model().objects.create(
             title=f"{COMMON} {m}",
@@ -342,7 +399,7 @@ def tag_id(name):
 
 def build_world():
     world = World()
-    for code in ("zh-hans", "en"):
+    for code in ("zh-hans", "zh-hant", "en"):
         world.news[code] = NewsIndexPage.objects.get(locale__language_code=code)
         world.homes[code] = HomePage.objects.get(locale__language_code=code)
     world.legacy = NewsArticlePage.objects.live().get(locale__language_code="zh-hans")
@@ -563,6 +620,7 @@ ROOT_CASES = {
             [
                 ("zh", f"search({SEARCH}) {SEARCH_ITEMS}"),
                 ("en", f'search({SEARCH}, locale: "en") {SEARCH_ITEMS}'),
+                ("hant", f'search({SEARCH}, locale: "zh-hant") {SEARCH_ITEMS}'),
                 ("all", f"search({SEARCH}, allLocales: true) {SEARCH_ITEMS}"),
                 ("news", f"search({SEARCH}, types: [NEWS_ARTICLE]) {SEARCH_ITEMS}"),
             ]
@@ -634,6 +692,7 @@ ROOT_CASES = {
             [
                 ("zh", f"pages({LIST}) {{ ...P }}"),
                 ("en", f'pages(locale: "en", {LIST}) {{ ...P }}'),
+                ("hant", f'pages(locale: "zh-hant", {LIST}) {{ ...P }}'),
                 (
                     "fb",
                     f'pages(locale: "en", fallback: ["zh-hans"], {LIST}) {{ ...P }}',
@@ -644,6 +703,10 @@ ROOT_CASES = {
                     f"pages(ancestor: {w.homes['zh-hans'].pk}, {LIST}) {{ ...P }}",
                 ),
                 ("enhome", f"pages(ancestor: {w.homes['en'].pk}, {LIST}) {{ ...P }}"),
+                (
+                    "hanthome",
+                    f"pages(ancestor: {w.homes['zh-hant'].pk}, {LIST}) {{ ...P }}",
+                ),
                 ("search", f'pages(searchQuery: "{COMMON}", limit: 100) {{ ...P }}'),
                 (
                     "type",
@@ -705,6 +768,7 @@ ROOT_CASES = {
             [
                 ("zh", f"newsArticles(perPage: 50) {NEWS}"),
                 ("en", f'newsArticles(locale: "en", perPage: 50) {NEWS}'),
+                ("hant", f'newsArticles(locale: "zh-hant", perPage: 50) {NEWS}'),
                 (
                     "fb",
                     f'newsArticles(locale: "en", fallback: ["zh-hans"], perPage: 50) '
@@ -712,10 +776,16 @@ ROOT_CASES = {
                 ),
                 ("search", f'newsArticles(search: "{COMMON}", perPage: 50) {NEWS}'),
                 (
+                    "hantsearch",
+                    f'newsArticles(locale: "zh-hant", search: "{COMMON}", '
+                    f"perPage: 50) {NEWS}",
+                ),
+                (
                     "category",
                     f'newsArticles(category: "{w.category.slug}", perPage: 50) {NEWS}',
                 ),
                 ("month", f"newsArticles(year: 2030, month: 1, perPage: 50) {NEWS}"),
+                ("year", f"newsArticles(year: 2030, perPage: 50) {NEWS}"),
             ]
             + [
                 (f"tag_{k}", f'newsArticles(tag: "{s.marker}") {NEWS}')
@@ -950,6 +1020,9 @@ HIDDEN_ARTICLES = [
     "expiry_passed",
     "scheduled",
     "translation",
+    "restricted_after_publication",
+    "restricted_source_only",
+    "restricted_section_other_locale",
 ]
 
 
@@ -973,11 +1046,59 @@ def test_counts_count_only_visible_articles(gql, world):
     ]
     data = gql(
         "{ newsArchive { year month articleCount } "
-        "month: newsArticles(year: 2030, month: 1) { totalCount } }"
+        "year: newsArticles(year: 2030) { totalCount } }"
     )
-    archive = {(m["year"], m["month"]): m["articleCount"] for m in data["newsArchive"]}
-    assert archive[(2030, 1)] == len(visible)
-    assert data["month"]["totalCount"] == len(visible)
+    archive = [m["articleCount"] for m in data["newsArchive"] if m["year"] == 2030]
+    assert sum(archive) == len(visible)
+    assert data["year"]["totalCount"] == len(visible)
+
+
+# ------------------------------------------------------- the HTML routes column
+
+# The states whose secret is a page (the others' is a document or an image).
+PAGE_STATES = [
+    k for k in STATES if k not in ("restricted_document", "restricted_image")
+]
+
+
+def html_urls(state):
+    """Every URL that names `state`'s secret page: each of its locale editions
+    (published or not), its redirect, and its anchor's."""
+    editions = Page.objects.filter(translation_key=state.page.translation_key)
+    urls = [page.get_url() for page in editions.order_by("pk")]
+    return [*filter(None, urls), f"/zq-redirect-{state.key}", state.anchor.get_url()]
+
+
+def html(client, url):
+    """The status and the lowercase text (with its Location header) of a GET of
+    `url`, without `url` itself: a password form repeats it in its return URL, a
+    login redirect in `next`."""
+    response = client.get(url)
+    text = f"{response.get('Location', '')} {response.content.decode()}".lower()
+    for asked in (url, quote(url), quote(url, safe=""), escape(url)):
+        text = text.replace(asked.lower(), "")
+    return response.status_code, text
+
+
+@pytest.mark.parametrize("state", PAGE_STATES)
+def test_html_route_shows_live_content(client, db, world, state):
+    """The column's control: the anchor's page is served with its live text."""
+    status, text = html(client, world.states[state].anchor.get_url())
+    assert status == 200 and CONTROL in text, (status, text[:600])
+
+
+@pytest.mark.parametrize("state", PAGE_STATES)
+def test_html_route_shows_no_secret(client, db, world, state):
+    """Wagtail's own route for every edition of the secret page never shows it."""
+    secret = world.states[state]
+    leaks = [
+        f"  GET {url} -> {status}: ...{text[text.index(secret.marker) - 80 :][:200]}"
+        for url in html_urls(secret)
+        for status, text in [html(client, url)]
+        if secret.marker in text
+    ]
+    if leaks:
+        pytest.fail(f"HTML leaks {STATES[state]}:\n" + "\n".join(leaks), False)
 
 
 # ------------------------------------------ stock grapple leaks, named regressions

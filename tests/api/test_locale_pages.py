@@ -199,9 +199,17 @@ def test_translations_are_the_other_locales_with_title_and_url(gql):
 
 def test_translations_leave_out_draft_and_private_pages(gql):
     news_index("en").unpublish()
-    private = news_index("zh-hant")
-    PageViewRestriction.objects.create(
-        page=private, restriction_type=PageViewRestriction.PASSWORD, password="x"
+    # A restriction on one edition alone (bulk_create skips the signals that
+    # give every edition the same privacy, cms.localization.privacy): what the
+    # data can still hold, e.g. written by hand in the database.
+    PageViewRestriction.objects.bulk_create(
+        [
+            PageViewRestriction(
+                page=news_index("zh-hant"),
+                restriction_type=PageViewRestriction.PASSWORD,
+                password="x",
+            )
+        ]
     )
     query = '{ page(slug: "news") { translations { locale } } }'
     assert gql(query)["page"]["translations"] == []
