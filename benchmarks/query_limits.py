@@ -6,7 +6,9 @@ temporary file):
     .venv/bin/python benchmarks/query_limits.py
 
 For each hostile query (deep nesting, many aliases, many root fields, a huge
-estimated cost, an oversized page, a forbidden order) it prints the median time
+estimated cost, an oversized page, a forbidden order, the same through variable
+defaults, introspection twenty times over, a fragment spread 2^40 times written
+out, a fragment that spreads itself) it prints the median time
 of: graphql-core's `parse` alone; `parse` plus our checks (`cms.api.limits.check`);
 and the whole refusal through POST /graphql/ (Django's test client: middleware,
 view, JSON answer). The checks run before validation and execution, so a refusal
@@ -56,6 +58,22 @@ HOSTILE = {
     "{ children(limit: 100) { id } } } } }",
     "page size 10^6": "{ pages(limit: 1000000) { id } }",
     "order by password": '{ images(order: "uploaded_by_user__password") { id } }',
+    "default $n = 100": "query ($n: PositiveInt = 100) { pages(limit: $n) { "
+    "siblings(limit: $n) { siblings(limit: $n) { id } } } }",
+    "default order": 'query ($o: String = "-latest_revision__id") '
+    "{ pages(order: $o) { id } }",
+    "introspection x20": "{ __schema { "
+    + " ".join(f"t{i}: types {{ ...T }}" for i in range(20))
+    + " } } fragment T on __Type { name fields { ...F } } "
+    "fragment F on __Field { name args { name type { name } } type { name } }",
+    "fragments 2^40": "{ pages { ...F40 } } fragment F0 on PageInterface { id } "
+    + " ".join(
+        f"fragment F{i} on PageInterface {{ children {{ ...F{i - 1} }} "
+        f"parent {{ ...F{i - 1} }} }}"
+        for i in range(1, 41)
+    ),
+    "recursive fragment": "{ pages { ...F } } "
+    "fragment F on PageInterface { children { ...F } }",
 }
 
 

@@ -1,12 +1,14 @@
 """URLs: the admin, documents and GraphQL, then Wagtail's pages under a language prefix.
 
+/media/ serves public image files only, in every environment (cms/api/media_views.py);
+documents are served at /documents/<id>/<name>, which checks their collection.
+
 Wagtail-served page URLs carry the language (/zh-hans/..., /zh-hant/..., /en/...),
 the default language included, so every URL names its locale.
 """
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
@@ -15,6 +17,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.documents.views import serve as wagtaildocs_serve
 
+from cms.api.media_views import media_urlpatterns
 from cms.api.ratelimit import password_form
 from cms.api.views import graphql_endpoint
 from newsroom import views as newsroom_views
@@ -37,7 +40,8 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Not static(): that serves all of MEDIA_ROOT, documents and restricted images too.
+urlpatterns += media_urlpatterns()
 
 urlpatterns += i18n_patterns(
     path(

@@ -1,19 +1,27 @@
 """Documents and images in collections with view restrictions, and pages readers
-cannot see, reach no API field: not as an item, not as a rich-text link.
+cannot see, reach no API field: not as an item, not as a rich-text link or embed.
 
-Grapple's `documents` and `images` roots leave restricted collections out, but a
-body block, a cover image or a link in rich text still named them (title, file
-path, URL). `RestrictedMedia` (graphene middleware) turns such a value into null,
-and the rich-text link handlers here write a bare <a> for a link to a hidden
-page or a restricted document, as Wagtail does for a deleted one.
+Grapple's `documents` and `images` roots leave restricted collections out (but
+not the collections below them), and a body block, a cover image or a link in
+rich text still named them (title, file path, URL). `RestrictedMedia` (graphene
+middleware) turns such a value into null and leaves such items out of lists, the
+rich-text link handlers here write a bare <a> for a link to a hidden page or a
+restricted document, as Wagtail does for a deleted one, and the image embed
+handler writes nothing for a restricted image. Their files are kept off public
+URLs by cms.api.media_views; `rawValue` and the HTML page go through
+cms.api.blocks.
 """
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from wagtail import hooks
 from wagtail.documents.models import AbstractDocument
 from wagtail.documents.rich_text import DocumentLinkHandler
+from wagtail.images.formats import get_image_format
 from wagtail.images.models import AbstractImage
+from wagtail.images.rich_text import ImageEmbedHandler
 from wagtail.models import Collection, CollectionViewRestriction
 from wagtail.rich_text.pages import PageLinkHandler
+from wagtail.search.backends.base import BaseSearchResults
 
 from .visibility import visible_pages
 
@@ -29,20 +37,40 @@ def restricted_collections():
     return set(Collection.objects.filter(under).values_list("pk", flat=True))
 
 
-def is_public(item, request):
-    """Whether a document or image may be shown (collections once per request)."""
+def restricted_collections_of(request):
+    """`restricted_collections`, computed once per request (every call without a
+    request asks the database)."""
+    if request is None:
+        return restricted_collections()
     if not hasattr(request, "_cms_restricted_collections"):
         request._cms_restricted_collections = restricted_collections()
-    return item.collection_id not in request._cms_restricted_collections
+    return request._cms_restricted_collections
+
+
+def is_public(item, request):
+    """Whether a document or image may be shown (collections once per request)."""
+    return item.collection_id not in restricted_collections_of(request)
+
+
+def is_media_list(value):
+    """A queryset or search results of documents or images (grapple's `images` and
+    `documents` roots, which leave out only collections restricted themselves,
+    not those below a restricted one)."""
+    model = getattr(value, "model", None)
+    return (
+        isinstance(value, QuerySet | BaseSearchResults)
+        and isinstance(model, type)
+        and issubclass(model, AbstractDocument | AbstractImage)
+    )
 
 
 class RestrictedMedia:
     def resolve(self, next, root, info, **args):  # noqa: A002 - graphene's name
         value = next(root, info, **args)
-        if isinstance(value, AbstractDocument | AbstractImage) and not is_public(
-            value, info.context
-        ):
-            return None
+        if isinstance(value, AbstractDocument | AbstractImage):
+            return value if is_public(value, info.context) else None
+        if is_media_list(value):
+            return [item for item in value if is_public(item, info.context)]
         return value
 
 
@@ -63,3 +91,32 @@ class PublicDocumentLinkHandler(DocumentLinkHandler):
             doc if doc and doc.collection_id not in restricted else None
             for doc in super().get_many(attrs_list)
         ]
+
+
+class PublicImageEmbedHandler(ImageEmbedHandler):
+    """Wagtail's <embed embedtype="image"> in rich text, left out (rendition URL,
+    file name, alt text and all) when the image is restricted or deleted."""
+
+    @classmethod
+    def get_many(cls, attrs_list):
+        restricted = restricted_collections()
+        return [
+            image if image and image.collection_id not in restricted else None
+            for image in super().get_many(attrs_list)
+        ]
+
+    @classmethod
+    def expand_db_attributes_many(cls, attrs_list):
+        return [
+            get_image_format(attrs["format"]).image_to_html(image, attrs.get("alt", ""))
+            if image
+            else ""
+            for attrs, image in zip(attrs_list, cls.get_many(attrs_list), strict=True)
+        ]
+
+
+@hooks.register("register_rich_text_features", order=1)
+def embed_only_public_images(features):
+    """After Wagtail's own image embed handler (order 0). Registered beside the
+    handler; cms.api.wagtail_hooks imports this module at start-up."""
+    features.register_embed_type(PublicImageEmbedHandler)

@@ -50,4 +50,5 @@ def order_error(type_, value, node):
         f"Cannot order {node.name.value} by {', '.join(map(repr, refused))}. "
         f"Allowed: {', '.join(sorted(allowed))}.",
         node,
+        extensions={"code": "BAD_USER_INPUT"},
     )

@@ -11,25 +11,33 @@ from graphene_django.views import HttpError
 from graphql import ExecutionResult, GraphQLError, parse
 from graphql.validation import NoSchemaIntrospectionCustomRule
 
-from . import limits
+from . import errors, limits
 
 
 class GraphQLView(BaseGraphQLView):
-    """graphene-django's view, with three changes.
+    """graphene-django's view, with four changes.
 
     - Answers in UTF-8 JSON. The stock view escapes every Chinese character as
       \\uXXXX: valid, but twice the bytes on the wire and unreadable in logs.
     - Checks `cms.api.limits` before validating or executing anything.
     - Takes a JSON list of operations as a batch (at most `MAX_BATCH`), and
       refuses introspection unless `GRAPHQL_INTROSPECTION` is on.
+    - Answers an unexpected exception in a resolver with a generic error, and logs
+      it (`cms.api.errors`).
     """
 
+    format_error = staticmethod(errors.format_error)
+
     def json_encode(self, request, d, pretty=False):
+        options = {"separators": (",", ":")}
         if self.pretty or pretty or request.GET.get("pretty"):
-            return json.dumps(
-                d, sort_keys=True, indent=2, separators=(",", ": "), ensure_ascii=False
-            )
-        return json.dumps(d, separators=(",", ":"), ensure_ascii=False)
+            options = {"sort_keys": True, "indent": 2, "separators": (",", ": ")}
+        text = json.dumps(d, ensure_ascii=False, **options)
+        try:
+            text.encode()
+        except UnicodeEncodeError:  # a lone surrogate, echoed from the request
+            text = json.dumps(d, **options)  # \\uXXXX escapes, valid everywhere
+        return text
 
     def parse_body(self, request):
         if self.get_content_type(request) == "application/json":
@@ -70,15 +78,18 @@ class GraphQLView(BaseGraphQLView):
             else [NoSchemaIntrospectionCustomRule]
         )
         if query and isinstance(query, str):
+            # At most MAX_TOKENS: validation's cost grows with the whole document
+            # (unused fragments, operations not selected, repeated fields), which
+            # the limits below do not measure.
             try:
-                document = parse(query)
-            except GraphQLError:
-                pass  # the stock view reports it
-            else:
-                schema = self.schema.graphql_schema
-                errors = limits.check(schema, document, operation_name, variables)
-                if errors:
-                    return ExecutionResult(data=None, errors=errors)
+                document = parse(query, max_tokens=limits.limit("MAX_TOKENS"))
+            except GraphQLError as error:
+                error.extensions = {"code": "GRAPHQL_PARSE_FAILED"}
+                return ExecutionResult(data=None, errors=[error])
+            schema = self.schema.graphql_schema
+            errors = limits.check(schema, document, operation_name, variables)
+            if errors:
+                return ExecutionResult(data=None, errors=errors)
         return super().execute_graphql_request(
             request, data, query, variables, operation_name, show_graphiql
         )

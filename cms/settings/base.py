@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "cms.api.errors.ApiErrors",  # first: errors on /graphql/ and /api/ as JSON
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -174,6 +175,9 @@ CMS_AUTO_TRADITIONAL = True
 
 WAGTAIL_SITE_NAME = _("Zhejiang SME Association CMS")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# Documents only through Wagtail's serve view (/documents/<id>/<name>), which checks
+# their collection's view restriction and streams the file: never the storage's URL.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database"},
 }
@@ -190,6 +194,7 @@ GRAPHENE = {
     "MIDDLEWARE": [
         "cms.api.bookkeeping.PageBookkeeping",
         "cms.api.media.RestrictedMedia",
+        "cms.api.blocks.StreamFieldValues",
         "cms.api.visibility.GrapplePages",
         "cms.api.renditions.RenditionLimit",
         "cms.api.ratelimit.SearchQueryLimit",
@@ -252,6 +257,12 @@ GRAPHQL_LIMITS = {
     "MAX_PAGE_SIZE": 100,
     "DEFAULT_LIST_SIZE": 10,
     "MAX_BATCH": 10,
+    # Tokens of one document (the full introspection query has about 400).
+    "MAX_TOKENS": 5_000,
+    # Introspection (__schema, __type), counted on the schema itself: the full
+    # introspection query of GraphiQL and graphql-codegen costs about 15,000.
+    "MAX_INTROSPECTION_COST": 50_000,
+    "MAX_INTROSPECTION_DEPTH": 20,
 }
 
 CACHES = {

@@ -2,7 +2,9 @@
 
 The root fields and their arguments come from the schema itself, so a new field is
 fuzzed without a change here. Each answer must be JSON with `data` or `errors`
-(status 200 or 400), never a 500 or an HTML error page.
+(status 200 or 400), never a 500 or an HTML error page. Hostile documents
+(variables whose defaults are hostile, recursive fragments, type-system
+definitions) must not even cause an unexpected error inside the answer.
 """
 
 import json
@@ -16,7 +18,9 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
+    StringValueNode,
     get_named_type,
+    print_ast,
 )
 from grapple.schema import schema
 from hypothesis import HealthCheck, given, settings
@@ -186,3 +190,207 @@ def test_malformed_bodies_are_clear_errors(body, content_type):
     response = Client().post("/graphql/", body, content_type=content_type)
     assert response.status_code in (200, 400), (response.status_code, response.content)
     assert response["Content-Type"].startswith("application/json")
+
+
+# Hostile documents: variable defaults, recursive fragments, type-system
+# definitions. The limits must measure what runs, and never crash on what cannot.
+
+
+def literal(value):
+    """A GraphQL literal for a JSON-like value (not always a valid one)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return print_ast(StringValueNode(value=value))
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(item) for item in value) + "]"
+    return (
+        "{" + ", ".join(f"{key}: {literal(item)}" for key, item in value.items()) + "}"
+    )
+
+
+HOSTILE_ORDERS = st.one_of(
+    ODD_TEXT,
+    st.sampled_from(
+        [
+            "nosuchfield",
+            "-latest_revision__id",
+            "owner__password",
+            "id,owner__password",
+            "title, -locked_by__email",
+            "?",
+            "id,",
+            ",",
+        ]
+    ),
+)
+HOSTILE_SIZES = st.one_of(
+    st.integers(min_value=-(2**40), max_value=2**40),
+    st.sampled_from([0, 1, 99, 100, 101, 2**31, -1]),
+)
+
+
+SIZES = ("limit", "perPage", "first", "offset", "page")
+
+
+@st.composite
+def requests_with_defaults(draw, only_orders_and_sizes=False):
+    """A root field whose arguments are variables with defaults; some are sent,
+    the others take their default. Orders and page sizes get hostile defaults."""
+    fields = ROOT_FIELDS
+    if only_orders_and_sizes:
+        fields = [f for f in ROOT_FIELDS if {"order", *SIZES} & set(f[2].args)]
+    operation, name, field = draw(st.sampled_from(fields))
+    arguments = sorted(field.args)
+    if only_orders_and_sizes:
+        arguments = [a for a in arguments if a == "order" or a in SIZES]
+    if not arguments:
+        return draw(requests())
+    chosen = draw(st.lists(st.sampled_from(arguments), min_size=1, unique=True))
+    declared, variables = [], {}
+    for argument in chosen:
+        type_ = field.args[argument].type
+        if argument == "order":
+            default = draw(HOSTILE_ORDERS)
+        elif argument in SIZES:
+            default = draw(HOSTILE_SIZES)
+        else:
+            default = draw(value_for(type_))
+        declared.append(f"${argument}: {type_name(type_)} = {literal(default)}")
+        if not only_orders_and_sizes and draw(st.booleans()):
+            variables[argument] = draw(value_for(type_))
+    passed = ", ".join(f"{a}: ${a}" for a in chosen)
+    keyword = "mutation" if operation == SCHEMA.mutation_type.name else "query"
+    query = (
+        f"{keyword}({', '.join(declared)}) {{ {name}({passed}) {selection(field)} }}"
+    )
+    return query, variables
+
+
+NESTED_DEFAULTS = st.builds(
+    lambda size, order, fields: (
+        f"query ($n: PositiveInt = {literal(size)}, $o: String = {literal(order)}) "
+        "{ pages(limit: $n, order: $o) { "
+        + " ".join(f"{f}(limit: $n, order: $o) {{ " for f in fields)
+        + "id"
+        + " }" * len(fields)
+        + " } }",
+        {},
+    ),
+    HOSTILE_SIZES,
+    HOSTILE_ORDERS,
+    st.lists(st.sampled_from(["children", "siblings", "descendants", "ancestors"])),
+)
+
+TYPE_SYSTEM = st.sampled_from(
+    [
+        "schema { query: Query }",
+        "schema { query: Query mutation: Mutation }",
+        "type X { a: Int }",
+        "extend type Query { x: Int }",
+        "interface I { a: Int }",
+        "union U = X",
+        "enum E { A }",
+        "input In { a: Int }",
+        "scalar S",
+        "directive @d on FIELD",
+        "extend schema { query: Query }",
+    ]
+)
+FRAGMENT_TYPES = st.sampled_from(["PageInterface", "Query", "__Type", "NoSuchType"])
+
+
+@st.composite
+def recursive_fragments(draw):
+    """Fragments that spread themselves, directly, through fields, inline fragments
+    or each other, spread from a root field or from the root."""
+    count = draw(st.integers(min_value=1, max_value=4))
+    names = [f"F{i}" for i in range(count)]
+    fragments = []
+    for i, name in enumerate(names):
+        target = names[(i + 1) % count]  # the last spreads the first
+        on = draw(FRAGMENT_TYPES)
+        body = draw(
+            st.sampled_from(
+                [
+                    f"...{target}",
+                    f"id ...{target}",
+                    f"children {{ ...{target} }}",
+                    f"a: children {{ ...{target} }} b: parent {{ ...{target} }}",
+                    f"... on PageInterface {{ children {{ ...{target} ...{target} }}"
+                    " }",
+                    f"fields {{ type {{ ...{target} }} }}",
+                    f"pages {{ ...{target} }}",
+                ]
+            )
+        )
+        fragments.append(f"fragment {name} on {on} {{ {body} }}")
+    operation = draw(
+        st.sampled_from(
+            ["{ pages { ...F0 } }", "{ ...F0 }", '{ __type(name: "Query") { ...F0 } }']
+        )
+    )
+    return " ".join([operation, *draw(st.permutations(fragments))])
+
+
+@st.composite
+def hostile_documents(draw):
+    query, variables = draw(
+        st.one_of(
+            requests_with_defaults(),
+            NESTED_DEFAULTS,
+            recursive_fragments().map(lambda query: (query, {})),
+        )
+    )
+    if draw(st.booleans()):
+        definition = draw(TYPE_SYSTEM)
+        query = draw(
+            st.sampled_from([f"{definition} {query}", f"{query} {definition}"])
+        )
+    return query, variables
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(request=hostile_documents())
+def test_hostile_documents_are_clear_errors(request):
+    query, variables = request
+    body = json.dumps({"query": query, "variables": variables})
+    check(Client().post("/graphql/", body, content_type="application/json"))
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    request=st.one_of(
+        requests_with_defaults(only_orders_and_sizes=True),
+        NESTED_DEFAULTS,
+        recursive_fragments().map(lambda query: (query, {})),
+    )
+)
+def test_hostile_defaults_and_fragments_fail_before_any_resolver(request):
+    """An order or a page size from a default is checked like one sent; a
+    recursive fragment is a validation error: none of them reaches a resolver and
+    fails there (an INTERNAL_SERVER_ERROR, say Django's FieldError for an
+    unknown order)."""
+    query, variables = request
+    body = json.dumps({"query": query, "variables": variables})
+    response = Client().post("/graphql/", body, content_type="application/json")
+    check(response)
+    for error in response.json().get("errors") or []:
+        assert error.get("extensions", {}).get("code") != "INTERNAL_SERVER_ERROR", (
+            query,
+            error,
+        )

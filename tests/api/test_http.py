@@ -95,3 +95,85 @@ def test_admin_login_locks_out_after_repeated_failures(db, settings):
         "/admin/login/", {"username": "other", "password": "other-pw-123"}
     )
     assert answer.status_code == 302
+
+
+# Finding 7: an unexpected error is a JSON answer that tells the client nothing
+# about the server, in every settings module (development has DEBUG on).
+
+SECRET = "could not connect to db.internal.example:5432 (/srv/cms/secret.py)"
+
+
+def leaks(text):
+    return any(
+        part in text
+        for part in ("db.internal.example", "/srv/cms", "secret.py", "Traceback")
+    )
+
+
+def fail(*args, **kwargs):
+    raise RuntimeError(SECRET)
+
+
+@pytest.fixture
+def debug_client(db, settings):
+    settings.DEBUG = True
+    client = Client(raise_request_exception=False)
+    return client
+
+
+def test_unexpected_exception_is_json_without_details(
+    debug_client, monkeypatch, caplog
+):
+    # In a resolver: masked in the GraphQL answer, logged with its traceback.
+    monkeypatch.setattr("cms.api.pages.site_locales", fail)
+    answer = post(debug_client)
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["data"] is None  # locales is a non-null list
+    [error] = body["errors"]
+    assert error["message"] == "Internal server error."
+    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR"}
+    assert error["path"] == ["locales"]
+    assert not leaks(answer.content.decode())
+    assert SECRET in caplog.text
+    assert "Traceback" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("target", "path"),
+    [
+        ("cms.api.limits.check", "/graphql/"),
+        ("newsroom.views.record_view", "/api/news/1/view/"),
+        # In a middleware, where Django makes the 500 (its debug page here).
+        ("django.middleware.common.CommonMiddleware.process_request", "/graphql/"),
+    ],
+)
+def test_unexpected_exception_outside_graphql_is_json(
+    debug_client, monkeypatch, caplog, target, path
+):
+    monkeypatch.setattr(target, fail)
+    answer = debug_client.post(
+        path, json.dumps({"query": QUERY}), content_type="application/json"
+    )
+    assert answer.status_code == 500
+    assert answer["Content-Type"] == "application/json"
+    assert answer.json() == {
+        "errors": [
+            {
+                "message": "Internal server error.",
+                "extensions": {"code": "INTERNAL_SERVER_ERROR"},
+            }
+        ]
+    }
+    assert SECRET in caplog.text  # the server's log has it all
+
+
+def test_deliberate_errors_keep_their_message_and_code(client, db, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": (1, 60)}
+    query = '{ search(query: "党") { totalCount } }'
+    post(client, query)
+    [error] = post(client, query).json()["errors"]
+    assert error["message"].startswith("Too many requests (search)")
+    assert error["extensions"]["code"] == "RATE_LIMITED"
+    [error] = post(client, '{ pages(locale: "xx") { id } }').json()["errors"]
+    assert error["message"].startswith("Unknown locale 'xx'.")

@@ -459,8 +459,6 @@ def scalar_or_mapped(type_name, mapped):
     parts = []
     fields = SCHEMA.get_type(type_name).fields
     for name, definition in fields.items():
-        if name == "rawValue" and "blocks" in fields:
-            continue  # a struct block's rawValue is a dict: an error (see report)
         if any(is_non_null_type(arg.type) for arg in definition.args.values()):
             continue
         named = get_named_type(definition.type)

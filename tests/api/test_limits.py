@@ -2,10 +2,15 @@
 with errors that name the limit."""
 
 import json
+import time
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
+from graphql import get_introspection_query
+from grapple.schema import schema
+
+SCHEMA = schema.graphql_schema
 
 
 def deep(levels):
@@ -46,6 +51,9 @@ def test_hostile_queries_are_refused_before_running(gql, query, message):
         status, body = gql.post(query)
     assert status == 400
     assert any(message in error["message"] for error in body["errors"]), body
+    assert {error["extensions"]["code"] for error in body["errors"]} == {
+        "QUERY_TOO_COMPLEX"
+    }
     assert "data" not in body or body["data"] is None
     assert len(queries) == 0
 
@@ -117,3 +125,243 @@ def test_introspection_follows_the_setting(gql):
         assert "introspection has been disabled" in errors[0]
         # Ordinary queries, __typename included, still run.
         assert gql("{ locales { __typename code } }")["locales"]
+
+
+# Finding 4: the limits must see the variables' defaults, as execution does.
+
+
+@pytest.mark.parametrize("order", ["nosuchfield", "-latest_revision__id"])
+def test_variable_default_order_is_checked(gql, order):
+    query = f'query ($o: String = "{order}") {{ pages(order: $o) {{ id }} }}'
+    with CaptureQueriesContext(connection) as queries:
+        status, body = gql.post(query)
+    assert status == 400
+    [error] = body["errors"]
+    assert error["message"].startswith(f"Cannot order pages by {order!r}."), error
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "Choices are" not in json.dumps(body)  # Django's list of Page fields
+    assert len(queries) == 0
+
+
+def test_variable_default_page_size_counts(gql):
+    query = """query ($n: PositiveInt = 100) { pages(limit: $n) {
+      siblings(limit: $n) { siblings(limit: $n) { id } } } }"""
+    with CaptureQueriesContext(connection) as queries:
+        status, body = gql.post(query)
+    assert status == 400
+    [error] = body["errors"]
+    assert "1010101 estimated cost, over the limit of 200000" in error["message"]
+    assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    assert len(queries) == 0
+    [message] = gql.errors("query ($n: PositiveInt = 101) { pages(limit: $n) { id } }")
+    assert "limit 101 on pages is over the maximum page size of 100" in message
+    # A value sent for the variable still wins over its default.
+    assert gql(query, n=2)["pages"]
+
+
+def test_argument_defaults_count(gql, settings):
+    """An argument left out takes the schema's default (recentNews: 5)."""
+    settings.GRAPHQL_LIMITS = {**settings.GRAPHQL_LIMITS, "MAX_COST": 7}
+    query = '{ committee(slug: "none") { recentNews { id } } }'
+    assert gql(query) == {"committee": None}
+    [error] = gql.errors(query.replace("recentNews", "recentNews(limit: 6)"))
+    assert "8 estimated cost, over the limit of 7 (MAX_COST)" in error
+
+
+def test_variables_that_do_not_coerce_are_a_clear_error(gql):
+    status, body = gql.post(
+        "query ($n: PositiveInt) { pages(limit: $n) { id } }", {"n": "many"}
+    )
+    assert status == 400
+    [error] = body["errors"]
+    assert error["message"].startswith("Variable '$n' got invalid value 'many'")
+
+
+# Finding 5: introspection is counted like any other field, with its own cap.
+
+INTROSPECTION_ALIASES = (
+    "{ __schema { "
+    + " ".join(f"t{i}: types {{ ...Type }}" for i in range(20))
+    + " } } fragment Type on __Type { name fields { ...Field } }"
+    " fragment Field on __Field { name args { name type { name } } type { name } }"
+)
+
+
+def test_introspection_aliases_are_refused(gql):
+    with CaptureQueriesContext(connection) as queries:
+        status, body = gql.post(INTROSPECTION_ALIASES)
+    assert status == 400
+    [error] = body["errors"]
+    assert "introspection cost, over the limit of" in error["message"]
+    assert "(MAX_INTROSPECTION_COST)" in error["message"]
+    assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    assert len(queries) == 0
+    # Each alias is counted; one of them alone is an ordinary request.
+    one = INTROSPECTION_ALIASES.replace(
+        " ".join(f"t{i}: types {{ ...Type }}" for i in range(1, 20)), ""
+    )
+    assert len(gql(one)["__schema"]["t0"]) > 50
+
+
+def test_introspection_counts_aliases_and_depth(gql, settings):
+    [error] = gql.errors(
+        "{ __schema { types { " + " ".join(f"a{i}: name" for i in range(31)) + " } } }"
+    )
+    assert "31 aliases, over the limit of 30 (MAX_ALIASES)" in error
+    depth = settings.GRAPHQL_LIMITS["MAX_INTROSPECTION_DEPTH"]
+    nested = "ofType { " * depth + "name" + " }" * depth
+    [error] = gql.errors(f'{{ __type(name: "Query") {{ {nested} }} }}')
+    assert f"over the limit of {depth} (MAX_INTROSPECTION_DEPTH)" in error
+
+
+def test_introspection_is_counted_on_the_schema(gql, settings):
+    """A list counts what it holds: here one name per field of PageInterface."""
+    fields = SCHEMA.get_type("PageInterface").fields
+    cost = 1 + 1 + len(fields)  # __type, its fields, a name for each
+    query = (
+        '{ __type(name: "PageInterface") { fields(includeDeprecated: true) { name } } }'
+    )
+    settings.GRAPHQL_LIMITS = {
+        **settings.GRAPHQL_LIMITS,
+        "MAX_INTROSPECTION_COST": cost,
+    }
+    assert len(gql(query)["__type"]["fields"]) == len(fields)
+    settings.GRAPHQL_LIMITS = {
+        **settings.GRAPHQL_LIMITS,
+        "MAX_INTROSPECTION_COST": cost - 1,
+    }
+    [error] = gql.errors(query)
+    assert f"{cost} introspection cost, over the limit of {cost - 1}" in error
+    # Past the limit, counting stops.
+    [error] = gql.errors(INTROSPECTION_ALIASES)
+    assert f"more than {cost - 1} introspection cost" in error
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {
+            "descriptions": True,
+            "specified_by_url": True,
+            "directive_is_repeatable": True,
+            "schema_description": True,
+            "input_value_deprecation": True,
+        },
+    ],
+)
+def test_full_introspection_query_passes(gql, options):
+    """The query GraphiQL and graphql-codegen send for the whole schema."""
+    data = gql(get_introspection_query(**options))
+    names = {type_["name"] for type_ in data["__schema"]["types"]}
+    assert {"Query", "PageInterface", "NewsArticlePage"} <= names
+
+
+# Finding 7: hostile documents are clear GraphQL errors, never a crash.
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ pages { ...F } } fragment F on PageInterface { children { ...F } }",
+        "{ pages { ...A } } fragment A on PageInterface { children { ...B } } "
+        "fragment B on PageInterface { parent { ...A } }",
+        "{ ...Q } fragment Q on Query { pages { ...F } } "
+        "fragment F on PageInterface { ... on PageInterface { children { ...F } } }",
+    ],
+)
+def test_recursive_fragment_is_a_validation_error(gql, query):
+    status, body = gql.post(query)
+    assert status == 400
+    messages = [error["message"] for error in body["errors"]]
+    assert any(message.startswith("Cannot spread fragment") for message in messages)
+
+
+@pytest.mark.parametrize(
+    "definition",
+    [
+        "schema { query: Query }",
+        "type X { a: Int }",
+        "extend type Query { x: Int }",
+        "directive @d on FIELD",
+        "scalar S",
+    ],
+)
+def test_schema_definition_in_query_is_an_error(gql, definition):
+    for query in (
+        f"{{ locales {{ code }} }} {definition}",
+        f"{definition} {{ locales {{ code }} }}",
+    ):
+        status, body = gql.post(query)
+        assert status == 400
+        [error] = body["errors"]
+        assert error["message"].endswith("definition is not executable."), error
+
+
+def test_fragments_spread_many_times_are_checked_in_linear_time(gql):
+    """Each fragment spreads the one before twice: 2^40 expansions written out."""
+
+    def chain(body):
+        return "fragment F0 on PageInterface { id } " + " ".join(
+            f"fragment F{i} on PageInterface {{ {body.format(f'...F{i - 1}')} }}"
+            for i in range(1, 41)
+        )
+
+    flat = "fragment R0 on Query { locales { code } } " + " ".join(
+        f"fragment R{i} on Query {{ ...R{i - 1} ...R{i - 1} }}" for i in range(1, 41)
+    )
+    for query, message in (
+        (
+            "{ pages { ...F40 } } " + chain("children {{ {0} }} parent {{ {0} }}"),
+            "(MAX_DEPTH)",
+        ),
+        (
+            "{ pages { ...F40 } } "
+            + chain("a: children {{ {0} }} b: parent {{ {0} }}"),
+            "aliases, over the limit of 30 (MAX_ALIASES)",
+        ),
+        ("{ ...R40 } " + flat, None),
+    ):
+        start = time.perf_counter()
+        status, body = gql.post(query)
+        assert time.perf_counter() - start < 2
+        if message:
+            assert status == 400
+            assert any(message in error["message"] for error in body["errors"]), body
+        else:  # execution, too, collects a fragment once per selection set
+            assert "errors" not in body
+            assert body["data"]["locales"]
+
+
+def test_variables_that_are_not_an_object_are_a_clear_error(client, db):
+    response = client.post(
+        "/graphql/",
+        json.dumps({"query": "{ locales { code } }", "variables": [1]}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert error["message"] == "variables must be a JSON object."
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_documents_over_the_token_limit_are_refused_before_validation(gql):
+    """Validation's cost grows with every definition of the document, used or not:
+    unused fragments are refused by their size before any rule runs."""
+    unused = " ".join(
+        f"fragment F{i} on NewsArticlePage {{ title summary slug }}" for i in range(600)
+    )
+    status, body = gql.post(f"{{ locales {{ code }} }} {unused}")
+    assert status == 400
+    [error] = body["errors"]
+    assert "more than 5000 tokens" in error["message"]
+    assert error["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+    assert body.get("data") is None
+
+
+def test_syntax_errors_say_where(gql):
+    status, body = gql.post("{ locales { code }")
+    assert status == 400
+    [error] = body["errors"]
+    assert error["message"].startswith("Syntax Error:")
+    assert error["locations"] == [{"line": 1, "column": 19}]

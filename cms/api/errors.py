@@ -1,0 +1,166 @@
+"""Errors on the API routes (/graphql/ and /api/...): always JSON, and nothing
+about the server in them.
+
+An exception's text can hold file paths, SQL, host names or a connection string,
+so a client is told that something failed and what it can do about it, never why
+the server failed; the server's log keeps the whole traceback.
+
+- GraphQL answers (`format_error`, the hook of cms.api.views.GraphQLView): an error
+  raised on purpose keeps its message and extensions: a GraphQLError from a
+  resolver (a bad argument, a rate limit with its `RATE_LIMITED` code), and the
+  errors of parsing, validation, variables and the query limits. Any other
+  exception raised while resolving a field is logged with its traceback and
+  answered as "Internal server error." with `extensions.code` INTERNAL_SERVER_ERROR
+  (with the field's path, so the client knows which part failed).
+- `ApiErrors` (middleware, first in MIDDLEWARE so it wraps all the others): an
+  exception that escapes a view on these routes is logged and signalled as Django
+  does, and answered with the same JSON and status 500, in every settings module;
+  with DEBUG on, Django would send its debug page. A 400 or 5xx answer made
+  elsewhere (another middleware's exception, Django's own error pages) becomes that
+  JSON too.
+"""
+
+import json
+import logging
+
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.core.signals import got_request_exception
+from django.http import Http404, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.utils.log import log_response
+from graphene_django.views import HttpError
+from graphql import GraphQLError
+
+logger = logging.getLogger(__name__)
+
+# The routes of cms/urls.py that answer JSON.
+API_PATHS = ("/graphql/", "/api/")
+
+INTERNAL = {
+    "message": "Internal server error.",
+    "extensions": {"code": "INTERNAL_SERVER_ERROR"},
+}
+BAD_REQUEST = {"message": "Bad request.", "extensions": {"code": "BAD_REQUEST"}}
+
+# Exceptions that third-party resolvers raise, on purpose, for a client's bad input,
+# with a fixed text that says nothing about the server: (type, exact message).
+# grapple refuses a rendition filter outside GRAPPLE["ALLOWED_IMAGE_FILTERS"] with
+# a TypeError.
+CLIENT_ERRORS = {
+    (TypeError, "Invalid filter specs. Check the `ALLOWED_IMAGE_FILTERS` setting."),
+    (
+        TypeError,
+        "No valid filter specs for SVG. See "
+        "https://docs.wagtail.org/en/stable/topics/images.html#svg-images for "
+        "details.",
+    ),
+}
+
+# Exceptions Django answers with a 4xx of its own (and logs as it should).
+DJANGO_ANSWERS = (
+    Http404,
+    PermissionDenied,
+    BadRequest,
+    SuspiciousOperation,
+    MultiPartParserError,
+)
+
+
+def unexpected(error):
+    """The exception behind a GraphQL error if it is not one raised on purpose,
+    else None.
+
+    An error with a path was raised while resolving that field: it is on purpose
+    if it is a GraphQLError (or was made by graphql-core itself, such as "Cannot
+    return null for non-nullable field"), unexpected otherwise. An error without a
+    path comes from parsing, validation, variables or the limits: its message is
+    graphql-core's or ours, about the request.
+    """
+    if not isinstance(error, GraphQLError):
+        return error
+    original = error.original_error
+    if error.path is None or original is None or isinstance(original, GraphQLError):
+        return None
+    if (type(original), str(original)) in CLIENT_ERRORS:
+        return None
+    return original
+
+
+def format_error(error):
+    """An error of a GraphQL answer as JSON (graphene-django's `format_error`)."""
+    if isinstance(error, HttpError):  # the view's own words about a bad request
+        return {"message": error.message}
+    original = unexpected(error)
+    if original is None:
+        formatted = error.formatted
+        cause = error.original_error
+        if cause is not None and (type(cause), str(cause)) in CLIENT_ERRORS:
+            formatted["extensions"] = {"code": "BAD_USER_INPUT"}
+        return formatted
+    path = getattr(error, "path", None)
+    logger.error(
+        "Unexpected error in GraphQL%s: %s",
+        f" at {'.'.join(map(str, path))}" if path else "",
+        type(original).__name__,
+        exc_info=(type(original), original, original.__traceback__),
+    )
+    formatted = {"message": INTERNAL["message"]}
+    if isinstance(error, GraphQLError):
+        if error.locations is not None:
+            formatted["locations"] = [
+                location.formatted for location in error.locations
+            ]
+        if path is not None:
+            formatted["path"] = path
+    formatted["extensions"] = dict(INTERNAL["extensions"])
+    return formatted
+
+
+def is_api(request):
+    return request.path_info.startswith(API_PATHS)
+
+
+def json_error(error):
+    return json.dumps({"errors": [error]}, separators=(",", ":")).encode()
+
+
+class ApiErrors:
+    """JSON, without details, for errors on the API routes (see the module
+    docstring)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        status = response.status_code
+        if (
+            is_api(request)
+            and (status == 400 or status >= 500)
+            and not response.streaming
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            response.content = json_error(INTERNAL if status >= 500 else BAD_REQUEST)
+            response["Content-Type"] = "application/json"
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
+        return response
+
+    def process_exception(self, request, exception):
+        if not is_api(request) or isinstance(exception, DJANGO_ANSWERS):
+            return None
+        response = HttpResponse(
+            json_error(INTERNAL), status=500, content_type="application/json"
+        )
+        # As Django does for an uncaught exception: error trackers listen to the
+        # signal, and the log (and ADMINS' mail) gets the traceback.
+        got_request_exception.send(sender=None, request=request)
+        log_response(
+            "%s: %s",
+            response.reason_phrase,
+            request.path,
+            response=response,
+            request=request,
+            exception=exception,
+        )
+        return response
