@@ -83,14 +83,20 @@ class VisiblePageLinkHandler(PageLinkHandler):
         return [page if page and page.pk in visible else None for page in pages]
 
 
+def public_only(items):
+    """Documents or images (None where one is missing) with the restricted ones
+    also None."""
+    restricted = restricted_collections()
+    return [
+        item if item and item.collection_id not in restricted else None
+        for item in items
+    ]
+
+
 class PublicDocumentLinkHandler(DocumentLinkHandler):
     @classmethod
     def get_many(cls, attrs_list):
-        restricted = restricted_collections()
-        return [
-            doc if doc and doc.collection_id not in restricted else None
-            for doc in super().get_many(attrs_list)
-        ]
+        return public_only(super().get_many(attrs_list))
 
 
 class PublicImageEmbedHandler(ImageEmbedHandler):
@@ -99,11 +105,7 @@ class PublicImageEmbedHandler(ImageEmbedHandler):
 
     @classmethod
     def get_many(cls, attrs_list):
-        restricted = restricted_collections()
-        return [
-            image if image and image.collection_id not in restricted else None
-            for image in super().get_many(attrs_list)
-        ]
+        return public_only(super().get_many(attrs_list))
 
     @classmethod
     def expand_db_attributes_many(cls, attrs_list):

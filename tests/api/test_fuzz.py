@@ -144,17 +144,32 @@ def check(response):
         assert "errors" in body or "data" in body, body
 
 
-@pytest.mark.django_db
-@settings(
-    max_examples=300,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(request=requests())
-def test_every_root_field_answers_any_arguments(request):
+def examples(count):
+    """Hypothesis settings for `count` generated requests against the real
+    endpoint (the database fixture is function-scoped on purpose: rolled back
+    once per test, not per example)."""
+    return settings(
+        max_examples=count,
+        deadline=None,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+        ],
+    )
+
+
+def send(request):
+    """POST a generated (query, variables) and check the answer."""
     query, variables = request
     body = json.dumps({"query": query, "variables": variables})
     check(Client().post("/graphql/", body, content_type="application/json"))
+
+
+@pytest.mark.django_db
+@examples(300)
+@given(request=requests())
+def test_every_root_field_answers_any_arguments(request):
+    send(request)
 
 
 def test_the_fuzzer_reaches_every_root_field():
@@ -164,11 +179,7 @@ def test_the_fuzzer_reaches_every_root_field():
 
 
 @pytest.mark.django_db
-@settings(
-    max_examples=150,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@examples(150)
 @given(
     body=st.one_of(
         st.binary(max_size=200),
@@ -355,24 +366,14 @@ def hostile_documents(draw):
 
 
 @pytest.mark.django_db
-@settings(
-    max_examples=300,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@examples(300)
 @given(request=hostile_documents())
 def test_hostile_documents_are_clear_errors(request):
-    query, variables = request
-    body = json.dumps({"query": query, "variables": variables})
-    check(Client().post("/graphql/", body, content_type="application/json"))
+    send(request)
 
 
 @pytest.mark.django_db
-@settings(
-    max_examples=200,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@examples(200)
 @given(
     request=st.one_of(
         requests_with_defaults(only_orders_and_sizes=True),
