@@ -131,7 +131,7 @@ def test_concurrent_views_lose_no_update():
     def view(n):
         try:
             barrier.wait(timeout=30)
-            client = reader(user_agent=f"{BROWSER} reader/{n}")
+            client = reader(address=f"203.0.113.{n + 1}")
             results.append(client.post(f"/api/news/{article.pk}/view/").json())
         except Exception as error:  # noqa: BLE001 - reported below
             failures.append(error)
