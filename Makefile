@@ -38,10 +38,12 @@ run: $(VENV)/.run-installed
 	@echo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## test: lint, Django checks, migrations check, the test suite (DATABASE_URL picks the DB).
+## test: lint, import layers, Django checks, migrations check, the test suite
+## (DATABASE_URL picks the DB).
 test: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(TEST_SETTINGS) $(BIN)/python manage.py check --fail-level WARNING
 	$(TEST_SETTINGS) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest

@@ -11,7 +11,7 @@ postgres, trust authentication) up:
 What it does, for each size N:
 
 1. A base database `cms_bench_base`: migrated, with the demo site loaded
-   (`home.demo.load`: three locale trees, news sections, 5,000 member companies in
+   (`demo.site.load`: three locale trees, news sections, 5,000 member companies in
    every locale, committees, people; all indexed).
 2. `cms_bench_<N>` (cms_bench_1k, cms_bench_100k), a copy of the base, with N
    generated zh-hans news articles below the zh-hans news index: real live pages

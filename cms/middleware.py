@@ -7,7 +7,7 @@ from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from wagtail.contrib.redirects.middleware import get_redirect
 from wagtail.contrib.redirects.models import Redirect
 
-from cms.api.visibility import visible_pages
+from cms.content.visibility import visible_pages
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):

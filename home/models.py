@@ -13,7 +13,7 @@ from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
-from cms.api.preview import make_token
+from cms.content.previews import make_token
 
 from .slugs import free_slug, is_derived_from_title, title_slug
 
@@ -26,23 +26,6 @@ def default_locale_only():
     default-locale rows keeps editors from linking a translation by mistake.
     """
     return models.Q(locale__language_code=settings.LANGUAGE_CODE)
-
-
-def in_locale(objects, locale_id):
-    """The translations in one locale of translatable objects, in their order
-    (one query at most); an object with no translation there is left out."""
-    objects = list(objects)
-    if all(obj.locale_id == locale_id for obj in objects):
-        return objects
-    model = type(objects[0])
-    found = {
-        obj.translation_key: obj
-        for obj in model.objects.filter(
-            locale_id=locale_id,
-            translation_key__in=[o.translation_key for o in objects],
-        )
-    }
-    return [found[o.translation_key] for o in objects if o.translation_key in found]
 
 
 class TranslatableLabel(TranslatableMixin, models.Model):
@@ -74,16 +57,6 @@ class TranslatableLabel(TranslatableMixin, models.Model):
 
     def __str__(self):
         return self.name
-
-    def resolved_locale_view(self, info, **kwargs):
-        from cms.api.locales import locale_codes
-
-        return locale_codes(info.context)[self.locale_id]
-
-    def translation_status_view(self, info, **kwargs):
-        from cms.api.status import StatusLoader
-
-        return StatusLoader.for_request(info.context).load(self)
 
 
 class BasePageForm(WagtailAdminPageForm):

@@ -16,6 +16,8 @@ from wagtail.contrib.table_block.blocks import TableBlock as WagtailTableBlock
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from cms.content.media import is_public
+
 
 @register_streamfield_block
 class ImageBlock(blocks.StructBlock):
@@ -91,8 +93,6 @@ class DocumentBlock(blocks.StructBlock):
         preview_value = {"title": "关于开展2026年度会员信息更新的通知.pdf"}
 
     def link_text(self, info, values, **kwargs):
-        from cms.api.media import is_public  # models are not ready at import
-
         document = values.get("document")
         shown = document and is_public(document, info.context)
         return values.get("title") or (document.title if shown else "")

@@ -2,9 +2,8 @@
 
 import graphene
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from grapple.models import (
     GraphQLBoolean,
@@ -31,21 +30,23 @@ from wagtail.admin.panels import (
 )
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.fields import StreamField
-from wagtail.models import Orderable
+from wagtail.images import get_image_model
+from wagtail.models import Orderable, PageManager, PageQuerySet
 from wagtail.search import index
 
-from cms.api.fallback import chain_of, mark, resolved, snippets_in_chain
-from cms.api.status import TranslationStatus
+from cms.content.editions import (
+    chain_of,
+    in_locale,
+    mark,
+    resolved,
+    snippets_in_chain,
+)
+from cms.content.visibility import visible_pages
 from home.blocks import HeadingBlock, paragraph_block
-from home.models import BasePage, TranslatableLabel, default_locale_only, in_locale
+from home.models import BasePage, TranslatableLabel, default_locale_only
 
 from .blocks import DocumentBlock, ImageBlock, QuoteBlock, TableBlock
 from .forms import NewsArticlePageForm
-
-# The organisation's GraphQL types, named lazily: organisation.schema imports this
-# module.
-PERSON_TYPE = "organisation.schema.OrgPerson"
-UNIT_TYPE = "organisation.schema.OrgUnitRef"
 
 
 class NewsCategory(TranslatableLabel):
@@ -59,13 +60,6 @@ class NewsCategory(TranslatableLabel):
     graphql_fields = [
         GraphQLString("name", required=True),
         GraphQLString("slug", required=True),
-        GraphQLString("resolved_locale", required=True, source="resolved_locale_view"),
-        GraphQLField(
-            "translation_status",
-            lambda: graphene.List(graphene.NonNull(TranslationStatus)),
-            required=True,
-            source="translation_status_view",
-        ),
     ]
 
     class Meta(TranslatableLabel.Meta):
@@ -119,6 +113,22 @@ class NewsArticleAuthor(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("author")
         verbose_name_plural = _("authors")
+
+
+class NewsArticleQuerySet(PageQuerySet):
+    def with_listing_data(self):
+        """Load what listings show in a fixed number of queries, however many
+        articles: cover image and its renditions, view count, categories, tags,
+        authors, related people and units."""
+        renditions = get_image_model().get_rendition_model().objects.all()
+        return self.select_related("cover_image", "view_stats").prefetch_related(
+            Prefetch("cover_image__renditions", queryset=renditions),
+            "categories",
+            "tags",
+            "authors",
+            "related_people",
+            "related_units",
+        )
 
 
 class NewsArticlePage(BasePage):
@@ -250,7 +260,7 @@ class NewsArticlePage(BasePage):
             "categories",
             lambda: graphene.List(graphene.NonNull(registry.models[NewsCategory])),
             required=True,
-            source="categories_view",
+            source="categories_in_chain",
             description="The article's categories, named in its locale chain.",
         ),
         GraphQLTag("tags"),
@@ -267,20 +277,6 @@ class NewsArticlePage(BasePage):
         GraphQLForeignKey("previous_article", "newsroom.NewsArticlePage"),
         GraphQLForeignKey("next_article", "newsroom.NewsArticlePage"),
         GraphQLField(
-            "related_people",
-            lambda: graphene.List(graphene.NonNull(import_string(PERSON_TYPE))),
-            required=True,
-            source="related_people_view",
-            description="People the article is about, named in its locale.",
-        ),
-        GraphQLField(
-            "related_units",
-            lambda: graphene.List(graphene.NonNull(import_string(UNIT_TYPE))),
-            required=True,
-            source="related_units_view",
-            description="Units and committees the article is about.",
-        ),
-        GraphQLField(
             "related_articles",
             lambda: graphene.List(graphene.NonNull(registry.pages[NewsArticlePage])),
             required=True,
@@ -291,6 +287,8 @@ class NewsArticlePage(BasePage):
     parent_page_types = ["newsroom.NewsIndexPage"]
     subpage_types = []
 
+    objects = PageManager.from_queryset(NewsArticleQuerySet)()
+
     class Meta:
         verbose_name = _("news article")
         verbose_name_plural = _("news articles")
@@ -298,7 +296,6 @@ class NewsArticlePage(BasePage):
     def _visible_siblings(self):
         """Live, public articles of this article's locale (or of the locale chain it
         was resolved through), other than this one."""
-        from cms.api.visibility import visible_pages
 
         visible = visible_pages(NewsArticlePage.objects.all())
         siblings = resolved(visible, visible, chain_of(self))
@@ -307,7 +304,7 @@ class NewsArticlePage(BasePage):
     def _in_chain(self, article):
         return mark([article], chain_of(self))[0] if article else None
 
-    def categories_view(self, info, **kwargs):
+    def categories_in_chain(self, info, **kwargs):
         return snippets_in_chain(info.context, self.categories.all(), chain_of(self))
 
     def previous_article(self, info, **kwargs):
@@ -325,16 +322,6 @@ class NewsArticlePage(BasePage):
         newer = Q(date__gt=self.date) | Q(date=self.date, pk__gt=self.pk)
         siblings = self._visible_siblings().filter(newer).order_by("date", "pk")
         return self._in_chain(siblings.first())
-
-    def related_people_view(self, info, **kwargs):
-        from organisation.schema import people_in
-
-        return people_in(info.context, list(self.related_people.all()), chain_of(self))
-
-    def related_units_view(self, info, **kwargs):
-        from organisation.schema import units_in
-
-        return units_in(info.context, list(self.related_units.all()), chain_of(self))
 
     def related_articles(self, info, **kwargs):
         categories = [c.translation_key for c in self.categories.all()]

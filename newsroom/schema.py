@@ -5,26 +5,22 @@ the article type itself is grapple's, built from NewsArticlePage.graphql_fields.
 
 import graphene
 from django.conf import settings
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from graphql import GraphQLError
 from grapple.registry import registry
-from wagtail.images import get_image_model
 
-from cms.api.fallback import (
-    fallback_argument,
-    first_in_chain,
-    locale_chain,
-    mark,
-    resolved,
-)
+from cms.api.extensions import extend
+from cms.api.fallback import fallback_argument, locale_chain
 from cms.api.listing import page_id, prime
 from cms.api.locales import locale_argument, resolve_locale
 from cms.api.pages import LocalePagesQuery
 from cms.api.pagination import check_range, paginate, paginated_type, paging_arguments
 from cms.api.ratelimit import RateLimited, rate_limited_error
-from cms.api.visibility import visible_pages
+from cms.content.editions import chain_of, first_in_chain, mark, resolved
+from cms.content.visibility import visible_pages
 from cms.search.schema import matching
+from organisation.schema import OrgPerson, OrgUnitRef, people_in, units_in
 
 from .models import NewsArticlePage, NewsCategory
 from .view_counter import ArticleNotFound, record_view
@@ -50,21 +46,6 @@ def visible_articles(chain):
     its fallbacks: see cms.api.fallback)."""
     visible = visible_pages(NewsArticlePage.objects.all())
     return resolved(visible, visible, chain)
-
-
-def with_listing_data(articles):
-    """Load what listings show in a fixed number of queries, however many articles:
-    cover image and its renditions, view count, categories, tags, authors, related
-    people and units."""
-    renditions = get_image_model().renditions.rel.related_model.objects.all()
-    return articles.select_related("cover_image", "view_stats").prefetch_related(
-        Prefetch("cover_image__renditions", queryset=renditions),
-        "categories",
-        "tags",
-        "authors",
-        "related_people",
-        "related_units",
-    )
 
 
 NewsArticleList = paginated_type(
@@ -167,7 +148,7 @@ class NewsQuery:
         )
 
         def load(articles):
-            items = list(with_listing_data(articles))
+            items = list(articles.with_listing_data())
             prime(info.context, items)
             return mark(items, chain)
 
@@ -260,3 +241,32 @@ class RecordArticleView(graphene.Mutation):
 
 class NewsMutation:
     record_article_view = RecordArticleView.Field()
+
+
+# An article's people and units are the organisation's types, named through the
+# article's locale chain (cms.api.extensions: the model cannot import them).
+def resolve_related_people(article, info):
+    people = list(article.related_people.all())
+    return people_in(info.context, people, chain_of(article))
+
+
+def resolve_related_units(article, info):
+    units = list(article.related_units.all())
+    return units_in(info.context, units, chain_of(article))
+
+
+extend(
+    NewsArticlePage,
+    related_people=graphene.Field(
+        graphene.List(graphene.NonNull(OrgPerson)),
+        required=True,
+        resolver=resolve_related_people,
+        description="People the article is about, named in its locale.",
+    ),
+    related_units=graphene.Field(
+        graphene.List(graphene.NonNull(OrgUnitRef)),
+        required=True,
+        resolver=resolve_related_units,
+        description="Units and committees the article is about.",
+    ),
+)

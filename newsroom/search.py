@@ -6,11 +6,10 @@ from grapple.registry import registry
 from taggit.models import Tag
 
 from cms.api.listing import prime
-from cms.api.visibility import visible_pages
+from cms.content.visibility import visible_pages
 from cms.search.documents import Document, Texts, register
 
 from .models import NewsArticlePage, NewsCategory
-from .schema import with_listing_data
 
 
 def body_text(page):
@@ -56,7 +55,7 @@ class NewsArticleDocument(Document):
 
     def results(self, request, entries):
         articles = NewsArticlePage.objects.filter(pk__in=[e.object_id for e in entries])
-        pages = with_listing_data(articles).in_bulk()
+        pages = articles.with_listing_data().in_bulk()
         items = [pages[e.object_id] for e in entries]
         prime(request, items)
         return items

@@ -17,8 +17,8 @@ from django.db.models import F
 
 from cms.api import ratelimit
 from cms.api.listing import MAX_ID
-from cms.api.visibility import visible_pages
 from cms.clients import client_ip
+from cms.content.visibility import visible_pages
 
 from .models import ArticleViewCount, NewsArticlePage
 

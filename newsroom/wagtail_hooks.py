@@ -7,8 +7,8 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from cms.api.listing import page_id
-from cms.api.visibility import visible_pages
 from cms.api.wagtail_hooks import grapple_mixin_position
+from cms.content.visibility import visible_pages
 from home.viewsets import TranslatableLabelViewSet
 
 from .admin_views import MostReadArticlesPanel, NewsArticleListingViewSet

@@ -8,20 +8,21 @@ translation in the requested locale (same translation key) gives the text.
 """
 
 import graphene
+from django.apps import apps
 from django.conf import settings
 from django.db.models import Count, F
 from grapple.registry import registry
 from grapple.types.images import get_image_type
 from wagtail.models import Locale
 
-from cms.api.fallback import snippets_in_chain
+from cms.api.extensions import extend
 from cms.api.locales import locale_argument, resolve_locale
 from cms.api.pagination import check_range, paginate, paginated_type, paging_arguments
 from cms.api.status import TranslationStatusMixin
-from cms.api.visibility import visible_pages
+from cms.content.editions import rows_in, snippets_in_chain
+from cms.content.requests import per_request
+from cms.content.visibility import visible_pages
 from cms.search.schema import matching
-from newsroom.models import NewsArticlePage
-from newsroom.schema import with_listing_data
 
 from .models import (
     ROLES,
@@ -29,6 +30,7 @@ from .models import (
     Industry,
     MemberCompany,
     MembershipTier,
+    OrganisationIndexPage,
     OrgUnit,
     Person,
     Position,
@@ -116,7 +118,7 @@ def company_views(companies, locale):
     industries load once per call)."""
     names = tier_names(locale)
     labels = {
-        model: {k: row.name for k, row in texts_in(model, locale).items()}
+        model: {k: row.name for k, row in rows_in(model, locale).items()}
         for model in (Region, Industry)
     }
 
@@ -214,12 +216,6 @@ def role_rank(role):
     return list(ROLES).index(role)
 
 
-def texts_in(model, locale):
-    """Rows of a translatable model in `locale` (a Locale or its id), by translation
-    key (one query)."""
-    return {row.translation_key: row for row in model.objects.filter(locale=locale)}
-
-
 def person_view(person, text):
     """A person (default-locale row) as readers see it, with `text` the row of the
     requested locale; contact details only when published."""
@@ -232,14 +228,6 @@ def person_view(person, text):
         email=person.email if public else None,
         phone=person.phone if public else None,
     ).with_status_of(person)
-
-
-def memo(request, key, load):
-    """`load()`, computed once per request for `key`."""
-    cache = request.__dict__.setdefault("_cms_organisation_memo", {})
-    if key not in cache:
-        cache[key] = load()
-    return cache[key]
 
 
 def people_in(request, people, chain):
@@ -258,7 +246,7 @@ def units_in(request, units, chain):
     committee page urls of its first locale; all load once per request, so a news
     listing asking for them stays flat."""
     first = chain[0].pk
-    urls = memo(request, ("urls", first), lambda: committee_urls(first))
+    urls = per_request(request, ("urls", first), lambda: committee_urls(first))
     texts = snippets_in_chain(request, units, chain)
     return [
         OrgUnitRef(
@@ -279,8 +267,8 @@ class StructureContext:
         self.locale = locale
         self.units = list(OrgUnit.objects.filter(locale=Locale.get_default()))
         self.units_by_id = {unit.pk: unit for unit in self.units}
-        self.unit_texts = texts_in(OrgUnit, locale)
-        self.person_texts = texts_in(Person, locale)
+        self.unit_texts = rows_in(OrgUnit, locale)
+        self.person_texts = rows_in(Person, locale)
         self.positions = list(
             Position.objects.current()
             .filter(unit__in=self.units)
@@ -352,9 +340,11 @@ class StructureContext:
         call loads those of every unit at once, so asking each unit of a tree for
         its news costs one query in all."""
         if self.news is None:
-            articles = with_listing_data(
-                visible_pages(NewsArticlePage.objects.filter(locale=self.locale))
-            ).filter(related_units__in=self.units)
+            articles = (
+                visible_pages(news_articles().objects.filter(locale=self.locale))
+                .with_listing_data()
+                .filter(related_units__in=self.units)
+            )
             self.news = {}
             for article in articles.annotate(news_unit=F("related_units")).order_by(
                 "-date", "-pk"
@@ -413,11 +403,17 @@ class OrgPosition(graphene.ObjectType):
     current = graphene.Boolean(required=True)
 
 
+def news_articles():
+    """The newsroom's article model, named lazily: news points at units, so the
+    organisation's code must not import the newsroom."""
+    return apps.get_model("newsroom", "NewsArticlePage")
+
+
 class UnitNews:
     """`recentNews` for a unit type: its newest articles, batched per request."""
 
     recent_news = graphene.List(
-        graphene.NonNull(lambda: registry.pages[NewsArticlePage]),
+        graphene.NonNull(lambda: registry.pages[news_articles()]),
         required=True,
         limit=graphene.Int(default_value=5, description="1 to 20."),
         description="The newest published articles naming this unit.",
@@ -553,3 +549,14 @@ class StructureQuery:
 def structure(info, locale):
     """The StructureContext for a `locale` argument."""
     return StructureContext(resolve_locale(locale))
+
+
+extend(
+    OrganisationIndexPage,
+    statistics=graphene.Field(
+        OrganisationOverview,
+        required=True,
+        resolver=lambda page, info: organisation_overview(page.locale),
+        description="Members per tier, committees and units, from the data.",
+    ),
+)

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 from wagtail.search.backends import get_search_backend
 
+from cms.content.editions import all_editions, language_codes
+from cms.content.requests import per_request
 from cms.search import index
 from cms.search.documents import Document, Texts, register
 
@@ -25,22 +27,14 @@ from .schema import (
     OrgUnitRef,
     StructureContext,
     company_views,
-    memo,
 )
-
-
-def same_key(model, rows):
-    """All locales' rows of `model` sharing a translation key with `rows`."""
-    return model.objects.filter(translation_key__in=rows.values("translation_key"))
-
-
-def language_codes():
-    return dict(Locale.objects.values_list("pk", "language_code"))
 
 
 def structure_in(request, locale):
     """The StructureContext of `locale`, once per request."""
-    return memo(request, ("structure", locale.pk), lambda: StructureContext(locale))
+    return per_request(
+        request, ("structure", locale.pk), lambda: StructureContext(locale)
+    )
 
 
 def default_rows(model, entries):
@@ -96,13 +90,13 @@ class PersonDocument(Document):
     model = Person
     kinds = {"PERSON": _("person")}
     watches = {
-        Position: lambda position: same_key(
+        Position: lambda position: all_editions(
             Person, Person.objects.filter(pk=position.person_id)
         ),
-        OrgUnit: lambda unit: same_key(
+        OrgUnit: lambda unit: all_editions(
             Person,
             Person.objects.filter(
-                positions__unit__in=same_key(
+                positions__unit__in=all_editions(
                     OrgUnit, OrgUnit.objects.filter(pk=unit.pk)
                 )
             ),
@@ -111,13 +105,13 @@ class PersonDocument(Document):
 
     def indexable(self):
         with_positions = Person.objects.filter(positions__isnull=False)
-        return same_key(Person, with_positions)
+        return all_editions(Person, with_positions)
 
     def entries(self, people):
         people = list(people)
         codes = language_codes()
         positions = Position.objects.filter(
-            person__in=same_key(
+            person__in=all_editions(
                 Person, Person.objects.filter(pk__in=[p.pk for p in people])
             )
         ).select_related("person", "unit")

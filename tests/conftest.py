@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
-from home import demo
+from demo import site as demo
 
 
 @pytest.fixture(scope="session")

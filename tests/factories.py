@@ -1,4 +1,4 @@
-"""Factories for test data; the demo site itself comes from home.demo."""
+"""Factories for test data; the demo site itself comes from demo.site."""
 
 import datetime
 import uuid

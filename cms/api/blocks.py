@@ -37,8 +37,8 @@ from wagtail.models import Page
 from wagtail.rich_text import RichText
 from wagtail.rich_text.rewriters import extract_attrs
 
-from .media import is_public, restricted_collections_of
-from .visibility import visible_pages
+from cms.content.media import is_public, restricted_collections_of
+from cms.content.visibility import visible_pages
 
 # Wagtail's stored rich text: <a linktype="page" id="3">text</a> (links never
 # nest) and <embed embedtype="image" id="5" format="left" alt="..."/>.

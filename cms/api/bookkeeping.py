@@ -14,7 +14,8 @@ by cms.api.wagtail_hooks).
 
 from wagtail.models import Page
 
-from .visibility import visible_pages
+from cms.content.requests import per_request
+from cms.content.visibility import visible_pages
 
 # Fields of grapple's page and collection types that describe the whole tree,
 # hidden nodes included.
@@ -25,13 +26,15 @@ def hidden_sections(request):
     """Paths of the pages with children that readers cannot see (drafts, expired,
     private sections; Wagtail's root aside), once per request: the few pages that
     can sit above a visible one."""
-    if not hasattr(request, "_cms_hidden_sections"):
-        request._cms_hidden_sections = list(
+    return per_request(
+        request,
+        "hidden-sections",
+        lambda: list(
             Page.objects.filter(numchild__gt=0, depth__gt=1)
             .exclude(pk__in=visible_pages().values("pk"))
             .values_list("path", flat=True)
-        )
-    return request._cms_hidden_sections
+        ),
+    )
 
 
 def visible_depth(page, request):

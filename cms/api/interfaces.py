@@ -14,19 +14,20 @@ from grapple.types.interfaces import PageInterface as GrapplePageInterface
 from grapple.types.interfaces import get_page_interface
 from wagtail.models import Page
 
-from .fallback import (
+from cms.content.editions import (
     below,
     by_key,
     chain_of,
+    language_codes,
     mark,
     parent_in_chain,
     resolved,
 )
+from cms.content.visibility import visible_pages
+
 from .listing import page_list, visible_parent
-from .locales import locale_codes
 from .status import StatusLoader, translation_status_field
 from .translations import TranslationLoader
-from .visibility import visible_pages
 
 
 class PageInterface(GrapplePageInterface):
@@ -51,7 +52,7 @@ class PageInterface(GrapplePageInterface):
     )
 
     def resolve_locale(self, info):
-        return locale_codes(info.context)[self.locale_id]
+        return language_codes(info.context)[self.locale_id]
 
     resolve_resolved_locale = resolve_locale
 

@@ -3,20 +3,23 @@
 from graphql import GraphQLError
 from grapple.utils import resolve_queryset
 
+from cms.content.requests import per_request
+from cms.content.visibility import visible_pages
+
 from .status import StatusLoader
 from .translations import TranslationLoader
-from .visibility import visible_pages
 
 
 def visible_parent(page, request):
     """The live, public parent of `page`, or None (also for a home page, whose
     parent is Wagtail's root). Remembered per request, since the items of a list
     mostly share one parent."""
-    parents = request.__dict__.setdefault("_cms_parents", {})
     path = page.path[: -page.steplen]
-    if path not in parents:
-        parents[path] = visible_pages().filter(path=path).specific().first()
-    return parents[path]
+    return per_request(
+        request,
+        ("visible-parent", path),
+        lambda: visible_pages().filter(path=path).specific().first(),
+    )
 
 
 MAX_ID = 2**63 - 1  # the largest id any of our databases stores

@@ -35,15 +35,6 @@ def site_locales():
     )
 
 
-def locale_codes(request):
-    """Map of locale id to language code, read once per request."""
-    codes = getattr(request, "_cms_locale_codes", None)
-    if codes is None:
-        codes = dict(Locale.objects.values_list("id", "language_code"))
-        request._cms_locale_codes = codes
-    return codes
-
-
 def resolve_locale(code, locales=None):
     """The Locale for a `locale` argument, or the default locale when it is None.
 

@@ -12,44 +12,18 @@ URLs by cms.api.media_views; `rawValue` and the HTML page go through
 cms.api.blocks.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from wagtail import hooks
 from wagtail.documents.models import AbstractDocument
 from wagtail.documents.rich_text import DocumentLinkHandler
 from wagtail.images.formats import get_image_format
 from wagtail.images.models import AbstractImage
 from wagtail.images.rich_text import ImageEmbedHandler
-from wagtail.models import Collection, CollectionViewRestriction
 from wagtail.rich_text.pages import PageLinkHandler
 from wagtail.search.backends.base import BaseSearchResults
 
-from .visibility import visible_pages
-
-
-def restricted_collections():
-    """Ids of collections under a view restriction, their descendants included."""
-    paths = CollectionViewRestriction.objects.values_list("collection__path", flat=True)
-    if not paths:
-        return set()
-    under = Q()
-    for path in paths:
-        under |= Q(path__startswith=path)
-    return set(Collection.objects.filter(under).values_list("pk", flat=True))
-
-
-def restricted_collections_of(request):
-    """`restricted_collections`, computed once per request (every call without a
-    request asks the database)."""
-    if request is None:
-        return restricted_collections()
-    if not hasattr(request, "_cms_restricted_collections"):
-        request._cms_restricted_collections = restricted_collections()
-    return request._cms_restricted_collections
-
-
-def is_public(item, request):
-    """Whether a document or image may be shown (collections once per request)."""
-    return item.collection_id not in restricted_collections_of(request)
+from cms.content.media import is_public, public_only
+from cms.content.visibility import visible_pages
 
 
 def is_media_list(value):
@@ -81,16 +55,6 @@ class VisiblePageLinkHandler(PageLinkHandler):
         ids = [page.pk for page in pages if page]
         visible = set(visible_pages().filter(pk__in=ids).values_list("pk", flat=True))
         return [page if page and page.pk in visible else None for page in pages]
-
-
-def public_only(items):
-    """Documents or images (None where one is missing) with the restricted ones
-    also None."""
-    restricted = restricted_collections()
-    return [
-        item if item and item.collection_id not in restricted else None
-        for item in items
-    ]
 
 
 class PublicDocumentLinkHandler(DocumentLinkHandler):

@@ -36,7 +36,7 @@ from django.views.decorators.http import require_safe
 from wagtail.images import get_image_model
 from wagtail.permissions import policy_registry
 
-from .media import is_public
+from cms.content.media import is_public
 
 ORIGINALS = "original_images/"
 RENDITIONS = "images/"

@@ -17,18 +17,13 @@ from grapple.types.pages import get_site_filter
 from grapple.types.structures import QuerySetList
 from wagtail.models import Locale, Site
 
-from .fallback import (
-    below,
-    fallback_argument,
-    first_in_chain,
-    locale_chain,
-    mark,
-    resolved,
-)
+from cms.content.editions import below, first_in_chain, mark, resolved
+from cms.content.visibility import visible_pages
+
+from .fallback import fallback_argument, locale_chain
 from .listing import page_id, page_list
 from .locales import locale_argument, site_locales
 from .preview import page_from_token
-from .visibility import visible_pages
 
 
 def content_type_filter(value):

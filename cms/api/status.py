@@ -16,11 +16,12 @@ import graphene
 from wagtail.models import Page
 from wagtail_localize.models import Translation
 
+from cms.content.editions import language_codes
+from cms.content.visibility import visible_pages
 from cms.localization.sync import last_synced
 
-from .locales import language_order, locale_codes
+from .locales import language_order
 from .translations import PerRequest
-from .visibility import visible_pages
 
 
 class TranslationStatus(graphene.ObjectType):
@@ -98,7 +99,7 @@ class StatusLoader(PerRequest):
             if (last := synced.get((t["source_id"], t["target_locale_id"]))) is None
             or t["source__last_updated_at"] > last
         }
-        codes = locale_codes(self.request)
+        codes = language_codes(self.request)
         for edition in editions:
             self.statuses.setdefault((model, edition.translation_key), [])
         for edition in sorted(

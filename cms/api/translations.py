@@ -1,7 +1,10 @@
 """Batched loading of page translations for the `translations` field."""
 
-from .locales import language_order, locale_codes
-from .visibility import visible_pages
+from cms.content.editions import language_codes
+from cms.content.requests import per_request
+from cms.content.visibility import visible_pages
+
+from .locales import language_order
 
 
 class PerRequest:
@@ -13,12 +16,7 @@ class PerRequest:
 
     @classmethod
     def for_request(cls, request):
-        name = f"_cms_{cls.__name__}"
-        loader = getattr(request, name, None)
-        if loader is None:
-            loader = cls(request)
-            setattr(request, name, loader)
-        return loader
+        return per_request(request, cls, lambda: cls(request))
 
 
 class TranslationLoader(PerRequest):
@@ -50,5 +48,5 @@ class TranslationLoader(PerRequest):
             for translation in visible:
                 self.by_key[translation.translation_key].append(translation)
         translations = [t for t in self.by_key[page.translation_key] if t.pk != page.pk]
-        codes = locale_codes(self.request)
+        codes = language_codes(self.request)
         return sorted(translations, key=lambda t: language_order(codes[t.locale_id]))

@@ -13,15 +13,18 @@ renames these mixins, start-up fails here instead of silently serving the old on
 import graphene
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
+from django.utils.module_loading import autodiscover_modules
 from grapple.registry import registry
 from grapple.types.collections import CollectionObjectType
 from grapple.types.redirects import RedirectsQuery
 from wagtail import hooks
 
+from cms.content.visibility import is_expired, visible_pages
+
+from . import extensions
 from .bookkeeping import TREE_FIELDS
 from .media import PublicDocumentLinkHandler, VisiblePageLinkHandler
 from .pages import LocalePagesQuery
-from .visibility import is_expired, visible_pages
 
 
 def grapple_mixin_position(query_mixins, module, resolver):
@@ -69,6 +72,8 @@ def replace_grapple_pages_and_snippets_queries(query_mixins):
     )
     del query_mixins[snippets]
     without_tree_bookkeeping([*registry.pages.values(), CollectionObjectType])
+    autodiscover_modules("schema")  # the apps' extensions, before they apply
+    extensions.apply()
 
 
 def without_tree_bookkeeping(types):

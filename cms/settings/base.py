@@ -17,9 +17,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DEBUG = False
 
 INSTALLED_APPS = [
+    "demo",
     "home",
     "newsroom",
     "organisation",
+    "cms.content",
     "cms.api",
     "cms.localization",
     "cms.search",

@@ -1,11 +1,8 @@
 """The organisation section's pages."""
 
-import graphene
 from django.db import models
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from grapple.models import (
-    GraphQLField,
     GraphQLRichText,
     GraphQLStreamfield,
     GraphQLString,
@@ -35,17 +32,7 @@ class OrganisationIndexPage(BasePage):
 
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
-    graphql_fields = [
-        GraphQLRichText("intro"),
-        GraphQLField(
-            "statistics",
-            lambda: graphene.NonNull(
-                import_string("organisation.schema.OrganisationOverview")
-            ),
-            source="statistics_view",
-            description="Members per tier, committees and units, from the data.",
-        ),
-    ]
+    graphql_fields = [GraphQLRichText("intro")]
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["organisation.CommitteeIndexPage"]
@@ -53,11 +40,6 @@ class OrganisationIndexPage(BasePage):
     class Meta:
         verbose_name = _("organisation index page")
         verbose_name_plural = _("organisation index pages")
-
-    def statistics_view(self, info, **kwargs):
-        from organisation.schema import organisation_overview
-
-        return organisation_overview(self.locale)
 
 
 class CommitteeIndexPage(BasePage):

@@ -13,8 +13,8 @@ from django.core import signing
 from django.test import RequestFactory
 from django.utils import timezone
 
-from cms.api.models import PreviewToken
-from cms.api.preview import make_token
+from cms.content.models import PreviewToken
+from cms.content.previews import make_token
 from cms.settings.dev import checkout_secret_key
 from newsroom.models import NewsArticlePage, NewsIndexPage
 from tests.factories import NewsArticlePageFactory

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from wagtail.models import Page, Revision, Site
 from wagtail_localize.models import StringSegment, StringTranslation, TranslationSource
 
-from home.demo import LEGACY_ARTICLE
+from demo.site import LEGACY_ARTICLE
 from home.models import HomePage
 from newsroom.models import NewsArticlePage, NewsIndexPage
 from organisation.models import OrganisationIndexPage

@@ -15,7 +15,7 @@ from newsroom.models import ArticleViewCount, NewsArticlePage, NewsCategory
 
 SAMPLE = (
     Path(__file__).resolve().parents[2]
-    / "home/demo_content/2021-07-12-party-building-guidance-visit.txt"
+    / "demo/content/2021-07-12-party-building-guidance-visit.txt"
 )
 PINYIN = re.compile(r"\([a-zü\u00e0-\u01dc]+\)")
 ARTICLE = """協(xié)會動態(tài)

@@ -11,7 +11,7 @@ from newsroom.legacy import (
 
 SAMPLE = (
     Path(__file__).resolve().parents[2]
-    / "home/demo_content/2021-07-12-party-building-guidance-visit.txt"
+    / "demo/content/2021-07-12-party-building-guidance-visit.txt"
 )
 
 

@@ -119,7 +119,7 @@ def test_no_mutation_over_get(article):
 )
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_views_lose_no_update():
-    from home import demo
+    from demo import site as demo
 
     demo.load()
     parent = NewsIndexPage.objects.get(locale__language_code="zh-hans")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from home.demo import DEMO_COMPANIES
+from demo.site import DEMO_COMPANIES
 from organisation.demo_members import generated_companies
 
 ARTICLE = "article"

@@ -36,7 +36,7 @@ from organisation.models import (
 )
 from organisation.search import index_companies
 
-CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
 LEGACY_ARTICLE = CONTENT_DIR / "2021-07-12-party-building-guidance-visit.txt"
 # The human English translation of that article (and of its category), as a PO
 # file: msgid is the Traditional Chinese segment, msgstr the English.

@@ -1,4 +1,4 @@
-"""What the API layer stores itself."""
+"""What the content rules store: preview tokens (cms.content.previews)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +6,7 @@ from wagtail.models import Revision
 
 
 class PreviewToken(models.Model):
-    """A preview token handed to an editor (cms.api.preview): the SHA-256 of the
+    """A preview token handed to an editor (cms.content.previews): the SHA-256 of the
     token, never the token itself, so a copy of the database opens no preview."""
 
     key_hash = models.CharField(_("token hash"), max_length=64, unique=True)

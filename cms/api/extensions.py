@@ -1,0 +1,77 @@
+"""Fields the GraphQL layer adds to grapple's model types.
+
+A model declares its own fields in `graphql_fields` (grapple's way, the default).
+A field whose answer needs the GraphQL layer itself, a per-request loader or
+another app's GraphQL types, cannot live there without the model importing that
+code; the app's `schema.py` declares it here instead, with `extend`, and the
+schema is built with it (cms.api.wagtail_hooks calls `apply` before grapple
+builds the schema). Every translatable snippet type with fields of its own also
+gets `resolvedLocale` and `translationStatus`, as every page type has them
+through PageInterface.
+"""
+
+import graphene
+from django.core.exceptions import ImproperlyConfigured
+from grapple.registry import registry
+from wagtail.models import Page, TranslatableMixin
+
+from cms.content.editions import language_codes
+
+from .status import StatusLoader, TranslationStatus
+
+# model -> {field name: graphene.Field}
+EXTENSIONS = {}
+
+
+def extend(model, **fields):
+    """Add `fields` (graphene Fields with their resolvers) to `model`'s type."""
+    EXTENSIONS.setdefault(model, {}).update(fields)
+
+
+def resolve_resolved_locale(item, info):
+    return language_codes(info.context)[item.locale_id]
+
+
+def resolve_translation_status(item, info):
+    return StatusLoader.for_request(info.context).load(item)
+
+
+def translatable_fields():
+    return {
+        "resolved_locale": graphene.Field(
+            graphene.String,
+            required=True,
+            resolver=resolve_resolved_locale,
+            description=(
+                "The locale this edition came from: its own, or with a `fallback` "
+                "chain the first locale that had an edition."
+            ),
+        ),
+        "translation_status": graphene.Field(
+            graphene.List(graphene.NonNull(TranslationStatus)),
+            required=True,
+            resolver=resolve_translation_status,
+            description="Every locale this item exists in, in the site's order.",
+        ),
+    }
+
+
+def apply():
+    """Add the registered fields to grapple's types (once, before the schema is
+    built); a model grapple has no type for is a start-up error."""
+    types = registry.models
+    for model, type_ in types.items():
+        if (
+            isinstance(model, type)
+            and issubclass(model, TranslatableMixin)
+            and not issubclass(model, Page)
+            and getattr(model, "graphql_fields", None)
+        ):
+            type_._meta.fields.update(translatable_fields())
+    for model, fields in EXTENSIONS.items():
+        if model not in types:
+            raise ImproperlyConfigured(
+                f"cms.api.extensions: grapple has no type for {model.__name__}; "
+                "is its app in GRAPPLE['APPS']?"
+            )
+        types[model]._meta.fields.update(fields)

@@ -1,0 +1,167 @@
+"""Editions: a page or translatable snippet exists once per locale, its editions
+sharing a translation key. This module is the one place that finds the edition of
+a row in another locale, or in the first locale of a chain that has one.
+
+A chain is a requested locale followed by its fallbacks (`locale: "en",
+fallback: ["zh-hans"]`): a reader of the English site sees an article that has no
+English edition yet in Chinese rather than not at all, if the frontend says so.
+For each translation key the item shown is its edition in the first locale of
+the chain that has a visible one. The choice is made in SQL (`resolved`), before
+filters, ordering and pagination, so a page of 10 is 10 resolved items and counts
+are right. Each item remembers its chain (`mark`) so that its nested relations
+(children, parent, related articles, categories) resolve through the same chain.
+"""
+
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from wagtail.models import Locale, Page
+
+from .requests import per_request
+from .visibility import visible_pages
+
+LOCALE_CHAIN = "_cms_locale_chain"
+
+
+def chain_of(item):
+    """The chain an item was resolved through; just its own locale otherwise
+    (by id only: fetching each item's Locale row would cost a query per item)."""
+    return getattr(item, LOCALE_CHAIN, None) or (Locale(pk=item.locale_id),)
+
+
+def mark(items, chain):
+    """Remember the chain on each item (only when it is more than one locale)."""
+    if len(chain) > 1:
+        for item in items:
+            setattr(item, LOCALE_CHAIN, chain)
+    return items
+
+
+def resolved(queryset, visible, chain):
+    """`queryset` restricted to the chain: an item in the k-th locale of the chain
+    is kept only when `visible` has no item with its translation key in an earlier
+    one. `visible` is what counts as existing (live, public, the same type)."""
+    if len(chain) == 1:
+        return queryset.filter(locale=chain[0])
+    condition = Q()
+    for rank, locale in enumerate(chain):
+        here = Q(locale=locale)
+        if rank:
+            earlier = visible.filter(
+                translation_key=OuterRef("translation_key"),
+                locale__in=chain[:rank],
+            )
+            here &= ~Exists(earlier)
+        condition |= here
+    return queryset.filter(condition)
+
+
+def first_in_chain(queryset, chain):
+    """The item of `queryset` (editions of one translation key) in the earliest
+    locale of the chain, marked with the chain; None if there is none."""
+    found = {item.locale_id: item for item in queryset.filter(locale__in=chain)}
+    for locale in chain:
+        if locale.pk in found:
+            return mark([found[locale.pk]], chain)[0]
+    return None
+
+
+def below(anchor, chain, relation):
+    """The pages in `relation` to `anchor` (children, descendants, ...) in each
+    locale of the chain: related to the anchor's edition in that locale."""
+    if len(chain) == 1 and anchor.locale_id == chain[0].pk:
+        return relation(anchor)
+    anchors = Page.objects.filter(
+        translation_key=anchor.translation_key, locale__in=chain
+    )
+    pages = None
+    for edition in anchors:
+        pages = relation(edition) if pages is None else pages | relation(edition)
+    return pages if pages is not None else Page.objects.none()
+
+
+def by_key(page, chain, relation):
+    """The items `relation(page)` (in the page's own tree) stand for, each in the
+    chain, in the same order: the ancestors or next siblings of a fallback item."""
+    keys = list(relation(page).values_list("translation_key", flat=True))
+    position = Case(
+        *(When(translation_key=key, then=Value(n)) for n, key in enumerate(keys)),
+        default=Value(len(keys)),
+    )
+    return visible_pages().filter(translation_key__in=keys).order_by(position)
+
+
+def parent_in_chain(page, chain, request):
+    """The parent of `page`, in the chain; remembered per request, since the items
+    of a list mostly share a parent."""
+    path = page.path[: -page.steplen]
+
+    def load():
+        parent = Page.objects.filter(path=path).first()
+        return parent and first_in_chain(
+            visible_pages().filter(translation_key=parent.translation_key).specific(),
+            chain,
+        )
+
+    key = ("parent-in-chain", path, tuple(locale.pk for locale in chain))
+    return per_request(request, key, load)
+
+
+def in_locale(objects, locale_id):
+    """The editions in one locale of translatable objects, in their order (one
+    query at most); an object with no edition there is left out."""
+    objects = list(objects)
+    if all(obj.locale_id == locale_id for obj in objects):
+        return objects
+    model = type(objects[0])
+    found = rows_in(model, locale_id, [o.translation_key for o in objects])
+    return [found[o.translation_key] for o in objects if o.translation_key in found]
+
+
+def rows_in(model, locale, keys=None):
+    """The rows of a translatable model in `locale` (a Locale or its id), by
+    translation key; only those of `keys` when given (one query)."""
+    rows = model.objects.filter(locale=locale)
+    if keys is not None:
+        rows = rows.filter(translation_key__in=keys)
+    return {row.translation_key: row for row in rows}
+
+
+def all_editions(model, rows):
+    """Every locale's rows of `model` sharing a translation key with `rows` (a
+    queryset)."""
+    return model.objects.filter(translation_key__in=rows.values("translation_key"))
+
+
+def snippets_in_chain(request, snippets, chain):
+    """Each translatable snippet (a category, a person) replaced by its edition in
+    the earliest locale of the chain that has one, or kept as it is. The model's
+    rows load once per request: snippet tables are small, and a listing's count
+    must stay flat."""
+    snippets = list(snippets)
+    if all(snippet.locale_id == chain[0].pk for snippet in snippets):
+        return snippets
+    model = type(snippets[0])
+    rows = per_request(
+        request,
+        ("snippet-editions", model),
+        lambda: {(r.translation_key, r.locale_id): r for r in model.objects.all()},
+    )
+    return [
+        next(
+            (
+                rows[key]
+                for locale in chain
+                if (key := (snippet.translation_key, locale.pk)) in rows
+            ),
+            snippet,
+        )
+        for snippet in snippets
+    ]
+
+
+def language_codes(request=None):
+    """{locale id: language code}, read once per request (or now, without one)."""
+
+    def load():
+        return dict(Locale.objects.values_list("id", "language_code"))
+
+    return load() if request is None else per_request(request, "language-codes", load)
