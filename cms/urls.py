@@ -18,7 +18,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.documents.views import serve as wagtaildocs_serve
 
 from cms.api.media_views import media_urlpatterns
-from cms.api.ratelimit import password_form
+from cms.api.ratelimit import password_form, protected_page
 from cms.api.views import graphql_endpoint
 from newsroom import views as newsroom_views
 
@@ -27,7 +27,10 @@ urlpatterns = [
     # Wagtail's password forms, throttled; before the includes that also route them.
     path(
         "documents/authenticate_with_password/<int:restriction_id>/",
-        password_form(wagtaildocs_serve.authenticate_with_password, "restriction_id"),
+        password_form(
+            wagtaildocs_serve.authenticate_with_password,
+            lambda kwargs: f"collection:{kwargs['restriction_id']}",
+        ),
     ),
     path("documents/", include(wagtaildocs_urls)),
     path("graphql/", graphql_endpoint(), name="graphql"),
@@ -46,9 +49,7 @@ urlpatterns += media_urlpatterns()
 urlpatterns += i18n_patterns(
     path(
         "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
-        password_form(
-            wagtail_views.authenticate_with_password, "page_view_restriction_id"
-        ),
+        password_form(wagtail_views.authenticate_with_password, protected_page),
     ),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

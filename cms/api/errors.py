@@ -117,7 +117,10 @@ def format_error(error):
 
 
 def is_api(request):
-    return request.path_info.startswith(API_PATHS)
+    """Whether the request is for an API route, with or without its final slash
+    (Django answers a POST to /graphql with an error of its own)."""
+    path = request.path_info
+    return path.startswith(API_PATHS) or f"{path}/" in API_PATHS
 
 
 def json_error(error):

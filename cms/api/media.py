@@ -19,32 +19,40 @@ from wagtail.documents.rich_text import DocumentLinkHandler
 from wagtail.images.formats import get_image_format
 from wagtail.images.models import AbstractImage
 from wagtail.images.rich_text import ImageEmbedHandler
+from wagtail.models import Collection
 from wagtail.rich_text.pages import PageLinkHandler
 from wagtail.search.backends.base import BaseSearchResults
 
-from cms.content.media import is_public, public_only
+from cms.content.media import is_public, public_only, restricted_collections_of
 from cms.content.visibility import visible_pages
 
 
 def is_media_list(value):
-    """A queryset or search results of documents or images (grapple's `images` and
-    `documents` roots, which leave out only collections restricted themselves,
-    not those below a restricted one)."""
+    """A queryset or search results of documents, images or collections (grapple's
+    `images`, `documents` and `collections` roots and a collection's descendants,
+    which leave out only collections restricted themselves, not those below a
+    restricted one)."""
     model = getattr(value, "model", None)
     return (
         isinstance(value, QuerySet | BaseSearchResults)
         and isinstance(model, type)
-        and issubclass(model, AbstractDocument | AbstractImage)
+        and issubclass(model, AbstractDocument | AbstractImage | Collection)
     )
+
+
+def shown(item, request):
+    if isinstance(item, Collection):
+        return item.pk not in restricted_collections_of(request)
+    return is_public(item, request)
 
 
 class RestrictedMedia:
     def resolve(self, next, root, info, **args):  # noqa: A002 - graphene's name
         value = next(root, info, **args)
-        if isinstance(value, AbstractDocument | AbstractImage):
-            return value if is_public(value, info.context) else None
+        if isinstance(value, AbstractDocument | AbstractImage | Collection):
+            return value if shown(value, info.context) else None
         if is_media_list(value):
-            return [item for item in value if is_public(item, info.context)]
+            return [item for item in value if shown(item, info.context)]
         return value
 
 

@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from graphql import GraphQLError
+from wagtail.models import PageViewRestriction
 
 from cms.clients import client_ip
 
@@ -49,9 +50,14 @@ def add(request, scope, amount=1, key=None):
         return amount
 
 
-def refuse(scope):
+def refused(scope):
+    """The RateLimited of `scope`, telling how long its window still runs."""
     limit, seconds, _prefix, end = window(scope)
-    raise RateLimited(scope, limit, seconds, int(end - time.time()) + 1)
+    return RateLimited(scope, limit, seconds, int(end - time.time()) + 1)
+
+
+def refuse(scope):
+    raise refused(scope)
 
 
 def hit(request, scope):
@@ -90,23 +96,29 @@ class SearchQueryLimit:
         return next(root, info, **args)
 
 
-def password_form(view, restriction_argument):
+def password_form(view, protected):
     """Wagtail's password form view for a protected page or document collection,
-    throttled: wrong passwords count per client (`RATE_LIMITS["password"]`) and
-    per protected object from all clients (`"password-page"`, so guessing from
-    many addresses is slow too; a guesser can thereby keep the form closed for an
-    hour, which locks out no one who already entered the password). Once either
-    is used up, the form answers 429 until the window ends."""
+    throttled: every attempt counts per client (`RATE_LIMITS["password"]`) and
+    per protected content from all clients (`"password-page"`; `protected(kwargs)`
+    names it, the same for every edition of a page, so guessing from many
+    addresses or through each locale's form is slow too). A guesser can thereby
+    keep the form closed for an hour, which locks out no one who already entered
+    the password. The count goes up before the password is checked, so parallel
+    requests cannot slip past it, and back down when the password was right.
+    Over either limit, the form answers 429 until the window ends."""
 
     @functools.wraps(view)
     def guarded(request, *args, **kwargs):
         if request.method != "POST":
             return view(request, *args, **kwargs)
-        protected = f"{restriction_argument}:{kwargs[restriction_argument]}"
-        try:
-            check(request, "password")
-            check(request, "password-page", key=protected)
-        except RateLimited as limited:
+        counts = [("password", None), ("password-page", protected(kwargs))]
+        over = [
+            scope
+            for scope, key in counts
+            if add(request, scope, key=key) > settings.RATE_LIMITS[scope][0]
+        ]
+        if over:
+            limited = refused(over[0])
             response = HttpResponse(
                 _("Too many wrong passwords. Try again in %(seconds)s seconds.")
                 % {"seconds": limited.retry_after},
@@ -116,9 +128,21 @@ def password_form(view, restriction_argument):
             response["Retry-After"] = str(limited.retry_after)
             return response
         response = view(request, *args, **kwargs)
-        if response.status_code == 200:  # the form again: the password was wrong
-            add(request, "password")
-            add(request, "password-page", key=protected)
+        if response.status_code != 200:  # not the form again: not a wrong password
+            for scope, key in counts:
+                add(request, scope, amount=-1, key=key)
         return response
 
     return guarded
+
+
+def protected_page(kwargs):
+    """What a page's password form protects: the restricted page's content,
+    whichever locale's edition (and restriction) the form was for
+    (cms.localization.privacy keeps them alike)."""
+    key = (
+        PageViewRestriction.objects.filter(pk=kwargs["page_view_restriction_id"])
+        .values_list("page__translation_key", flat=True)
+        .first()
+    )
+    return f"page:{key}"

@@ -11,6 +11,8 @@ from graphene_django.views import HttpError
 from graphql import ExecutionResult, GraphQLError, parse
 from graphql.validation import NoSchemaIntrospectionCustomRule
 
+from cms.content.requests import per_request
+
 from . import errors, limits
 
 
@@ -87,7 +89,8 @@ class GraphQLView(BaseGraphQLView):
                 error.extensions = {"code": "GRAPHQL_PARSE_FAILED"}
                 return ExecutionResult(data=None, errors=[error])
             schema = self.schema.graphql_schema
-            errors = limits.check(schema, document, operation_name, variables)
+            budget = per_request(request, "cost-budget", limits.Budget)
+            errors = limits.check(schema, document, operation_name, variables, budget)
             if errors:
                 return ExecutionResult(data=None, errors=errors)
         return super().execute_graphql_request(

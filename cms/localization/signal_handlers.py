@@ -6,7 +6,9 @@ model that is not a page. The work waits for the commit so that it sees what was
 saved (a snippet's inline rows, a page's revision) and never runs for a save that
 is rolled back.
 
-View restrictions are kept the same on every edition of a page: `privacy.connect`.
+View restrictions are kept the same on every edition of a page (`privacy`), and
+synchronised editions follow their source's place, unpublication and expiry
+(`placement`), both at once, in the transaction of the change.
 """
 
 from django.db import transaction
@@ -14,7 +16,7 @@ from django.db.models.signals import post_save
 from wagtail.models import Page, TranslatableMixin
 from wagtail.signals import page_published
 
-from . import privacy
+from . import placement, privacy
 from .sync import after_publish
 
 
@@ -33,6 +35,7 @@ def run(model, pk):
 
 
 def on_page_published(sender, instance, **kwargs):
+    placement.follow_expiry(instance)
     schedule(instance)
 
 
@@ -47,3 +50,4 @@ def connect():
     page_published.connect(on_page_published, dispatch_uid="cms-localization-pages")
     post_save.connect(on_snippet_saved, dispatch_uid="cms-localization-snippets")
     privacy.connect()
+    placement.connect()

@@ -256,6 +256,9 @@ GRAPHQL_LIMITS = {
     "MAX_ALIASES": 30,
     "MAX_ROOT_FIELDS": 10,
     "MAX_COST": 200_000,
+    # Queries sent once per object (a page's children, siblings, ...), estimated
+    # like the cost: `pages(limit: 100) { children { id } }` sends 100.
+    "MAX_QUERIES": 500,
     "MAX_PAGE_SIZE": 100,
     "DEFAULT_LIST_SIZE": 10,
     "MAX_BATCH": 10,

@@ -5,15 +5,23 @@ no hidden page."""
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.test import Client
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 from django.utils import timezone
 from graphql import get_named_type
 from grapple.schema import schema
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
-from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
+from wagtail.models import (
+    Collection,
+    CollectionViewRestriction,
+    Locale,
+    PageViewRestriction,
+)
 
+from cms.api import ratelimit
 from newsroom.models import NewsArticlePage, NewsIndexPage
 from tests.factories import NewsArticlePageFactory
 
@@ -168,3 +176,42 @@ def test_depth_counts_only_visible_sections(news, gql):
     assert gql(query, id=article.pk)["page"]["depth"] == article.depth
     assert gql(query, id=child.pk)["page"]["depth"] == article.depth
     assert child.depth == article.depth + 1
+
+
+def test_password_attempts_count_before_the_password_is_checked(db, few_guesses):
+    """An outside review sent 100 wrong passwords at once: counted only after each
+    answer, 53 were checked against a limit of 10. The count now goes up first."""
+    seen = []
+
+    def form(request, restriction_id):
+        seen.append(cache.get(f"{ratelimit.window('password')[2]}:203.0.113.7"))
+        return HttpResponse("the form again")
+
+    guarded = ratelimit.password_form(form, lambda kwargs: "collection:1")
+    post = RequestFactory().post("/", {"password": "x"}, REMOTE_ADDR="203.0.113.7")
+    answers = [guarded(post, restriction_id=1).status_code for _ in range(5)]
+    assert answers == [200, 200, 200, 429, 429]
+    assert seen == [1, 2, 3]  # counted before the view ran
+
+
+def test_password_guesses_count_for_the_content_in_every_locale(
+    news, few_guesses, django_capture_on_commit_callbacks
+):
+    """An outside review: each edition's copied restriction had its own count, so
+    one password could be guessed three times as often, once per locale's form."""
+    with django_capture_on_commit_callbacks(execute=True):
+        article = live_article(news)
+    PageViewRestriction.objects.create(
+        page=article, restriction_type="password", password="right-one"
+    )
+    hant = article.get_translation(Locale.objects.get(language_code="zh-hant"))
+    forms = {}
+    for page, lang in ((article, "zh-hans"), (hant, "zh-hant")):
+        restriction = PageViewRestriction.objects.get(page=page)
+        forms[page.pk] = (
+            f"/{lang}/_util/authenticate_with_password/{restriction.pk}/{page.pk}/"
+        )
+    for attempt in range(5):  # five addresses, five wrong guesses, one locale
+        client = reader(f"198.51.100.{attempt + 10}")
+        assert guess(client, forms[article.pk], "wrong").status_code == 200
+    assert guess(reader("192.0.2.1"), forms[hant.pk], "right-one").status_code == 429

@@ -177,3 +177,15 @@ def test_deliberate_errors_keep_their_message_and_code(client, db, settings):
     assert error["extensions"]["code"] == "RATE_LIMITED"
     [error] = post(client, '{ pages(locale: "xx") { id } }').json()["errors"]
     assert error["message"].startswith("Unknown locale 'xx'.")
+
+
+def test_post_without_the_final_slash_is_json(debug_client):
+    """An outside review: `POST /graphql` (no slash) answered Django's debug page,
+    with the settings and the environment (DATABASE_URL, MEDIA_ROOT, PATH)."""
+    answer = debug_client.post(
+        "/graphql", json.dumps({"query": QUERY}), content_type="application/json"
+    )
+    assert answer.status_code == 500
+    assert answer["Content-Type"] == "application/json"
+    assert answer.json()["errors"][0]["extensions"] == {"code": "INTERNAL_SERVER_ERROR"}
+    assert b"DATABASE" not in answer.content

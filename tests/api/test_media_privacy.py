@@ -401,3 +401,16 @@ def test_article_html_does_not_show_restricted_media_titles(client, media):
     assert SECRET_TITLE not in html
     assert SECRET not in html
     assert f"/documents/{media['secret_doc'].pk}/" not in html
+
+
+def test_collections_below_a_restricted_one_are_not_listed(gql, media):
+    """An outside review: `collections` listed a restricted collection's
+    sub-collection (its name, and by its depth the hidden parent)."""
+    data = gql(
+        """{ collections(limit: 100) { name descendants { name } ancestors { name } }
+        images(limit: 100) { collection { name } } }"""
+    )
+    names = json.dumps(data, ensure_ascii=False)
+    assert "mk public" in names  # the control
+    assert "mk below restricted" not in names
+    assert "mk restricted" not in names

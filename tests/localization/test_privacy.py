@@ -372,3 +372,77 @@ def test_restricted_before_this_fix_edition_is_private_after_the_migration(
     assert restriction_of(hant) == ("groups", "", {"zq readers"})
     assert reached(hant) == set()
     assert restriction_of(other_hant) == ("password", "zq-own", set())
+
+
+# An outside review found three more ways a synchronised edition stayed public
+# after its source was withdrawn: the source moved into a private section,
+# unpublished, or given an expiry after publication (cms/localization/placement.py).
+
+
+def private_news_section(publish, set_privacy=None):
+    """A second news section in zh-hans (published, so with its zh-hant edition
+    too unless `set_privacy` is None: then a draft), private by login."""
+    home = HomePage.objects.get(locale__language_code="zh-hans")
+    section = NewsIndexPage(title="会员专区 zq", slug="zq-members", intro="")
+    section.live = False
+    home.add_child(instance=section)
+    if set_privacy is None:
+        return section
+    section = publish(section)
+    set_privacy(section, "login")
+    return section
+
+
+def test_source_moved_into_private_section_takes_its_editions_along(
+    article, reached, set_privacy, publish
+):
+    page = article()
+    hant = edition(page, "zh-hant")
+    assert reached(hant) == EVERY_WAY  # the control
+    section = private_news_section(publish, set_privacy)
+
+    page.move(section, pos="last-child")
+
+    hant.refresh_from_db()
+    assert hant.get_parent().pk == edition(section, "zh-hant").pk
+    assert reached(hant) == set()
+    assert reached(NewsArticlePage.objects.get(pk=page.pk)) == set()
+
+
+def test_source_moved_where_the_locale_has_no_parent_unpublishes_its_editions(
+    article, publish
+):
+    page = article()
+    hant = edition(page, "zh-hant")
+    parent = hant.get_parent()
+    assert hant.live
+    section = private_news_section(publish)  # a draft: no zh-hant edition
+
+    page.move(section, pos="last-child")
+
+    hant.refresh_from_db()
+    assert not hant.live
+    assert hant.get_parent().pk == parent.pk
+
+
+def test_unpublished_source_unpublishes_its_editions(article, reached):
+    page = article()
+    hant = edition(page, "zh-hant")
+    assert reached(hant) == EVERY_WAY  # the control
+
+    page.unpublish()
+
+    assert reached(hant) == set()
+
+
+def test_expiry_set_after_publication_reaches_its_editions(article, reached, publish):
+    page = article()
+    hant = edition(page, "zh-hant")
+    past = hant.last_published_at  # any moment before now
+
+    page.expire_at = past
+    publish(page)  # content unchanged: no new synchronisation
+
+    hant.refresh_from_db()
+    assert hant.expire_at == past
+    assert reached(hant) == set()
