@@ -6,12 +6,12 @@ from django.conf import settings
 def client_ip(request):
     """The client's IP address.
 
-    Behind NUM_PROXIES trusted reverse proxies, REMOTE_ADDR is the nearest proxy's
+    Behind CMS_NUM_PROXIES trusted reverse proxies, REMOTE_ADDR is the nearest proxy's
     address for every reader; the client's is the entry the outermost trusted proxy
     appended to X-Forwarded-For. Entries left of it are the client's own claims and
     are not believed.
     """
-    proxies = settings.NUM_PROXIES
+    proxies = settings.CMS_NUM_PROXIES
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
     if proxies and len(hops) >= proxies:

@@ -99,12 +99,12 @@ class BasePage(Page):
         return "page.html"
 
     def serve_preview(self, request, mode_name):
-        """With settings.PREVIEW_URL, the preview is the frontend's: it gets a
+        """With settings.CMS_PREVIEW_URL, the preview is the frontend's: it gets a
         token for the latest saved revision (cms.api.preview), so save a draft
         to see its changes. Without it, Wagtail's plain preview."""
-        if settings.PREVIEW_URL and self.pk:
+        if settings.CMS_PREVIEW_URL and self.pk:
             token = quote(make_token(self), safe="")
-            return redirect(settings.PREVIEW_URL.format(token=token))
+            return redirect(settings.CMS_PREVIEW_URL.format(token=token))
         return super().serve_preview(request, mode_name)
 
 

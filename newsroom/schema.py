@@ -89,7 +89,7 @@ class NewsQuery:
             description="Only articles matching these words (any script) in their "
             "title, summary, categories, tags or body."
         ),
-        **paging_arguments(settings.NEWS_MAX_PER_PAGE),
+        **paging_arguments(settings.CMS_NEWS_MAX_PER_PAGE),
         description="Published news articles of one locale, filtered and paginated.",
     )
     news_article = graphene.Field(
@@ -153,7 +153,12 @@ class NewsQuery:
             return mark(items, chain)
 
         return paginate(
-            NewsArticleList, ordered, page, per_page, settings.NEWS_MAX_PER_PAGE, load
+            NewsArticleList,
+            ordered,
+            page,
+            per_page,
+            settings.CMS_NEWS_MAX_PER_PAGE,
+            load,
         )
 
     def resolve_news_article(self, info, **kwargs):

@@ -54,9 +54,9 @@ def client_key(request, article_id):
 def record_view(request, article_id):
     """Count a view of a live, public article; return (count, counted).
 
-    A bot, or a repeat from the same client within NEWS_VIEW_WINDOW seconds, is not
+    A bot, or a repeat from the same client within CMS_NEWS_VIEW_WINDOW seconds, is not
     counted and gets the current count. A client over its rate limit
-    (RATE_LIMITS["article-view"]) gets RateLimited.
+    (CMS_RATE_LIMITS["article-view"]) gets RateLimited.
     """
     ratelimit.hit(request, "article-view")
     article = None
@@ -66,7 +66,7 @@ def record_view(request, article_id):
     if article is None:
         raise ArticleNotFound(article_id)
     counted = not is_bot(request.META.get("HTTP_USER_AGENT", "")) and cache.add(
-        client_key(request, article_id), True, timeout=settings.NEWS_VIEW_WINDOW
+        client_key(request, article_id), True, timeout=settings.CMS_NEWS_VIEW_WINDOW
     )
     if not counted:
         return article.view_count, False

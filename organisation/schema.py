@@ -161,7 +161,7 @@ class MembersQuery:
             description="Only companies whose name, region or industry match these "
             "words (any script); best match first."
         ),
-        **paging_arguments(settings.MEMBERS_MAX_PER_PAGE),
+        **paging_arguments(settings.CMS_MEMBERS_MAX_PER_PAGE),
         description="Active member companies, by tier (highest first) and name.",
     )
 
@@ -202,7 +202,7 @@ class MembersQuery:
             companies,
             page,
             per_page,
-            settings.MEMBERS_MAX_PER_PAGE,
+            settings.CMS_MEMBERS_MAX_PER_PAGE,
             lambda page_of_companies: company_views(page_of_companies, locale),
         )
 

@@ -82,7 +82,7 @@ def test_refuses_to_start_on_a_missing_or_insecure_value(changes, message):
 def test_production_serves_no_debug_pages_and_no_graphiql():
     code = (
         "from django.conf import settings;"
-        "print(settings.DEBUG, settings.GRAPHIQL, settings.SESSION_COOKIE_SECURE,"
+        "print(settings.DEBUG, settings.CMS_GRAPHIQL, settings.SESSION_COOKIE_SECURE,"
         " settings.CACHES['default']['BACKEND'])"
     )
     result = manage("shell", "--no-imports", "-c", code)
@@ -97,7 +97,7 @@ def test_production_serves_no_debug_pages_and_no_graphiql():
 
 SHOW_API_SETTINGS = (
     "from django.conf import settings;"
-    "print(settings.GRAPHQL_INTROSPECTION, *settings.CORS_ALLOWED_ORIGINS)"
+    "print(settings.CMS_GRAPHQL_INTROSPECTION, *settings.CORS_ALLOWED_ORIGINS)"
 )
 
 
@@ -109,7 +109,7 @@ def test_introspection_and_cors_origins_come_from_the_environment():
         "--no-imports",
         "-c",
         SHOW_API_SETTINGS,
-        GRAPHQL_INTROSPECTION="true",
+        CMS_GRAPHQL_INTROSPECTION="true",
         CORS_ALLOWED_ORIGINS="https://www.example.org, https://m.example.org",
     )
     assert result.stdout.split() == [

@@ -4,7 +4,7 @@
 The API is public and anonymous, so one request must not be able to ask for more
 than a page needs: a deep nest of children, a thousand aliases of one field, fifty
 root fields, pages of a thousand items inside pages of a thousand items, the whole
-schema twenty times over. Each limit is in `settings.GRAPHQL_LIMITS`; a query over
+schema twenty times over. Each limit is in `settings.CMS_GRAPHQL_LIMITS`; a query over
 one gets GraphQL errors naming the limit and the value (`extensions.code`
 QUERY_TOO_COMPLEX, or BAD_USER_INPUT for an `order`), and costs about as much as
 parsing it (see benchmarks/query_limits.py).
@@ -83,7 +83,7 @@ STRUCTURE_RULES = (
 
 
 def limit(name):
-    return settings.GRAPHQL_LIMITS[name]
+    return settings.CMS_GRAPHQL_LIMITS[name]
 
 
 # A page's tree relations send a database query for every page they are selected

@@ -1,5 +1,5 @@
 """`page(token: ...)`: the revision a preview token opens (cms.content.previews),
-with wrong tokens counted against the client's `RATE_LIMITS["preview-token"]`, so
+with wrong tokens counted against the client's `CMS_RATE_LIMITS["preview-token"]`, so
 guessing is throttled as well as hopeless."""
 
 from graphql import GraphQLError

@@ -2,7 +2,7 @@
 of the application's processes share one count per client.
 
 A fixed window per scope: at most `limit` calls per `seconds`, from
-`settings.RATE_LIMITS`. Clients are told how long to wait. A count is kept per
+`settings.CMS_RATE_LIMITS`. Clients are told how long to wait. A count is kept per
 client address, or per any other key a caller names (one protected page, say).
 """
 
@@ -32,7 +32,7 @@ class RateLimited(Exception):
 
 def window(scope):
     """(limit, seconds, cache key prefix of the current window, its end)."""
-    limit, seconds = settings.RATE_LIMITS[scope]
+    limit, seconds = settings.CMS_RATE_LIMITS[scope]
     current = int(time.time() // seconds)
     return limit, seconds, f"ratelimit:{scope}:{current}", (current + 1) * seconds
 
@@ -62,7 +62,7 @@ def refuse(scope):
 
 def hit(request, scope):
     """Count one call of `scope` by `request`'s client; RateLimited when over."""
-    if add(request, scope) > settings.RATE_LIMITS[scope][0]:
+    if add(request, scope) > settings.CMS_RATE_LIMITS[scope][0]:
         refuse(scope)
 
 
@@ -98,7 +98,7 @@ class SearchQueryLimit:
 
 def password_form(view, protected):
     """Wagtail's password form view for a protected page or document collection,
-    throttled: every attempt counts per client (`RATE_LIMITS["password"]`) and
+    throttled: every attempt counts per client (`CMS_RATE_LIMITS["password"]`) and
     per protected content from all clients (`"password-page"`; `protected(kwargs)`
     names it, the same for every edition of a page, so guessing from many
     addresses or through each locale's form is slow too). A guesser can thereby
@@ -115,7 +115,7 @@ def password_form(view, protected):
         over = [
             scope
             for scope, key in counts
-            if add(request, scope, key=key) > settings.RATE_LIMITS[scope][0]
+            if add(request, scope, key=key) > settings.CMS_RATE_LIMITS[scope][0]
         ]
         if over:
             limited = refused(over[0])

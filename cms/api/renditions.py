@@ -4,7 +4,7 @@ Filter specs are already limited to `GRAPPLE["ALLOWED_IMAGE_FILTERS"]`; still, e
 rendition made for the first time costs CPU and disk, and one client asking for
 every allowed size of every image would make them all at once. Grapple's
 `rendition` and `srcSet` fields run through `RenditionLimit` (graphene
-middleware): a client over `RATE_LIMITS["rendition"]` is refused before any image
+middleware): a client over `CMS_RATE_LIMITS["rendition"]` is refused before any image
 is processed, and each rendition made while it resolves counts against its
 client.
 """

@@ -23,7 +23,7 @@ class GraphQLView(BaseGraphQLView):
       \\uXXXX: valid, but twice the bytes on the wire and unreadable in logs.
     - Checks `cms.api.limits` before validating or executing anything.
     - Takes a JSON list of operations as a batch (at most `MAX_BATCH`), and
-      refuses introspection unless `GRAPHQL_INTROSPECTION` is on.
+      refuses introspection unless `CMS_GRAPHQL_INTROSPECTION` is on.
     - Answers an unexpected exception in a resolver with a generic error, and logs
       it (`cms.api.errors`).
     """
@@ -76,7 +76,7 @@ class GraphQLView(BaseGraphQLView):
         # The view is made afresh for each request, so the setting is read live.
         self.validation_rules = (
             None
-            if settings.GRAPHQL_INTROSPECTION
+            if settings.CMS_GRAPHQL_INTROSPECTION
             else [NoSchemaIntrospectionCustomRule]
         )
         if query and isinstance(query, str):
@@ -103,7 +103,7 @@ def graphql_endpoint():
     forged cross-site request could use, so it needs no CSRF token (frontends
     call the API anonymously); one that carries a session cookie (an editor's
     browser) is checked like any form."""
-    view = GraphQLView.as_view(graphiql=settings.GRAPHIQL)
+    view = GraphQLView.as_view(graphiql=settings.CMS_GRAPHIQL)
     protected = csrf_protect(view)
 
     @csrf_exempt

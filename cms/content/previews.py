@@ -2,10 +2,10 @@
 
 A token is a random value (256 bits) that the admin hands out and the database
 keeps, hashed, beside the one revision it opens and the time it stops working
-(`PREVIEW_TOKEN_MAX_AGE` seconds, an hour by default). Nothing about it can be
+(`CMS_PREVIEW_TOKEN_MAX_AGE` seconds, an hour by default). Nothing about it can be
 derived from public ids or from the site's secret key, so it cannot be forged,
 only leaked; and a leaked one soon stops working. The admin's preview
-(`BasePage.serve_preview`) sends the editor to `PREVIEW_URL` with a new token;
+(`BasePage.serve_preview`) sends the editor to `CMS_PREVIEW_URL` with a new token;
 the frontend passes it to `page(token: ...)` (cms.api.preview, which also
 throttles wrong guesses).
 """
@@ -40,7 +40,7 @@ def make_token(page):
     PreviewToken.objects.create(
         key_hash=digest(token),
         revision_id=page.latest_revision_id,
-        expires_at=now + timedelta(seconds=settings.PREVIEW_TOKEN_MAX_AGE),
+        expires_at=now + timedelta(seconds=settings.CMS_PREVIEW_TOKEN_MAX_AGE),
     )
     return token
 

@@ -217,20 +217,20 @@ GRAPPLE = {
     ],
 }
 # Largest perPage a news listing and the member directory accept.
-NEWS_MAX_PER_PAGE = 50
-MEMBERS_MAX_PER_PAGE = 100
+CMS_NEWS_MAX_PER_PAGE = 50
+CMS_MEMBERS_MAX_PER_PAGE = 100
 # Search (cms.search): the longest query accepted, in characters, and page size.
 CMS_SEARCH_MAX_QUERY_LENGTH = 100
 CMS_SEARCH_MAX_PER_PAGE = 50
-# Previews (cms/api/preview.py): the admin sends editors to PREVIEW_URL, with
-# {token} replaced by a token that opens one revision for PREVIEW_TOKEN_MAX_AGE
+# Previews (cms/api/preview.py): the admin sends editors to CMS_PREVIEW_URL, with
+# {token} replaced by a token that opens one revision for CMS_PREVIEW_TOKEN_MAX_AGE
 # seconds. Empty: Wagtail's own plain preview.
-PREVIEW_URL = os.environ.get("PREVIEW_URL", "")
-PREVIEW_TOKEN_MAX_AGE = 60 * 60
+CMS_PREVIEW_URL = os.environ.get("CMS_PREVIEW_URL", "")
+CMS_PREVIEW_TOKEN_MAX_AGE = 60 * 60
 # Per client (cms/api/ratelimit.py), counted in the cache: (calls, seconds).
 # "preview-token" and "password" count wrong guesses only; "password-page" counts
 # the wrong passwords for one protected page or collection from all clients.
-RATE_LIMITS = {
+CMS_RATE_LIMITS = {
     "search": (60, 60),
     "article-view": (30, 60),
     "rendition": (100, 60),
@@ -240,18 +240,18 @@ RATE_LIMITS = {
 }
 # Reverse proxies in front of the application that append X-Forwarded-For; the
 # client's address is read from there (cms/clients.py). None in development.
-NUM_PROXIES = 0
+CMS_NUM_PROXIES = 0
 # A client's repeated views of one article within this many seconds count once.
-NEWS_VIEW_WINDOW = 30 * 60
+CMS_NEWS_VIEW_WINDOW = 30 * 60
 # GraphiQL on GET /graphql/ (a browser IDE); only the dev settings turn it on.
-GRAPHIQL = False
+CMS_GRAPHIQL = False
 # Introspection (__schema, __type) for GraphQL clients' tooling; production reads
-# GRAPHQL_INTROSPECTION from the environment.
-GRAPHQL_INTROSPECTION = True
+# CMS_GRAPHQL_INTROSPECTION from the environment.
+CMS_GRAPHQL_INTROSPECTION = True
 # Refused before execution (cms/api/limits.py): nesting, aliases, root fields,
 # estimated cost (list fields multiply by their page size), any perPage/limit/first
 # argument, and operations in one batched request.
-GRAPHQL_LIMITS = {
+CMS_GRAPHQL_LIMITS = {
     "MAX_DEPTH": 12,
     "MAX_ALIASES": 30,
     "MAX_ROOT_FIELDS": 10,

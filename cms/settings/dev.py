@@ -31,7 +31,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or checkout_secret_key(
     BASE_DIR / ".secret-key"  # noqa: F405
 )
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
-GRAPHIQL = True
+CMS_GRAPHIQL = True
 # Frontends in development, on any local port.
 CORS_ALLOWED_ORIGIN_REGEXES = [r"^http://(localhost|127\.0\.0\.1)(:\d+)?$"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

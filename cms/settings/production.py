@@ -4,7 +4,7 @@ Required: SECRET_KEY (50+ characters, not a development key), DATABASE_URL,
 ALLOWED_HOSTS (comma-separated host names). Optional: CACHE_URL (redis://...; the
 cache is shared by all processes), MEDIA_ROOT, MEDIA_URL, WAGTAILADMIN_BASE_URL,
 CSRF_TRUSTED_ORIGINS, CORS_ALLOWED_ORIGINS (the frontends' origins),
-GRAPHQL_INTROSPECTION (default off), SECURE_SSL_REDIRECT (default on; set "false"
+CMS_GRAPHQL_INTROSPECTION (default off), SECURE_SSL_REDIRECT (default on; set "false"
 only when the proxy in front already redirects). A missing or unsafe value stops
 the process at start-up with ImproperlyConfigured that names the variable, rather
 than serving with a default nobody chose.
@@ -76,7 +76,7 @@ CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS")
 # may call the API from these only.
 CORS_ALLOWED_ORIGINS = _list("CORS_ALLOWED_ORIGINS")
 # GraphiQL is off (base.py); introspection only when a deployment wants it.
-GRAPHQL_INTROSPECTION = _flag("GRAPHQL_INTROSPECTION", False)
+CMS_GRAPHQL_INTROSPECTION = _flag("CMS_GRAPHQL_INTROSPECTION", False)
 
 DATABASES = {
     "default": dj_database_url.parse(_require("DATABASE_URL"), conn_max_age=60),  # noqa: F405
@@ -108,7 +108,7 @@ STORAGES = {
 }
 
 # Proxies in front of the application (cms/clients.py); one TLS proxy by default.
-NUM_PROXIES = _number("NUM_PROXIES", 1)
+CMS_NUM_PROXIES = _number("CMS_NUM_PROXIES", 1)
 
 # HTTPS everywhere; behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

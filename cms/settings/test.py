@@ -11,4 +11,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 # Tests send many requests from one address; test_ratelimit.py sets its own limits.
-RATE_LIMITS = dict.fromkeys(RATE_LIMITS, (10000, 60))  # noqa: F405
+CMS_RATE_LIMITS = dict.fromkeys(CMS_RATE_LIMITS, (10000, 60))  # noqa: F405

@@ -73,8 +73,8 @@ def test_redirect_to_a_hidden_page_is_a_404_without_its_url(news):
 
 @pytest.fixture
 def few_guesses(settings):
-    settings.RATE_LIMITS = {
-        **settings.RATE_LIMITS,
+    settings.CMS_RATE_LIMITS = {
+        **settings.CMS_RATE_LIMITS,
         "password": (3, 600),
         "password-page": (5, 3600),
     }
@@ -135,7 +135,7 @@ def test_document_collection_password_form_is_throttled(db, few_guesses):
 def test_grapple_search_query_counts_against_the_search_limit(news, settings, gql):
     """Finding 8: pages(searchQuery:) and descendants(searchQuery:) were not
     rate-limited."""
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": (2, 60)}
+    settings.CMS_RATE_LIMITS = {**settings.CMS_RATE_LIMITS, "search": (2, 60)}
     query = """query($id: ID) {
       pages(searchQuery: "协会") { id }
       page(id: $id) { descendants(searchQuery: "协会") { id } }

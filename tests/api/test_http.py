@@ -169,7 +169,7 @@ def test_unexpected_exception_outside_graphql_is_json(
 
 
 def test_deliberate_errors_keep_their_message_and_code(client, db, settings):
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": (1, 60)}
+    settings.CMS_RATE_LIMITS = {**settings.CMS_RATE_LIMITS, "search": (1, 60)}
     query = '{ search(query: "党") { totalCount } }'
     post(client, query)
     [error] = post(client, query).json()["errors"]

@@ -85,7 +85,7 @@ def test_ordinary_queries_pass(gql):
 
 
 def test_limits_come_from_settings(gql, settings):
-    settings.GRAPHQL_LIMITS = {**settings.GRAPHQL_LIMITS, "MAX_DEPTH": 2}
+    settings.CMS_GRAPHQL_LIMITS = {**settings.CMS_GRAPHQL_LIMITS, "MAX_DEPTH": 2}
     [error] = gql.errors("{ pages { children { id } } }")
     assert "over the limit of 2 (MAX_DEPTH)" in error
 
@@ -120,7 +120,7 @@ def test_batches_run_each_operation_up_to_the_limit(client, db):
 
 def test_introspection_follows_the_setting(gql):
     assert gql("{ __schema { queryType { name } } }")["__schema"]
-    with override_settings(GRAPHQL_INTROSPECTION=False):
+    with override_settings(CMS_GRAPHQL_INTROSPECTION=False):
         errors = gql.errors("{ __schema { queryType { name } } }")
         assert "introspection has been disabled" in errors[0]
         # Ordinary queries, __typename included, still run.
@@ -162,7 +162,7 @@ def test_variable_default_page_size_counts(gql):
 
 def test_argument_defaults_count(gql, settings):
     """An argument left out takes the schema's default (recentNews: 5)."""
-    settings.GRAPHQL_LIMITS = {**settings.GRAPHQL_LIMITS, "MAX_COST": 7}
+    settings.CMS_GRAPHQL_LIMITS = {**settings.CMS_GRAPHQL_LIMITS, "MAX_COST": 7}
     query = '{ committee(slug: "none") { recentNews { id } } }'
     assert gql(query) == {"committee": None}
     [error] = gql.errors(query.replace("recentNews", "recentNews(limit: 6)"))
@@ -209,7 +209,7 @@ def test_introspection_counts_aliases_and_depth(gql, settings):
         "{ __schema { types { " + " ".join(f"a{i}: name" for i in range(31)) + " } } }"
     )
     assert "31 aliases, over the limit of 30 (MAX_ALIASES)" in error
-    depth = settings.GRAPHQL_LIMITS["MAX_INTROSPECTION_DEPTH"]
+    depth = settings.CMS_GRAPHQL_LIMITS["MAX_INTROSPECTION_DEPTH"]
     nested = "ofType { " * depth + "name" + " }" * depth
     [error] = gql.errors(f'{{ __type(name: "Query") {{ {nested} }} }}')
     assert f"over the limit of {depth} (MAX_INTROSPECTION_DEPTH)" in error
@@ -222,13 +222,13 @@ def test_introspection_is_counted_on_the_schema(gql, settings):
     query = (
         '{ __type(name: "PageInterface") { fields(includeDeprecated: true) { name } } }'
     )
-    settings.GRAPHQL_LIMITS = {
-        **settings.GRAPHQL_LIMITS,
+    settings.CMS_GRAPHQL_LIMITS = {
+        **settings.CMS_GRAPHQL_LIMITS,
         "MAX_INTROSPECTION_COST": cost,
     }
     assert len(gql(query)["__type"]["fields"]) == len(fields)
-    settings.GRAPHQL_LIMITS = {
-        **settings.GRAPHQL_LIMITS,
+    settings.CMS_GRAPHQL_LIMITS = {
+        **settings.CMS_GRAPHQL_LIMITS,
         "MAX_INTROSPECTION_COST": cost - 1,
     }
     [error] = gql.errors(query)
@@ -384,7 +384,7 @@ def test_per_page_queries_are_limited_inside_the_cost_limit(gql):
 
 
 def test_a_batch_shares_one_cost_limit(client, db, settings):
-    settings.GRAPHQL_LIMITS = {**settings.GRAPHQL_LIMITS, "MAX_COST": 2_500}
+    settings.CMS_GRAPHQL_LIMITS = {**settings.CMS_GRAPHQL_LIMITS, "MAX_COST": 2_500}
     operation = {"query": "{ pages(limit: 100) { id title slug } }"}  # cost 301
     status, answers = post(client, [operation] * 10)
     refused = [

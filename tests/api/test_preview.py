@@ -80,7 +80,7 @@ def test_preview_tokens_cannot_be_forged_from_public_ids(gql, draft):
 
 
 def test_wrong_preview_tokens_are_rate_limited(client, gql, draft, settings):
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "preview-token": (3, 600)}
+    settings.CMS_RATE_LIMITS = {**settings.CMS_RATE_LIMITS, "preview-token": (3, 600)}
     good = make_token(draft)
     assert gql(PREVIEW, token=good)["page"]["title"] == "预览草稿"  # not counted
     for attempt in range(3):
@@ -94,7 +94,7 @@ def test_wrong_preview_tokens_are_rate_limited(client, gql, draft, settings):
 
 
 def test_the_admin_preview_sends_editors_to_the_frontend(draft, settings, gql):
-    settings.PREVIEW_URL = "https://www.example.org/preview?token={token}"
+    settings.CMS_PREVIEW_URL = "https://www.example.org/preview?token={token}"
     response = draft.serve_preview(RequestFactory().get("/"), "")
     assert response.status_code == 302
     url = urlparse(response["Location"])

@@ -18,7 +18,7 @@ SEARCH = '{ search(query: "党支部") { totalCount } }'
 
 @pytest.fixture
 def limits(settings):
-    settings.RATE_LIMITS = {"search": (3, 60), "article-view": (2, 60)}
+    settings.CMS_RATE_LIMITS = {"search": (3, 60), "article-view": (2, 60)}
 
 
 @pytest.fixture
@@ -110,7 +110,7 @@ def test_new_renditions_are_capped_per_client(limits, settings, db):
     from wagtail.images import get_image_model
     from wagtail.images.tests.utils import get_test_image_file
 
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "rendition": (2, 60)}
+    settings.CMS_RATE_LIMITS = {**settings.CMS_RATE_LIMITS, "rendition": (2, 60)}
     image = get_image_model().objects.create(title="封面", file=get_test_image_file())
     query = (
         "query($id: ID!, $w: Int) { image(id: $id) { rendition(width: $w) { url } } }"

@@ -150,7 +150,7 @@ def test_concurrent_views_lose_no_update():
 
 
 def test_readers_behind_the_production_proxy_are_told_apart(article, settings):
-    settings.NUM_PROXIES = 1
+    settings.CMS_NUM_PROXIES = 1
     iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) Mobile/15E148"
 
     def view(forwarded):
