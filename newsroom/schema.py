@@ -9,7 +9,10 @@ from django.db.models import Count
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from graphql import GraphQLError
 from grapple.registry import registry
+from grapple.utils import resolve_queryset
+from taggit.models import Tag
 
+from cms.api.assembly import replace, root_mutation, root_query
 from cms.api.extensions import extend
 from cms.api.fallback import fallback_argument, locale_chain
 from cms.api.listing import page_id, prime
@@ -22,7 +25,7 @@ from cms.content.visibility import visible_pages
 from cms.search.schema import matching
 from organisation.schema import OrgPerson, OrgUnitRef, people_in, units_in
 
-from .models import NewsArticlePage, NewsCategory
+from .models import NewsArticlePage, NewsArticleTag, NewsCategory
 from .view_counter import ArticleNotFound, record_view
 
 # `order` values and what they sort by; the id breaks ties so pages never overlap.
@@ -71,6 +74,7 @@ class NewsArchiveMonth(graphene.ObjectType):
     article_count = graphene.Int(required=True)
 
 
+@root_query
 class NewsQuery:
     news_articles = graphene.Field(
         graphene.NonNull(NewsArticleList),
@@ -244,6 +248,7 @@ class RecordArticleView(graphene.Mutation):
         return RecordArticleView(view_count=count, counted=counted)
 
 
+@root_mutation
 class NewsMutation:
     record_article_view = RecordArticleView.Field()
 
@@ -275,3 +280,23 @@ extend(
         description="Units and committees the article is about.",
     ),
 )
+
+
+def visible_tags():
+    """The tags of articles anonymous readers can see. Grapple's `tags` lists every
+    tag, including those only drafts, private articles or old revisions use."""
+    articles = visible_pages(NewsArticlePage.objects.all())
+    items = NewsArticleTag.objects.filter(content_object__in=articles)
+    return Tag.objects.filter(pk__in=items.values("tag_id"))
+
+
+@replace("grapple.types.tags", "resolve_tags")
+def visible_tags_query(grapple_tags):
+    class VisibleTagsQuery(grapple_tags):
+        def resolve_tag(self, info, id, **kwargs):
+            return visible_tags().filter(pk=page_id(id, "id")).first()
+
+        def resolve_tags(self, info, **kwargs):
+            return resolve_queryset(visible_tags(), info, **kwargs)
+
+    return VisibleTagsQuery

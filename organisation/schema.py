@@ -15,6 +15,7 @@ from grapple.registry import registry
 from grapple.types.images import get_image_type
 from wagtail.models import Locale
 
+from cms.api.assembly import root_query
 from cms.api.extensions import extend
 from cms.api.locales import locale_argument, resolve_locale
 from cms.api.pagination import check_range, paginate, paginated_type, paging_arguments
@@ -142,6 +143,7 @@ def company_views(companies, locale):
     ]
 
 
+@root_query
 class MembersQuery:
     membership_tiers = graphene.List(
         graphene.NonNull(DirectoryTierCount),
@@ -473,6 +475,7 @@ def organisation_overview(locale):
     )
 
 
+@root_query
 class StructureQuery:
     organisation = graphene.Field(
         graphene.NonNull(OrganisationOverview),

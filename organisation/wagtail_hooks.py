@@ -120,13 +120,6 @@ class StructureViewSetGroup(SnippetViewSetGroup):
 register_snippet(StructureViewSetGroup)
 
 
-@hooks.register("register_schema_query")
-def register_members_query(query_mixins):
-    from .schema import MembersQuery, StructureQuery
-
-    query_mixins += [MembersQuery, StructureQuery]
-
-
 @hooks.register("register_admin_urls")
 def register_import_url():
     return [

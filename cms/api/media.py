@@ -13,7 +13,6 @@ cms.api.blocks.
 """
 
 from django.db.models import QuerySet
-from wagtail import hooks
 from wagtail.documents.models import AbstractDocument
 from wagtail.documents.rich_text import DocumentLinkHandler
 from wagtail.images.formats import get_image_format
@@ -87,10 +86,3 @@ class PublicImageEmbedHandler(ImageEmbedHandler):
             else ""
             for attrs, image in zip(attrs_list, cls.get_many(attrs_list), strict=True)
         ]
-
-
-@hooks.register("register_rich_text_features", order=1)
-def embed_only_public_images(features):
-    """After Wagtail's own image embed handler (order 0). Registered beside the
-    handler; cms.api.wagtail_hooks imports this module at start-up."""
-    features.register_embed_type(PublicImageEmbedHandler)

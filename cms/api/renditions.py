@@ -18,6 +18,7 @@ from wagtail.images.models import AbstractImage
 from . import ratelimit
 
 RENDITION_FIELDS = ("rendition", "srcSet")
+IMAGE_TYPE = "ImageObjectType"  # where grapple puts them (cms.api.assembly.verify)
 asking = ContextVar("cms_rendition_request", default=None)
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from graphene_django.settings import graphene_settings
 from graphene_django.views import GraphQLView as BaseGraphQLView
 from graphene_django.views import HttpError
 from graphql import ExecutionResult, GraphQLError, parse
@@ -13,7 +14,7 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 
 from cms.content.requests import per_request
 
-from . import errors, limits
+from . import assembly, errors, limits
 
 
 class GraphQLView(BaseGraphQLView):
@@ -102,7 +103,9 @@ def graphql_endpoint():
     """The view for /graphql/. A request without a session cookie has nothing a
     forged cross-site request could use, so it needs no CSRF token (frontends
     call the API anonymously); one that carries a session cookie (an editor's
-    browser) is checked like any form."""
+    browser) is checked like any form. Made once, at start-up: the schema is
+    checked for what cms.api refers to (`assembly.verify`)."""
+    assembly.verify(graphene_settings.SCHEMA.graphql_schema)
     view = GraphQLView.as_view(graphiql=settings.CMS_GRAPHIQL)
     protected = csrf_protect(view)
 

@@ -17,6 +17,7 @@ from grapple.registry import registry
 from wagtail.models import Locale
 
 from cms.api import ratelimit
+from cms.api.assembly import replace
 from cms.api.locales import locale_argument, resolve_locale
 from cms.api.pagination import paginate, paginated_type, paging_arguments
 
@@ -217,3 +218,10 @@ def search_query_mixin():
             )
 
     return SearchQuery
+
+
+@replace("grapple.types.search", "resolve_search")
+def replace_grapple_search(grapple_search):
+    """Our `search` in place of grapple's, which searches every model with
+    Wagtail's backend (no Chinese words, drafts included)."""
+    return search_query_mixin()

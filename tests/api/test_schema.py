@@ -1,5 +1,10 @@
 from pathlib import Path
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from grapple.schema import schema
+
+from cms.api import assembly
 from cms.api.schema import schema_sdl
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema.graphql"
@@ -23,3 +28,20 @@ def test_grapples_unpaginated_snippets_field_is_gone(gql):
     """It would answer with all 5,000 member companies at once, across locales."""
     [message] = gql.errors("{ snippets { snippetType } }")
     assert "Cannot query field 'snippets'" in message
+
+
+def test_every_name_the_middleware_refers_to_is_in_the_schema():
+    assembly.verify(schema.graphql_schema)  # what start-up runs (cms.urls)
+    assert len(list(assembly.references())) > 20
+
+
+def test_a_name_missing_from_the_schema_fails_start_up(monkeypatch):
+    """A grapple upgrade renaming a type or field a filter matches on must not
+    silently turn the filter off."""
+    monkeypatch.setattr(
+        assembly,
+        "GRAPPLE_PAGE_FIELDS",
+        {("SiteObjectType", "pages"), ("SiteObjectType", "renamedPage")},
+    )
+    with pytest.raises(ImproperlyConfigured, match=r"SiteObjectType\.renamedPage"):
+        assembly.verify(schema.graphql_schema)
