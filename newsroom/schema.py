@@ -12,6 +12,7 @@ from grapple.registry import registry
 from grapple.utils import resolve_queryset
 from taggit.models import Tag
 
+from cms.api import orders
 from cms.api.assembly import replace, root_mutation, root_query
 from cms.api.extensions import extend
 from cms.api.fallback import fallback_argument, locale_chain
@@ -38,6 +39,8 @@ ARTICLE_ORDERS = {
     "-viewCount": ("-views", "-id"),
 }
 RELEVANCE = "relevance"
+# Checked before execution (cms.api.orders); relevance needs `search` too.
+orders.register("NewsArticleList", [*ARTICLE_ORDERS, RELEVANCE])
 
 
 def article_type():
@@ -133,10 +136,10 @@ class NewsQuery:
         if order is None:
             order = "-date" if search is None else RELEVANCE
         searching = search is not None
-        if order not in ARTICLE_ORDERS and not (order == RELEVANCE and searching):
+        if order == RELEVANCE and not searching:
             allowed = [*ARTICLE_ORDERS, f"{RELEVANCE} (with search)"]
             raise GraphQLError(
-                f"Cannot order news articles by {order!r}. "
+                f"Cannot order news articles by {order!r} without search. "
                 f"Allowed: {', '.join(allowed)}."
             )
         check_range("year", filters.get("year"), 1, 9999)

@@ -2,7 +2,8 @@
 passes any value to `order_by`, and an arbitrary ORM path (`owner__password`,
 `uploaded_by_user__password`) lets a client read data through the order.
 Checked before execution with the other limits (`cms.api.limits`), for every
-field; newsArticles checks its own (`newsroom.schema.ARTICLE_ORDERS`).
+field. The one allowlist mechanism: apps register the orders of their own list
+types here (`register`; newsArticles' single-valued vocabulary, say).
 """
 
 from graphql import GraphQLError
@@ -15,7 +16,9 @@ def both_ways(*fields):
 PAGE_ORDERS = both_ways(
     "id", "title", "slug", "path", "first_published_at", "last_published_at"
 )
-# By the GraphQL type a list field returns; page types take PAGE_ORDERS.
+# By the GraphQL type a list field returns; page types take PAGE_ORDERS. These
+# take comma-separated lists (grapple's `order`); SINGLE those that take one value.
+SINGLE = set()
 ORDERS = {
     "NewsArticleAuthor": both_ways("sort_order", "id", "name"),
     "ImageObjectType": both_ways("id", "title", "created_at", "width", "height"),
@@ -24,6 +27,14 @@ ORDERS = {
     "TagObjectType": both_ways("id", "name"),
     "SiteObjectType": both_ways("id", "hostname", "site_name"),
 }
+
+
+def register(type_name, values, several=False):
+    """Allow `values` as the `order` of fields returning `type_name`; one at a
+    time unless `several`."""
+    ORDERS[type_name] = frozenset(values)
+    if not several:
+        SINGLE.add(type_name)
 
 
 def is_page_type(type_):
@@ -43,7 +54,8 @@ def order_error(type_, value, node):
     allowed = allowed_orders(type_)
     if allowed is None or not isinstance(value, str):
         return None
-    refused = [part.strip() for part in value.split(",") if part.strip() not in allowed]
+    parts = [value] if type_.name in SINGLE else value.split(",")
+    refused = [part.strip() for part in parts if part.strip() not in allowed]
     if not refused:
         return None
     return GraphQLError(

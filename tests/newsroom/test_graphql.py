@@ -127,8 +127,8 @@ def test_orders(gql):
 @pytest.mark.parametrize(
     "variables, message",
     [
-        ({"order": "owner__password"}, "Cannot order news articles by"),
-        ({"order": "-date,title"}, "Cannot order news articles by"),
+        ({"order": "owner__password"}, "Cannot order newsArticles by"),
+        ({"order": "-date,title"}, "Cannot order newsArticles by"),
         ({"perPage": 0}, "perPage must be between 1 and 50"),
         ({"perPage": 51}, "perPage must be between 1 and 50"),
         ({"page": 0}, "page must be between 1"),
