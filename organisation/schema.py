@@ -114,7 +114,7 @@ def tier_counts(locale):
     ]
 
 
-def company_views(companies, locale):
+def directory_companies(companies, locale):
     """DirectoryCompany views of `companies`, named in `locale` (tiers, regions and
     industries load once per call)."""
     names = tier_names(locale)
@@ -205,7 +205,7 @@ class MembersQuery:
             page,
             per_page,
             settings.CMS_MEMBERS_MAX_PER_PAGE,
-            lambda page_of_companies: company_views(page_of_companies, locale),
+            lambda page_of_companies: directory_companies(page_of_companies, locale),
         )
 
 
@@ -218,7 +218,7 @@ def role_rank(role):
     return list(ROLES).index(role)
 
 
-def person_view(person, text):
+def org_person(person, text):
     """A person (default-locale row) as readers see it, with `text` the row of the
     requested locale; contact details only when published."""
     public = person.contact_public
@@ -235,7 +235,7 @@ def person_view(person, text):
 def people_in(request, people, chain):
     """OrgPerson views of `people`, named through a locale chain."""
     texts = snippets_in_chain(request, people, chain)
-    return [person_view(p, text) for p, text in zip(people, texts, strict=True)]
+    return [org_person(p, text) for p, text in zip(people, texts, strict=True)]
 
 
 def committee_urls(locale):
@@ -283,9 +283,7 @@ class StructureContext:
         return self.unit_texts.get(unit.translation_key, unit)
 
     def person(self, person):
-        return person_view(
-            person, self.person_texts.get(person.translation_key, person)
-        )
+        return org_person(person, self.person_texts.get(person.translation_key, person))
 
     def position(self, position):
         return OrgPosition(

@@ -26,7 +26,7 @@ from .schema import (
     OrgPerson,
     OrgUnitRef,
     StructureContext,
-    company_views,
+    directory_companies,
 )
 
 
@@ -219,7 +219,7 @@ class MemberCompanyDocument(Document):
         views = {}
         for locale in {entry.locale for entry in entries}:
             own = [e for e in entries if e.locale == locale]
-            found = company_views([companies[e.object_id] for e in own], locale)
+            found = directory_companies([companies[e.object_id] for e in own], locale)
             views.update(zip(own, found, strict=True))
         return [views[entry] for entry in entries]
 
