@@ -43,6 +43,13 @@ class TranslatableLabel(TranslatableMixin, models.Model):
 
     panels = [FieldPanel("name"), FieldPanel("slug")]
 
+    # One GraphQL type per label model, named by grapple after it (NewsCategory,
+    # Region, Industry); resolvedLocale and translationStatus: cms.api.extensions.
+    graphql_fields = [
+        GraphQLString("name", required=True),
+        GraphQLString("slug", required=True),
+    ]
+
     # Translations share the slug (wagtail-localize would otherwise translate it).
     override_translatable_fields = [SynchronizedField("slug")]
 

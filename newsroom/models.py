@@ -57,11 +57,6 @@ class NewsCategory(TranslatableLabel):
     which articles of that locale use.
     """
 
-    graphql_fields = [
-        GraphQLString("name", required=True),
-        GraphQLString("slug", required=True),
-    ]
-
     class Meta(TranslatableLabel.Meta):
         verbose_name = _("news category")
         verbose_name_plural = _("news categories")

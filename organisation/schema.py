@@ -54,21 +54,14 @@ class DirectoryTierCount(DirectoryTier):
     member_count = graphene.Int(required=True)
 
 
-class DirectoryName(TranslationStatusMixin, graphene.ObjectType):
-    """A region or industry, named in the requested locale."""
-
-    name = graphene.String(required=True)
-    slug = graphene.String(required=True)
-
-
 class DirectoryCompany(graphene.ObjectType):
     """A member company as the directory shows it."""
 
     name = graphene.String(required=True)
     credit_code = graphene.String(required=True)
     tier = graphene.Field(DirectoryTier, required=True)
-    region = graphene.Field(DirectoryName)
-    industry = graphene.Field(DirectoryName)
+    region = graphene.Field(lambda: registry.snippets[Region])
+    industry = graphene.Field(lambda: registry.snippets[Industry])
     website = graphene.String(required=True)
     join_date = graphene.Date()
 
@@ -118,16 +111,14 @@ def directory_companies(companies, locale):
     """DirectoryCompany views of `companies`, named in `locale` (tiers, regions and
     industries load once per call)."""
     names = tier_names(locale)
-    labels = {
-        model: {k: row.name for k, row in rows_in(model, locale).items()}
-        for model in (Region, Industry)
-    }
+    editions = {model: rows_in(model, locale) for model in (Region, Industry)}
 
     def label(row):
+        """A region or industry in `locale`, or as the default locale names it
+        while it has no translation there."""
         if row is None:
             return None
-        name = labels[type(row)].get(row.translation_key, row.name)
-        return DirectoryName(name=name, slug=row.slug).with_status_of(row)
+        return editions[type(row)].get(row.translation_key, row)
 
     return [
         DirectoryCompany(
