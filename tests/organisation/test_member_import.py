@@ -13,7 +13,7 @@ from wagtail.models import Locale
 from organisation.models import MemberCompany, Region
 
 # These tests check the English wording of messages.
-pytestmark = pytest.mark.usefixtures("english")
+pytestmark = pytest.mark.usefixtures("english", "vocabularies")
 
 # Copies of ../shared/samples/members, the secretariat's layout, byte for byte.
 SAMPLES = Path(__file__).resolve().parent / "samples"

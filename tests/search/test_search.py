@@ -24,6 +24,10 @@ from organisation.models import (
 )
 from tests.factories import NewsArticlePageFactory
 
+# The search corpus (tests/search/corpus.py): the 2021 article in three editions,
+# the association's units and people, 5,000 member companies.
+pytestmark = pytest.mark.usefixtures("corpus")
+
 SEARCH = """
 query($text: String!, $locale: String, $types: [SearchType!], $all: Boolean,
       $perPage: Int) {
