@@ -517,14 +517,12 @@ def structure(
             )
         )
         for slug in names:
-            publish(
-                CommitteePageFactory(
-                    parent=index,
-                    title=names[slug][code],
-                    slug=slug,
-                    unit=units[slug],
-                    translation_key=page_keys[slug],
-                )
+            CommitteePageFactory(
+                parent=index,
+                title=names[slug][code],
+                slug=slug,
+                unit=units[slug],
+                translation_key=page_keys[slug],
             )
     return units
 

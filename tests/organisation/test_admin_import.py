@@ -18,7 +18,9 @@ CSV = (
     "坏代码公司,91330302MA2J3Y7L35,会员单位\n"
 ).encode("utf-8-sig")
 
-pytestmark = pytest.mark.usefixtures("vocabularies")
+# Every test in the database, so that pytest-django keeps them together (it runs
+# tests without the database last, which would build the module's data again).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vocabularies")]
 
 
 @pytest.fixture

@@ -9,7 +9,9 @@ from django.test.utils import CaptureQueriesContext
 
 from organisation.models import MemberCompany, MembershipTier
 
-pytestmark = pytest.mark.usefixtures("directory")
+# Every test in the database, so that pytest-django keeps them together (it runs
+# tests without the database last, which would build the module's data again).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("directory")]
 
 TIERS = "query ($locale: String) { membershipTiers(locale: $locale) { name slug rank memberCount } }"  # noqa: E501
 COMPANIES = """query ($tier: String, $region: String, $industry: String, $page: Int,

@@ -15,7 +15,9 @@ from tests.factories import NewsArticlePageFactory
 
 # The association of tests.factories.structure: three committees (health,
 # blockchain, digital-economy), three people, ten member companies.
-pytestmark = pytest.mark.usefixtures("association")
+# Every test in the database, so that pytest-django keeps them together (it runs
+# tests without the database last, which would build the module's data again).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("association")]
 COMMITTEES = len(factories.COMMITTEES)
 
 TREE = """query ($locale: String) { orgUnits(locale: $locale) {

@@ -17,8 +17,6 @@ import pytest
 from organisation.demo_members import generated_companies
 from tests.search.corpus import COMPANIES
 
-pytestmark = pytest.mark.usefixtures("corpus")
-
 ARTICLE = "article"
 ARTICLE_SLUG = "2021-07-12-party-building-guidance-visit"
 ALL_COMMITTEES = {
@@ -237,7 +235,7 @@ def test_the_set_is_large_and_varied():
     assert not any(case.expected for case in CASES[-9:])
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("corpus")
 def test_recall_and_precision_over_the_relevance_set(gql):
     """Both counted over all results (micro) and averaged per query (macro), so a
     small query that fails counts as much as a large one. A query that expects
