@@ -21,6 +21,7 @@ import factory
 import wagtail_factories
 from django.conf import settings
 from django.db import transaction
+from taggit.models import Tag
 from wagtail.models import Locale, Page, Site
 
 from home.models import HomePage
@@ -28,6 +29,7 @@ from newsroom.models import (
     ArticleViewCount,
     NewsArticleAuthor,
     NewsArticlePage,
+    NewsArticleTag,
     NewsCategory,
     NewsIndexPage,
 )
@@ -182,6 +184,24 @@ class NewsArticleAuthorFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = NewsArticleAuthor
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"标签 {n}")
+    slug = factory.Sequence(lambda n: f"tag-{n}")
+
+    class Meta:
+        model = Tag
+        django_get_or_create = ("name",)
+
+
+class NewsArticleTagFactory(factory.django.DjangoModelFactory):
+    """A tag on an article; pass `content_object=` (or use `article.tags.add`)."""
+
+    tag = factory.SubFactory(TagFactory)
+
+    class Meta:
+        model = NewsArticleTag
 
 
 class ArticleViewCountFactory(factory.django.DjangoModelFactory):
