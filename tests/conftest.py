@@ -1,23 +1,29 @@
-"""Shared fixtures: the demo site in the test database, and one GraphQL helper.
+"""Shared fixtures: a skeleton site in the test database, and one GraphQL helper.
 
-The demo site is loaded once per session, right after the test database is created;
-each test then runs in a transaction that is rolled back, so tests may change demo
-content freely.
+The skeleton (`tests.factories.skeleton`: locales, the default Site, a home page
+with a news and an organisation section per locale) is built once per session,
+right after the test database is created; each test then runs in a transaction
+that is rolled back, so tests may change it freely. Everything a test asserts on
+it builds itself (tests/factories.py); only tests/home/test_demo.py and
+tests/test_make_run.py load the demo site.
 """
 
 import json
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import translation
 
-from demo import site as demo
+from tests import factories
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        demo.load()
+    # One transaction: the automatic zh-hant sync runs at its commit, finds the
+    # zh-hant editions made by hand and leaves them alone.
+    with django_db_blocker.unblock(), transaction.atomic():
+        factories.skeleton()
 
 
 @pytest.fixture(autouse=True)

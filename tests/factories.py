@@ -1,13 +1,131 @@
-"""Factories for test data; the demo site itself comes from demo.site."""
+"""Factories for test data: every model of home, newsroom and organisation, plus
+Wagtail's images, documents and collections (wagtail_factories).
+
+Tests build the data they assert on with these; only tests/home/test_demo.py and
+tests/test_make_run.py load the demo site. `skeleton()` builds what nearly every
+test needs (conftest.py builds it once per session).
+
+Pages take `parent=` (wagtail_factories adds them below it, live, in the parent's
+locale). Translatable snippets are made in the default locale unless `locale=` is
+given; `translation_of(instance, code, **fields)` makes a translation that shares
+the instance's translation key.
+"""
 
 import datetime
+import random
 import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 import factory
 import wagtail_factories
-from wagtail.models import Locale
+from django.conf import settings
+from django.db import transaction
+from taggit.models import Tag
+from wagtail.models import Locale, Page, Site
 
-from newsroom.models import NewsArticleAuthor, NewsArticlePage, NewsCategory
+from home.models import HomePage
+from newsroom.models import (
+    ArticleViewCount,
+    NewsArticleAuthor,
+    NewsArticlePage,
+    NewsArticleTag,
+    NewsCategory,
+    NewsIndexPage,
+)
+from organisation.credit_code import (
+    credit_code_check_character,
+    organisation_code_check_character,
+)
+from organisation.models import (
+    CommitteeIndexPage,
+    CommitteePage,
+    Industry,
+    MemberCompany,
+    MembershipTier,
+    OrganisationIndexPage,
+    OrgUnit,
+    Person,
+    Position,
+    Region,
+)
+
+# Wagtail's own models, from wagtail_factories.
+ImageFactory = wagtail_factories.ImageFactory
+DocumentFactory = wagtail_factories.DocumentFactory
+CollectionFactory = wagtail_factories.CollectionFactory
+
+CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def locale(code):
+    return Locale.objects.get(language_code=code)
+
+
+def default_locale():
+    return Locale.get_default()
+
+
+def credit_code(n):
+    """A valid unified social credit code, a different one for every `n`."""
+    rng = random.Random(n)  # noqa: S311 - test data
+    body = "".join(rng.choice(CREDIT_ALPHABET) for _ in range(7)) + str(n % 10)
+    first17 = "91330106" + body + organisation_code_check_character(body)
+    return first17 + credit_code_check_character(first17)
+
+
+def in_locales(factory_class, editions, **common):
+    """One item in several locales, its editions sharing a translation key:
+    `editions` maps a locale code to that edition's own fields (pages: their
+    `parent` there). Returns {code: instance}."""
+    key = uuid.uuid4()
+    return {
+        code: factory_class(
+            locale=locale(code), translation_key=key, **{**common, **fields}
+        )
+        for code, fields in editions.items()
+    }
+
+
+def translation_of(instance, code, **fields):
+    """A translation of a snippet into locale `code`, sharing its translation key
+    (and, unless given, its other field values)."""
+    copy = instance.copy_for_translation(locale(code))
+    for name, value in fields.items():
+        setattr(copy, name, value)
+    copy.save()
+    return copy
+
+
+# ------------------------------------------------------------------------ pages
+
+
+class LocaleFactory(factory.django.DjangoModelFactory):
+    language_code = "zh-hans"
+
+    class Meta:
+        model = Locale
+        django_get_or_create = ("language_code",)
+
+
+class HomePageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"首页 {n}")
+    slug = factory.Sequence(lambda n: f"home-{n}")
+    intro = "协会首页。"
+    translation_key = factory.LazyFunction(uuid.uuid4)
+
+    class Meta:
+        model = HomePage
+
+
+class NewsIndexPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"新闻栏目 {n}")
+    slug = "news"
+    intro = "协会新闻。"
+    translation_key = factory.LazyFunction(uuid.uuid4)
+
+    class Meta:
+        model = NewsIndexPage
 
 
 class NewsArticlePageFactory(wagtail_factories.PageFactory):
@@ -18,19 +136,444 @@ class NewsArticlePageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = NewsArticlePage
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def categories(self, create, extracted, **kwargs):
+        """`categories=[...]`: the article's categories, saved."""
+        if extracted is not None:
+            self.categories = extracted
+            if create:
+                self.save()
+
+
+class OrganisationIndexPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"关于协会 {n}")
+    slug = "about"
+    translation_key = factory.LazyFunction(uuid.uuid4)
+
+    class Meta:
+        model = OrganisationIndexPage
+
+
+class CommitteeIndexPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"专业委员会 {n}")
+    slug = "committees"
+    translation_key = factory.LazyFunction(uuid.uuid4)
+
+    class Meta:
+        model = CommitteeIndexPage
+
+
+# ---------------------------------------------------------------------- snippets
 
 
 class NewsCategoryFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"类别 {n}")
     slug = factory.Sequence(lambda n: f"category-{n}")
-    locale = factory.LazyFunction(Locale.get_default)
+    locale = factory.LazyFunction(default_locale)
 
     class Meta:
         model = NewsCategory
 
 
 class NewsArticleAuthorFactory(factory.django.DjangoModelFactory):
+    """An article's author line; pass `article=`."""
+
     name = factory.Sequence(lambda n: f"作者 {n}")
 
     class Meta:
         model = NewsArticleAuthor
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"标签 {n}")
+    slug = factory.Sequence(lambda n: f"tag-{n}")
+
+    class Meta:
+        model = Tag
+        django_get_or_create = ("name",)
+
+
+class NewsArticleTagFactory(factory.django.DjangoModelFactory):
+    """A tag on an article; pass `content_object=` (or use `article.tags.add`)."""
+
+    tag = factory.SubFactory(TagFactory)
+
+    class Meta:
+        model = NewsArticleTag
+
+
+class ArticleViewCountFactory(factory.django.DjangoModelFactory):
+    """An article's view counter; pass `article=`."""
+
+    count = 0
+
+    class Meta:
+        model = ArticleViewCount
+
+
+class MembershipTierFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"会员等级 {n}")
+    slug = factory.Sequence(lambda n: f"tier-{n}")
+    rank = factory.Sequence(lambda n: n + 1)
+    locale = factory.LazyFunction(default_locale)
+
+    class Meta:
+        model = MembershipTier
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"地区 {n}")
+    slug = factory.Sequence(lambda n: f"region-{n}")
+    locale = factory.LazyFunction(default_locale)
+
+    class Meta:
+        model = Region
+
+
+class IndustryFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"行业 {n}")
+    slug = factory.Sequence(lambda n: f"industry-{n}")
+    locale = factory.LazyFunction(default_locale)
+
+    class Meta:
+        model = Industry
+
+
+class MemberCompanyFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"测试{n}科技有限公司")
+    credit_code = factory.Sequence(credit_code)
+    tier = factory.SubFactory(MembershipTierFactory)
+    region = factory.SubFactory(RegionFactory)
+    industry = factory.SubFactory(IndustryFactory)
+    join_date = datetime.date(2020, 1, 1)
+
+    class Meta:
+        model = MemberCompany
+
+
+class OrgUnitFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"部门 {n}")
+    slug = factory.Sequence(lambda n: f"unit-{n}")
+    unit_type = OrgUnit.UnitType.COMMITTEE
+    locale = factory.LazyFunction(default_locale)
+
+    class Meta:
+        model = OrgUnit
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"人员 {n}")
+    locale = factory.LazyFunction(default_locale)
+
+    class Meta:
+        model = Person
+
+
+class PositionFactory(factory.django.DjangoModelFactory):
+    person = factory.SubFactory(PersonFactory)
+    unit = factory.SubFactory(OrgUnitFactory)
+    role = "chair"
+
+    class Meta:
+        model = Position
+
+
+class CommitteePageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"委员会 {n}")
+    slug = factory.Sequence(lambda n: f"committee-{n}")
+    unit = factory.SubFactory(OrgUnitFactory)
+    translation_key = factory.LazyFunction(uuid.uuid4)
+
+    class Meta:
+        model = CommitteePage
+
+
+# ---------------------------------------------------------------------- skeleton
+
+SKELETON = {
+    "zh-hans": ("浙江省中小企业协会", "协会动态", "关于协会"),
+    "zh-hant": ("浙江省中小企業協會", "協會動態", "關於協會"),
+    "en": (
+        "Zhejiang Small and Medium Enterprises Association",
+        "News",
+        "About the association",
+    ),
+}
+SITE_NAME = "浙江省中小企业协会"
+
+
+@dataclass
+class Skeleton:
+    locales: dict = field(default_factory=dict)  # code -> Locale
+    homes: dict = field(default_factory=dict)  # code -> HomePage
+    news: dict = field(default_factory=dict)  # code -> NewsIndexPage
+    about: dict = field(default_factory=dict)  # code -> OrganisationIndexPage
+    site: Site = None
+
+
+def publish(page):
+    """Publish `page`'s current state as a revision, as the admin does."""
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def skeleton():
+    """The Locales, one HomePage per locale (translations of each other) with a
+    news section and an organisation section each, published, and the default
+    Site on the default locale's home page. Call it in one transaction: the
+    automatic zh-hant sync, which waits for the commit, then finds the zh-hant
+    editions already there and leaves them alone."""
+    built = Skeleton()
+    root = Page.get_first_root_node()
+    keys = {name: uuid.uuid4() for name in ("home", "news", "about")}
+    for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
+        built.locales[code] = LocaleFactory(language_code=code)
+    for code, (home, news, about) in SKELETON.items():
+        built.homes[code] = publish(
+            HomePageFactory(
+                parent=root,
+                locale=built.locales[code],
+                title=home,
+                slug=f"home-{code}",
+                translation_key=keys["home"],
+            )
+        )
+        built.news[code] = publish(
+            NewsIndexPageFactory(
+                parent=built.homes[code], title=news, translation_key=keys["news"]
+            )
+        )
+        built.about[code] = publish(
+            OrganisationIndexPageFactory(
+                parent=built.homes[code], title=about, translation_key=keys["about"]
+            )
+        )
+    site = Site.objects.filter(is_default_site=True).first()
+    placeholder = site.root_page if site else None
+    if site is None:
+        site = Site(hostname="localhost", is_default_site=True)
+    site.root_page = built.homes[settings.LANGUAGE_CODE]
+    site.site_name = SITE_NAME
+    site.save()
+    if placeholder is not None and placeholder.is_leaf():
+        placeholder.delete()
+    built.site = site
+    return built
+
+
+# ------------------------------------------------------------------ organisation
+
+# Membership tiers, highest first: slug, then the name in zh-hans, zh-hant, en.
+TIERS = [
+    ("executive-vice-president", "常务副会长单位", "常務副會長單位",
+     "Executive vice-president members"),
+    ("vice-president", "副会长单位", "副會長單位", "Vice-president members"),
+    ("executive-director", "常务理事单位", "常務理事單位",
+     "Executive director members"),
+    ("director", "理事单位", "理事單位", "Director members"),
+    ("member", "会员单位", "會員單位", "Members"),
+]  # fmt: skip
+ASSOCIATION = (
+    "association",
+    "浙江省中小企业协会",
+    "浙江省中小企業協會",
+    "Zhejiang SME Association",
+)
+SECRETARIAT = ("secretariat", "秘书处", "秘書處", "Secretariat")
+PARTY_BRANCH = ("party-branch", "党支部", "黨支部", "Party branch")
+COMMITTEE_GROUP = ("committees", "专业委员会", "專業委員會", "Specialist committees")
+COMMITTEE_SUFFIX = ("专业委员会", "專業委員會", " Committee")
+# A few committees, in their order.
+COMMITTEES = [
+    ("health", "大健康", "大健康", "Health"),
+    ("blockchain", "区块链", "區塊鏈", "Blockchain"),
+    ("digital-economy", "数字经济", "數字經濟", "Digital Economy"),
+]
+# slug, names, positions (unit slug, role)
+PEOPLE = [
+    (
+        "cai",
+        "蔡章生",
+        "蔡章生",
+        "Cai Zhangsheng",
+        [
+            ("association", "executive-vice-president"),
+            ("secretariat", "secretary-general"),
+        ],
+    ),
+    ("li", "李明", "李明", "Li Ming", [("blockchain", "chair")]),
+    (
+        "zhou",
+        "周华",
+        "周華",
+        "Zhou Hua",
+        [("blockchain", "deputy-chair"), ("digital-economy", "chair")],
+    ),
+]
+# How many member companies of each tier `member_companies` makes.
+TIER_SIZES = {"executive-vice-president": 2, "vice-president": 1,
+              "executive-director": 1, "director": 3, "member": 3}  # fmt: skip
+CODES = [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
+
+
+def each_locale(factory_class, entry, **common):
+    """`entry` = (slug, zh-hans name, zh-hant name, en name): one item per locale
+    with a shared translation key; returns the default locale's."""
+    slug, *names = entry
+    editions = {
+        code: {"name": name} for code, name in zip(CODES, names[:3], strict=True)
+    }
+    return in_locales(factory_class, editions, slug=slug, **common)[CODES[0]]
+
+
+def vocabularies():
+    """Membership tiers, regions and industries in every locale; each as
+    {slug: default-locale row}. Regions and industries are the association's
+    fixed vocabularies that the member import files name, and the generator of
+    member companies uses: taken from organisation.demo_members, pure data,
+    rather than copying 32 rows."""
+    from organisation.demo_members import INDUSTRIES, REGIONS
+
+    return {
+        "tiers": {
+            entry[0]: each_locale(MembershipTierFactory, entry, rank=rank)
+            for rank, entry in enumerate(TIERS, 1)
+        },
+        "regions": {entry[0]: each_locale(RegionFactory, entry) for entry in REGIONS},
+        "industries": {
+            entry[0]: each_locale(IndustryFactory, entry) for entry in INDUSTRIES
+        },
+    }
+
+
+def member_companies(vocab, sizes=TIER_SIZES):
+    """Active member companies, `sizes[tier slug]` of each tier."""
+    regions = list(vocab["regions"].values())
+    industries = list(vocab["industries"].values())
+    companies = []
+    for slug, size in sizes.items():
+        for _ in range(size):
+            n = len(companies)
+            companies.append(
+                MemberCompanyFactory(
+                    tier=vocab["tiers"][slug],
+                    region=regions[n % len(regions)],
+                    industry=industries[n % len(industries)],
+                )
+            )
+    return companies
+
+
+def unit_in_locales(entry, unit_type, parent=None, order=0, suffixes=("", "", "")):
+    slug, *names = entry
+    editions = {
+        code: {"name": name + suffix}
+        for code, name, suffix in zip(CODES, names, suffixes, strict=True)
+    }
+    return in_locales(
+        OrgUnitFactory,
+        editions,
+        slug=slug,
+        unit_type=unit_type,
+        parent=parent,
+        sort_order=order,
+    )
+
+
+def structure(
+    about,
+    committees=COMMITTEES,
+    people=PEOPLE,
+    top=(ASSOCIATION, SECRETARIAT, PARTY_BRANCH, COMMITTEE_GROUP),
+    suffixes=COMMITTEE_SUFFIX,
+):
+    """The association's units in every locale (`top`: the association; its
+    secretariat, party branch and committee group; `committees` below the group,
+    named with `suffixes`), `people` with their positions, and the committee
+    pages: a committee index below each locale's `about` page with a published
+    page per committee. Returns the default locale's units by slug (and the
+    people by slug under "people")."""
+    Type = OrgUnit.UnitType
+    association, secretariat, party_branch, group = top
+    units = {"association": unit_in_locales(association, Type.ASSOCIATION)[CODES[0]]}
+    parent = units["association"]
+    for order, (entry, unit_type) in enumerate(
+        [
+            (secretariat, Type.SECRETARIAT),
+            (party_branch, Type.PARTY_BRANCH),
+            (group, Type.GROUP),
+        ],
+        1,
+    ):
+        units[entry[0]] = unit_in_locales(entry, unit_type, parent, order)[CODES[0]]
+    names = {}
+    for order, entry in enumerate(committees, 1):
+        editions = unit_in_locales(
+            entry, Type.COMMITTEE, units[group[0]], order, suffixes
+        )
+        units[entry[0]] = editions[CODES[0]]
+        names[entry[0]] = {code: unit.name for code, unit in editions.items()}
+    units["people"] = {}
+    for slug, *names_and_positions in people:
+        *person_names, positions = names_and_positions
+        person = in_locales(
+            PersonFactory,
+            {
+                code: {"name": name}
+                for code, name in zip(CODES, person_names, strict=True)
+            },
+        )[CODES[0]]
+        units["people"][slug] = person
+        for unit_slug, role in positions:
+            PositionFactory(person=person, unit=units[unit_slug], role=role)
+    index_key, page_keys = uuid.uuid4(), {slug: uuid.uuid4() for slug in names}
+    for code, name in zip(CODES, group[1:], strict=True):
+        index = publish(
+            CommitteeIndexPageFactory(
+                parent=about[code], title=name, translation_key=index_key
+            )
+        )
+        for slug in names:
+            CommitteePageFactory(
+                parent=index,
+                title=names[slug][code],
+                slug=slug,
+                unit=units[slug],
+                translation_key=page_keys[slug],
+            )
+    return units
+
+
+@contextmanager
+def rolled_back(django_db_blocker):
+    """For module- or class-scoped data: a transaction open while the tests run
+    (each in a savepoint inside it), rolled back after them."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def generated_member_companies(vocab, count):
+    """`count` member companies at the directory's real size, from the seeded
+    generator `organisation.demo_members.generated_companies` (a pure data
+    builder: the same call gives the same companies; its tier sizes are
+    demo_members.TIER_SIZES), written in bulk and indexed as an import is."""
+    from organisation.demo_members import generated_companies
+    from organisation.search import index_companies
+
+    companies = MemberCompany.objects.bulk_create(
+        MemberCompany(
+            **{
+                **company,
+                "tier": vocab["tiers"][company["tier"]],
+                "region": vocab["regions"][company["region"]],
+                "industry": vocab["industries"][company["industry"]],
+            }
+        )
+        for company in generated_companies(count)
+    )
+    index_companies(companies)
+    return companies

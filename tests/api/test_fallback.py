@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Locale
 
-from newsroom.models import NewsArticlePage, NewsCategory, NewsIndexPage
-from organisation.models import Person
+from newsroom.models import NewsArticlePage, NewsIndexPage
+from tests import factories
 from tests.factories import NewsArticlePageFactory
 
 LIST = """query ($fallback: [String!], $category: String, $perPage: Int, $page: Int) {
@@ -30,12 +30,48 @@ def english_edition(page, live=True):
 
 
 @pytest.fixture
-def articles(db):
+def categories(db):
+    """The association-news category in every locale."""
+    return factories.in_locales(
+        factories.NewsCategoryFactory,
+        {
+            "zh-hans": {"name": "协会动态"},
+            "zh-hant": {"name": "協會動態"},
+            "en": {"name": "Association news"},
+        },
+        slug="協會動態",  # as the importer makes it, from the zh-hant name
+    )
+
+
+@pytest.fixture
+def everywhere(categories):
+    """An article with a live edition in every locale (the zh-hant one first, as
+    an imported article is), each in its locale's association-news category."""
+    return factories.in_locales(
+        NewsArticlePageFactory,
+        {
+            code: {
+                "parent": NewsIndexPage.objects.get(locale__language_code=code),
+                "title": title,
+                "categories": [categories[code]],
+            }
+            for code, title in [
+                ("zh-hant", "協會指導黨建工作"),
+                ("zh-hans", "协会指导党建工作"),
+                ("en", "Guidance on party building"),
+            ]
+        },
+        slug="party-building",
+    )
+
+
+@pytest.fixture
+def articles(categories, everywhere):
     """Three zh-hans articles: one without English, one with a live English
-    edition, one whose English edition is only a draft; plus the demo article,
-    which has all three editions."""
+    edition, one whose English edition is only a draft; plus `everywhere`, which
+    has all three editions."""
     index = NewsIndexPage.objects.get(locale__language_code="zh-hans")
-    category = NewsCategory.objects.get(locale=locale("zh-hans"), name="协会动态")
+    category = categories["zh-hans"]
     only_chinese = NewsArticlePageFactory(parent=index, title="只有中文")
     only_chinese.categories = [category]
     only_chinese.save()
@@ -119,7 +155,7 @@ def test_nested_relations_follow_the_chain(gql, articles):
     assert "有英文版" not in children
     # The Chinese article's parent is the English news section, which exists.
     assert children["只有中文"]["parent"] == {"title": "News", "resolvedLocale": "en"}
-    # Related through the shared category: the demo article, in English.
+    # Related through the shared category: `everywhere`, in English.
     related = children["只有中文"]["relatedArticles"]
     assert [r["resolvedLocale"] for r in related] == ["en"]
 
@@ -147,8 +183,8 @@ def test_fallback_listing_query_count_is_flat(gql, articles):
     assert len(many) == len(few)
 
 
-def test_an_id_of_any_edition_stands_for_the_item(gql):
-    original = NewsArticlePage.objects.get(locale__language_code="zh-hant")
+def test_an_id_of_any_edition_stands_for_the_item(gql, everywhere):
+    original = everywhere["zh-hant"]
     query = """query ($id: ID, $fallback: [String!]) {
       page(id: $id, locale: "en", fallback: $fallback) { locale } }"""
     assert gql(query, id=original.pk, fallback=["zh-hans"])["page"] == {"locale": "en"}
@@ -192,7 +228,10 @@ def test_search_with_a_fallback_chain(gql, articles):
 
 
 def test_related_people_are_named_through_the_chain(gql, articles):
-    person = Person.objects.get(name="蔡章生", locale=Locale.get_default())
+    person = factories.in_locales(
+        factories.PersonFactory,
+        {"zh-hans": {"name": "蔡章生"}, "en": {"name": "Cai Zhangsheng"}},
+    )["zh-hans"]
     only = articles["only_chinese"]
     only.related_people = [person]
     only.save()

@@ -39,6 +39,7 @@ snippet chooser block.
 
 import datetime
 import json
+import uuid
 from dataclasses import dataclass, field
 from io import StringIO
 from types import SimpleNamespace
@@ -78,6 +79,7 @@ from cms.api.visibility import GrapplePages
 from home.models import HomePage
 from newsroom.models import NewsArticlePage, NewsCategory, NewsIndexPage
 from organisation.models import MembershipTier, OrgUnit, Person
+from tests import factories
 
 SCHEMA = schema.graphql_schema
 COMMON = "zqleakcommon"  # in every text, live or secret: what searches look for
@@ -134,7 +136,7 @@ class World:
     news: dict = field(default_factory=dict)  # locale code -> news index
     homes: dict = field(default_factory=dict)  # locale code -> home page
     draft_child: NewsArticlePage = None  # live article below the draft section
-    legacy: NewsArticlePage = None  # the demo's article, with live translations
+    legacy: NewsArticlePage = None  # a public article with live translations
     hostname: str = ""
     control_tag_id: int = None
     control_document: object = None
@@ -397,17 +399,44 @@ def tag_id(name):
     return Tag.objects.filter(name=name).values_list("pk", flat=True).first()
 
 
+def build_public_content(world):
+    """What the live site around the states has: a category, a committee with a
+    chair, a tier with a member company, and an article with live editions in
+    every locale (what `translations` must show)."""
+    world.category = factories.NewsCategoryFactory(name="协会动态", slug="news")
+    world.unit = factories.OrgUnitFactory(name="区块链专业委员会", slug="blockchain")
+    factories.PositionFactory(
+        person=factories.PersonFactory(name="李明"), unit=world.unit, role="chair"
+    )
+    factories.MemberCompanyFactory(
+        name="杭州恒鑫科技有限公司",
+        tier=factories.MembershipTierFactory(name="理事单位", slug="director"),
+    )
+    key = uuid.uuid4()
+    for code, title in [
+        ("zh-hans", "协会指导党建工作"),
+        ("zh-hant", "協會指導黨建工作"),
+        ("en", "Guidance on party building"),
+    ]:
+        edition = factories.NewsArticlePageFactory(
+            parent=world.news[code],
+            title=title,
+            slug="party-building",
+            date=datetime.date(2021, 7, 12),
+            translation_key=key,
+        )
+        publish(edition)
+        if code == "zh-hans":
+            world.legacy = edition
+
+
 def build_world():
     world = World()
     for code in ("zh-hans", "zh-hant", "en"):
         world.news[code] = NewsIndexPage.objects.get(locale__language_code=code)
         world.homes[code] = HomePage.objects.get(locale__language_code=code)
-    world.legacy = NewsArticlePage.objects.live().get(locale__language_code="zh-hans")
     world.hostname = Site.objects.get(is_default_site=True).hostname
-    world.category = NewsCategory.objects.filter(locale__language_code="zh-hans")[0]
-    world.unit = OrgUnit.objects.filter(
-        locale__language_code="zh-hans", unit_type=OrgUnit.UnitType.COMMITTEE
-    ).first()
+    build_public_content(world)
     public = Collection.get_first_root_node().add_child(name=f"{CONTROL} collection")
     world.control_document = get_document_model().objects.create(
         title=f"{COMMON} {CONTROL}",

@@ -10,6 +10,9 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from graphql import get_introspection_query
 from grapple.schema import schema
 
+from newsroom.models import NewsIndexPage
+from tests.factories import NewsArticlePageFactory, NewsCategoryFactory
+
 SCHEMA = schema.graphql_schema
 
 
@@ -77,17 +80,25 @@ def test_a_fragment_cycle_is_a_validation_error_not_a_crash(gql):
 
 
 def test_ordinary_queries_pass(gql):
+    category = NewsCategoryFactory()
+    for _n in range(3):
+        NewsArticlePageFactory(parent=news_index("zh-hans"), categories=[category])
     data = gql(
         "{ newsArticles(perPage: 50) { items { title categories { name } "
         "relatedArticles { title } } } organisation { memberCount } }"
     )
-    assert data["newsArticles"]["items"]
+    assert len(data["newsArticles"]["items"]) == 3
+    assert len(data["newsArticles"]["items"][0]["relatedArticles"]) == 2
 
 
 def test_limits_come_from_settings(gql, settings):
     settings.CMS_GRAPHQL_LIMITS = {**settings.CMS_GRAPHQL_LIMITS, "MAX_DEPTH": 2}
     [error] = gql.errors("{ pages { children { id } } }")
     assert "over the limit of 2 (MAX_DEPTH)" in error
+
+
+def news_index(code):
+    return NewsIndexPage.objects.get(locale__language_code=code)
 
 
 def post(client, body):
@@ -98,6 +109,7 @@ def post(client, body):
 
 
 def test_batches_run_each_operation_up_to_the_limit(client, db):
+    NewsArticlePageFactory(parent=news_index("zh-hant"))
     status, answers = post(
         client,
         [

@@ -1,8 +1,12 @@
 """Locale-correct `pages`, `page`, `locales` and the page fields `locale` and
-`translations`, over the real /graphql/ endpoint on the demo site.
+`translations`, over the real /graphql/ endpoint, on the session's skeleton (a
+home page with a news and an organisation section per locale) and what the tests
+add to it.
 
 Each stock grapple failure named in the foundation issue has a test here.
 """
+
+import datetime
 
 import pytest
 from django.db import connection
@@ -11,6 +15,8 @@ from wagtail.models import Locale, Page, PageViewRestriction
 
 from home.models import HomePage
 from newsroom.models import NewsArticlePage, NewsIndexPage
+from organisation.models import OrganisationIndexPage
+from tests import factories
 from tests.factories import NewsArticlePageFactory
 
 LOCALES = ["zh-hans", "zh-hant", "en"]
@@ -29,6 +35,49 @@ query ($locale: String, $inSite: Boolean) {
 
 def news_index(code):
     return NewsIndexPage.objects.get(locale__language_code=code)
+
+
+ARTICLE_SLUG = "2021-07-12-party-building-guidance-visit"
+ARTICLE_TITLES = {
+    "zh-hant": "浙江省經信領域行業黨委相關負責人一行專程來協會指導黨建工作",
+    "zh-hans": "浙江省经信领域行业党委相关负责人一行专程来协会指导党建工作",
+    "en": "Officials of the Party Committee visit the association",
+}
+
+
+@pytest.fixture
+def article(db):
+    """An article with an edition in every locale at the same path."""
+    return factories.in_locales(
+        NewsArticlePageFactory,
+        {
+            code: {"parent": news_index(code), "title": title}
+            for code, title in ARTICLE_TITLES.items()
+        },
+        slug=ARTICLE_SLUG,
+        date=datetime.date(2021, 7, 12),
+    )
+
+
+@pytest.fixture
+def committee(db):
+    """A committee index with one committee page, in every locale."""
+    unit = factories.OrgUnitFactory(slug="blockchain")
+    indexes = factories.in_locales(
+        factories.CommitteeIndexPageFactory,
+        {
+            code: {
+                "parent": OrganisationIndexPage.objects.get(locale__language_code=code)
+            }
+            for code in LOCALES
+        },
+    )
+    return factories.in_locales(
+        factories.CommitteePageFactory,
+        {code: {"parent": indexes[code]} for code in LOCALES},
+        slug="blockchain",
+        unit=unit,
+    )
 
 
 def test_locales_lists_the_three_content_locales_default_first(gql):
@@ -93,7 +142,7 @@ def test_page_by_url_path_stays_in_the_requested_locale(gql, code):
     assert page == {"id": str(news_index(code).pk), "locale": code}
 
 
-def test_page_by_url_path_of_an_article(gql):
+def test_page_by_url_path_of_an_article(gql, article):
     query = """{
       page(urlPath: "news/2021-07-12-party-building-guidance-visit", locale: "zh-hant")
       { title locale ... on NewsArticlePage { publicationDate } }
@@ -102,7 +151,7 @@ def test_page_by_url_path_of_an_article(gql):
     assert page["locale"] == "zh-hant"
     assert page["title"] == "浙江省經信領域行業黨委相關負責人一行專程來協會指導黨建工作"
     assert page["publicationDate"] == "2021-07-12"
-    # The demo has the article's other editions at the same path (issue 5).
+    # The article's other editions are at the same path (issue 5).
     english = gql(query.replace('"zh-hant"', '"en"'))["page"]
     assert english["locale"] == "en"
     assert english["title"].startswith("Officials of the Party Committee")
@@ -177,7 +226,7 @@ def test_locale_codes_are_matched_case_insensitively(gql):
     assert {p["locale"] for p in pages} == {"zh-hant"}
 
 
-def test_content_type_filter_inside_a_locale(gql):
+def test_content_type_filter_inside_a_locale(gql, article):
     query = '{ pages(locale: "zh-hant", contentType: "newsroom.NewsArticlePage") '
     data = gql(query + "{ title } }")
     assert [p["title"] for p in data["pages"]] == [
@@ -246,7 +295,6 @@ def test_list_query_count_does_not_grow_with_its_length(gql, listing):
     list cost a fixed number of queries, at the root and nested."""
     query = LISTINGS[listing]
     parent, en_parent = news_index("zh-hans"), news_index("en")
-    parent.get_children().delete()  # the demo's article, translated otherwise
     counts = []
     for total in (2, 12):
         while parent.get_children().count() < total:
@@ -264,7 +312,7 @@ def test_list_query_count_does_not_grow_with_its_length(gql, listing):
     assert counts[0] == counts[1]
 
 
-def test_locale_field_on_every_page_type(gql):
+def test_locale_field_on_every_page_type(gql, article, committee):
     query = """{ pages(locale: "en", limit: 100) { __typename locale } }"""
     types = {p["__typename"]: p["locale"] for p in gql(query)["pages"]}
     assert types == {
@@ -277,7 +325,7 @@ def test_locale_field_on_every_page_type(gql):
     }
 
 
-def test_children_of_a_page_are_in_its_locale(gql):
+def test_children_of_a_page_are_in_its_locale(gql, article):
     query = """query ($parent: ID, $locale: String) {
       pages(parent: $parent, locale: $locale) { title locale }
     }"""

@@ -1,17 +1,39 @@
-"""The demo site: what it holds, and that loading it again changes nothing."""
+"""The demo site: what it holds, and that loading it again changes nothing.
+
+The only tests (with tests/test_make_run.py) that load the demo: `demo_site`
+loads it once for the module, in a transaction rolled back after.
+"""
 
 import re
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import TestCase
 from wagtail.models import Page, Revision, Site
 from wagtail_localize.models import StringSegment, StringTranslation, TranslationSource
 
+from demo import site as demo
 from demo.site import LEGACY_ARTICLE
 from home.models import HomePage
 from newsroom.models import NewsArticlePage, NewsIndexPage
 from organisation.models import OrganisationIndexPage
+
+
+@pytest.fixture(scope="module", autouse=True)
+def demo_site(django_db_setup, django_db_blocker):
+    """The demo site for one module, loaded as `make run` loads it into a new
+    database (the skeleton's pages and site removed first, what waits for the
+    commit run at once), in a transaction rolled back after the module. For the
+    tests of the demo itself (tests/home/test_demo.py)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        Page.objects.filter(depth=2).delete()
+        Site.objects.all().delete()
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            demo.load()
+        yield
+        transaction.set_rollback(True)
 
 
 def database_dump():
@@ -22,7 +44,7 @@ def database_dump():
 
 @pytest.mark.django_db
 def test_loading_the_demo_twice_changes_nothing():
-    # The session fixture loaded it once already; a second and third run must not
+    # The module fixture loaded it once already; a second and third run must not
     # add, re-publish or edit anything.
     before = database_dump()
     revisions = Revision.objects.count()

@@ -6,7 +6,8 @@ from django.urls import reverse
 from wagtail.models import Locale
 from wagtail.users.models import UserProfile
 
-from newsroom.models import NewsCategory, NewsIndexPage
+from newsroom.models import NewsIndexPage
+from tests import factories
 
 
 @pytest.fixture
@@ -19,10 +20,18 @@ def editor(admin_client, admin_user):
 
 def test_snippet_listing_is_per_locale_with_a_switcher(editor, db):
     url = reverse("wagtailsnippets_newsroom_newscategory:list")
+    categories = factories.in_locales(
+        factories.NewsCategoryFactory,
+        {
+            "zh-hans": {"name": "协会动态"},
+            "zh-hant": {"name": "協會動態"},
+            "en": {"name": "Association news"},
+        },
+        slug="news",
+    )
     rows = {
         code: f'id="snippet_{category.pk}_title">{category.name}<'
-        for code in ("zh-hans", "zh-hant", "en")
-        for category in [NewsCategory.objects.get(locale__language_code=code)]
+        for code, category in categories.items()
     }
     for code, row in rows.items():
         html = editor.get(url, {"locale": code}).content.decode()

@@ -9,6 +9,7 @@ from wagtail.models import Locale
 from wagtail_localize.models import Translation
 
 from newsroom.models import NewsArticlePage, NewsIndexPage
+from tests import factories
 from tests.factories import NewsArticlePageFactory
 
 QUERY = """query ($id: ID) { page(id: $id) {
@@ -101,9 +102,22 @@ def test_an_unpublished_edition_has_no_url(gql, article):
     }
 
 
-def test_snippets_have_a_status_too(gql, article):
-    query = """{ newsArticle(locale: "zh-hant",
-        urlPath: "/news/2021-07-12-party-building-guidance-visit/") {
+def test_snippets_have_a_status_too(gql):
+    categories = factories.in_locales(
+        factories.NewsCategoryFactory,
+        {
+            "zh-hans": {"name": "协会动态"},
+            "zh-hant": {"name": "協會動態"},
+            "en": {"name": "Association news"},
+        },
+        slug="news",
+    )
+    NewsArticlePageFactory(
+        parent=NewsIndexPage.objects.get(locale__language_code="zh-hant"),
+        slug="party-building",
+        categories=[categories["zh-hant"]],
+    )
+    query = """{ newsArticle(locale: "zh-hant", urlPath: "/news/party-building/") {
       categories { name translationStatus { locale published outOfDate } } } }"""
     [category] = gql(query)["newsArticle"]["categories"]
     assert category["name"] == "協會動態"

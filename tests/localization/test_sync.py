@@ -116,7 +116,8 @@ def test_stopped_synchronisation_and_hand_made_editions_are_left_alone(draft, pu
     page = publish(page)
     assert traditional(page).title == "發展黨支部頭髮"
 
-    # The demo's sections were made by hand in each locale: no sync takes them over.
+    # The skeleton's sections were made by hand in each locale (as the demo's are):
+    # no sync takes them over.
     news = NewsIndexPage.objects.get(locale__language_code="zh-hans")
     hant_title = traditional(news).title
     news.title = "新闻中心"
@@ -256,7 +257,9 @@ def test_unit_slugs_are_shared_by_the_traditional_edition(
 
 def test_a_new_article_keeps_its_categories(db):
     index = NewsIndexPage.objects.get(locale__language_code="zh-hans")
-    category = NewsCategory.objects.get(locale=locale("zh-hans"), name="协会动态")
+    category = NewsCategory.objects.create(
+        locale=locale("zh-hans"), name="协会动态", slug="news"
+    )
     page = NewsArticlePage(title="新文章", slug="新文章", categories=[category])
     index.add_child(instance=page)
     assert list(NewsArticlePage.objects.get(pk=page.pk).categories.all()) == [category]

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.users.models import UserProfile
 
 from organisation.models import MemberCompany
+from tests.factories import MemberCompanyFactory
 
 URL = "/admin/import-members/"
 CSV = (
@@ -16,6 +17,10 @@ CSV = (
     "杭州锦恒实业有限公司,91330106MA2H3J9H09,副会长单位\n"
     "坏代码公司,91330302MA2J3Y7L35,会员单位\n"
 ).encode("utf-8-sig")
+
+# Every test in the database, so that pytest-django keeps them together (it runs
+# tests without the database last, which would build the module's data again).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vocabularies")]
 
 
 @pytest.fixture
@@ -87,8 +92,12 @@ def test_a_token_cannot_reach_a_file_outside_the_upload_folder(editor, tmp_path)
     assert not MemberCompany.objects.filter(credit_code="91330106MA2H3J9H09").exists()
 
 
-def test_preview_changes_no_field_of_an_existing_company(editor):
-    company = MemberCompany.objects.filter(tier__slug="member").first()
+def test_preview_changes_no_field_of_an_existing_company(editor, vocabularies):
+    company = MemberCompanyFactory(
+        tier=vocabularies["tiers"]["member"],
+        region=vocabularies["regions"]["hangzhou-xihu"],
+        industry=vocabularies["industries"]["manufacturing"],
+    )
     before = (company.name, company.tier_id, company.region)
     content = (
         "企业名称,统一社会信用代码,会员类别,所在地区\n"

@@ -1,5 +1,6 @@
-"""The member directory in GraphQL and in the admin, at its real size (the demo's
-5,000 generated companies)."""
+"""The member directory in GraphQL and in the admin, at its real size: 5,000
+companies from the seeded generator (`directory` in conftest.py), whose tier sizes
+are 17, 51, 177, 503 and the rest members."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -7,6 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from organisation.models import MemberCompany, MembershipTier
+
+# Every test in the database, so that pytest-django keeps them together (it runs
+# tests without the database last, which would build the module's data again).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("directory")]
 
 TIERS = "query ($locale: String) { membershipTiers(locale: $locale) { name slug rank memberCount } }"  # noqa: E501
 COMPANIES = """query ($tier: String, $region: String, $industry: String, $page: Int,

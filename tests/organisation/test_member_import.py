@@ -13,7 +13,9 @@ from wagtail.models import Locale
 from organisation.models import MemberCompany, Region
 
 # These tests check the English wording of messages.
-pytestmark = pytest.mark.usefixtures("english")
+# Every test in the database, so that pytest-django keeps them together (it runs
+# tests without the database last, which would build the module's data again).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "vocabularies")]
 
 # Copies of ../shared/samples/members, the secretariat's layout, byte for byte.
 SAMPLES = Path(__file__).resolve().parent / "samples"

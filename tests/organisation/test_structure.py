@@ -10,7 +10,15 @@ from wagtail.models import Locale
 
 from newsroom.models import NewsIndexPage
 from organisation.models import CommitteePage, MemberCompany, OrgUnit, Person, Position
+from tests import factories
 from tests.factories import NewsArticlePageFactory
+
+# The association of tests.factories.structure: three committees (health,
+# blockchain, digital-economy), three people, ten member companies.
+# Every test in the database, so that pytest-django keeps them together (it runs
+# tests without the database last, which would build the module's data again).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("association")]
+COMMITTEES = len(factories.COMMITTEES)
 
 TREE = """query ($locale: String) { orgUnits(locale: $locale) {
   name slug unitType leaders { role roleLabel person { name } }
@@ -55,18 +63,18 @@ def test_the_tree_in_each_locale(gql):
     assert list(children) == ["secretariat", "party-branch", "committees"]
     assert children["secretariat"]["leaders"][0]["roleLabel"] == "秘书长"
     committees = children["committees"]["children"]
-    assert len(committees) == 25
-    assert committees[0]["name"] == "对外合作专业委员会"
-    assert committees[-1]["name"] == "侨商企业专业委员会"
-    assert committees[0]["url"] == "/zh-hans/about/committees/foreign-cooperation/"
+    assert len(committees) == COMMITTEES
+    assert committees[0]["name"] == "大健康专业委员会"
+    assert committees[-1]["name"] == "数字经济专业委员会"
+    assert committees[0]["url"] == "/zh-hans/about/committees/health/"
     english = gql(TREE, locale="en")["orgUnits"][0]
     assert english["leaders"][0]["person"]["name"] == "Cai Zhangsheng"
-    assert english["children"][2]["children"][1]["name"] == "Belt and Road Committee"
+    assert english["children"][2]["children"][1]["name"] == "Blockchain Committee"
 
 
 def test_tree_query_count_does_not_grow_with_the_tree(gql):
-    """Leaders and recent news (with their categories) of every unit, for 27 or 37
-    committees."""
+    """Leaders and recent news (with their categories) of every unit, for 2 or 12
+    more committees."""
     index = NewsIndexPage.objects.get(locale__language_code="zh-hans")
     group = unit("committees")
     query = TREE.replace(
@@ -97,7 +105,7 @@ def test_tree_query_count_does_not_grow_with_the_tree(gql):
         with CaptureQueriesContext(connection) as captured:
             data = gql(query)
         committees = data["orgUnits"][0]["children"][2]["children"]
-        assert len(committees) == 25 + total
+        assert len(committees) == COMMITTEES + total
         news = [c["recentNews"] for c in committees if c["slug"].startswith("new-")]
         assert news == [
             [{"title": f"委员会新闻{n}", "categories": []}] for n in range(total)
@@ -184,10 +192,10 @@ def test_organisation_overview_statistics(gql):
         '{ organisation(locale: "zh-hant") { memberCount committeeCount '
         "unitCount tiers { name memberCount } } }"
     )["organisation"]
-    assert data["memberCount"] == 5000
-    assert data["committeeCount"] == 25
-    assert data["unitCount"] == 29
-    assert data["tiers"][0] == {"name": "常務副會長單位", "memberCount": 17}
+    assert data["memberCount"] == sum(factories.TIER_SIZES.values()) == 10
+    assert data["committeeCount"] == COMMITTEES
+    assert data["unitCount"] == COMMITTEES + 4
+    assert data["tiers"][0] == {"name": "常務副會長單位", "memberCount": 2}
 
 
 def test_articles_name_people_and_units_and_committees_list_their_news(gql):
@@ -230,10 +238,10 @@ def test_the_about_page_shows_live_statistics(gql):
         statistics { memberCount tiers { name memberCount } } }
     } }"""
     stats = gql(query)["page"]["statistics"]
-    assert stats["memberCount"] == 5000
-    assert stats["tiers"][3] == {"name": "Director members", "memberCount": 503}
+    assert stats["memberCount"] == 10
+    assert stats["tiers"][3] == {"name": "Director members", "memberCount": 3}
     MemberCompany.objects.filter(tier__slug="director").update(active=False)
-    assert gql(query)["page"]["statistics"]["memberCount"] == 4497
+    assert gql(query)["page"]["statistics"]["memberCount"] == 7
 
 
 def test_committee_list_query_count_does_not_grow_with_members(gql):

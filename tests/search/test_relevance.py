@@ -1,7 +1,8 @@
-"""The relevance set: queries over the demo content, each with every result a
-reader would call relevant and, where it matters, the one that must come first.
+"""The relevance set: queries over the search corpus (tests/search/corpus.py),
+each with every result a reader would call relevant and, where it matters, the
+one that must come first.
 
-Judged by hand from the demo's texts: the 2021 article (黨建, 黨支部, the 25
+Judged by hand from the corpus's texts: the 2021 article (黨建, 黨支部, the 25
 committees, 蔡章生, 2020 年疫情, 4500 member companies) in three editions, the units,
 committees and people of `organisation.demo_data`. Member companies are generated;
 their expected sets come from the generator's own records (name, region and
@@ -13,8 +14,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from demo.site import DEMO_COMPANIES
 from organisation.demo_members import generated_companies
+from tests.search.corpus import COMPANIES
 
 ARTICLE = "article"
 ARTICLE_SLUG = "2021-07-12-party-building-guidance-visit"
@@ -37,7 +38,7 @@ def companies(name=None, region=None, industry=None):
     and industry are those slugs."""
     return {
         "company:" + c["credit_code"]
-        for c in generated_companies(DEMO_COMPANIES)
+        for c in generated_companies(COMPANIES)
         if (name is None or name in c["name"])
         and (region is None or c["region"] == region)
         and (industry is None or c["industry"] == industry)
@@ -53,7 +54,7 @@ class Case:
     types: list = field(default=None)
 
 
-SOME_COMPANY = generated_companies(DEMO_COMPANIES)[7]
+SOME_COMPANY = generated_companies(COMPANIES)[7]
 BLOCKCHAIN_EN = {
     "committee:blockchain",
     "person:Li Ming (example)",
@@ -166,7 +167,7 @@ CASES = [
         {"company:" + SOME_COMPANY["credit_code"]},
     ),
     # Nothing relevant: every result would be a false positive. The characters of
-    # the first six are all in the demo's texts, but never side by side.
+    # the first six are all in the corpus's texts, but never side by side.
     Case("部支", "zh-hans", set()),
     Case("区链", "zh-hans", set()),
     Case("鏈塊", "zh-hant", set()),
@@ -234,7 +235,7 @@ def test_the_set_is_large_and_varied():
     assert not any(case.expected for case in CASES[-9:])
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("corpus")
 def test_recall_and_precision_over_the_relevance_set(gql):
     """Both counted over all results (micro) and averaged per query (macro), so a
     small query that fails counts as much as a large one. A query that expects

@@ -24,6 +24,12 @@ from organisation.models import (
 )
 from tests.factories import NewsArticlePageFactory
 
+# The search corpus (tests/search/corpus.py): the 2021 article in three editions,
+# the association's units and people, 5,000 member companies.
+# Every test in the database, so that pytest-django keeps them together (it runs
+# tests without the database last, which would build the module's data again).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("corpus")]
+
 SEARCH = """
 query($text: String!, $locale: String, $types: [SearchType!], $all: Boolean,
       $perPage: Int) {
