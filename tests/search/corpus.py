@@ -3,7 +3,8 @@ against, and what tests/search/test_search.py searches.
 
 - The old site's 2021 article (a real export, demo/content), imported into
   zh-hant through the newsroom importer, its zh-hans edition made by the machine
-  translator (OpenCC) and its English edition from the human PO file beside it.
+  translator (OpenCC) and its English edition from the human PO file beside it,
+  by the demo's own `ensure_article_editions`.
 - The association's structure as that article describes it: the units,
   committees and people of `organisation.demo_data`, built with
   `tests.factories.structure`.
@@ -20,24 +21,15 @@ and the rows are built by the tests' own factories.
 
 from dataclasses import dataclass
 
-import polib
-from django.conf import settings
 from django.test import TestCase
-from wagtail.models import Locale
-from wagtail_localize.machine_translators import get_machine_translator
-from wagtail_localize.models import Translation, TranslationSource
 
-from cms.localization.sync import machine_translate
+from demo.site import LEGACY_ARTICLE, ensure_article_editions
 from newsroom.importer import LegacyNewsImporter
 from newsroom.models import NewsArticlePage
 from organisation import demo_data
 from organisation.models import OrganisationIndexPage
 from tests import factories
 
-ARTICLE_FILE = settings.BASE_DIR / (
-    "demo/content/2021-07-12-party-building-guidance-visit.txt"
-)
-ARTICLE_ENGLISH = ARTICLE_FILE.with_suffix(".en.po")
 COMPANIES = 5000
 
 
@@ -48,45 +40,21 @@ class Corpus:
     companies: list
 
 
-def translate(instance, code, fill):
-    """`instance`'s translation into `code` through wagtail-localize, its
-    strings filled by `fill(translation)`, published."""
-    locale = Locale.objects.get(language_code=code)
-    source, _created = TranslationSource.get_or_create_from_instance(instance)
-    translation = Translation.objects.get_or_create(
-        source=source, target_locale=locale
-    )[0]
-    fill(translation)
-    translation.save_target(publish=True)
-    return instance.get_translation(locale)
-
-
-def machine(translation):
-    machine_translate(translation, get_machine_translator())
-
-
-def from_po(translation):
-    """The human English translation: msgid is the zh-hant segment."""
-    english = {e.msgid: e.msgstr for e in polib.pofile(str(ARTICLE_ENGLISH))}
-    po = translation.export_po()
-    for entry in po:
-        entry.msgstr = english.get(entry.msgid, "")
-    po.metadata.pop("X-WagtailLocalize-TranslationID", None)
-    translation.import_po(po)
-
-
 def article_editions():
-    result = LegacyNewsImporter("zh-hant").import_file(ARTICLE_FILE)
+    """The real 2021 export imported into zh-hant, with its zh-hans (machine) and
+    English (PO file) editions made as the demo makes them."""
+    result = LegacyNewsImporter("zh-hant").import_file(LEGACY_ARTICLE)
     assert not result.error, result.error
     original = NewsArticlePage.objects.get(
-        locale__language_code="zh-hant", legacy_id=ARTICLE_FILE.name
+        locale__language_code="zh-hant", legacy_id=LEGACY_ARTICLE.name
     )
-    editions = {"zh-hant": original}
-    for code, fill in (("zh-hans", machine), ("en", from_po)):
-        for category in original.categories.all():
-            translate(category, code, fill)
-        editions[code] = translate(original, code, fill)
-    return editions
+    ensure_article_editions(original)
+    return {
+        edition.locale.language_code: edition
+        for edition in NewsArticlePage.objects.filter(
+            translation_key=original.translation_key
+        ).select_related("locale")
+    }
 
 
 def build():
