@@ -4,8 +4,8 @@
 The API is public and anonymous, so one request must not be able to ask for more
 than a page needs: a deep nest of children, a thousand aliases of one field, fifty
 root fields, pages of a thousand items inside pages of a thousand items, the whole
-schema twenty times over. Each limit is in `settings.CMS_GRAPHQL_LIMITS`; a query over
-one gets GraphQL errors naming the limit and the value (`extensions.code`
+schema twenty times over. Each limit is in `settings.CMS_GRAPHQL_LIMITS`; a query
+over one gets GraphQL errors naming the limit and the value (`extensions.code`
 QUERY_TOO_COMPLEX, or BAD_USER_INPUT for an `order`), and costs about as much as
 parsing it (see benchmarks/query_limits.py).
 
@@ -20,7 +20,9 @@ variables that do not coerce get the errors execution would give.
 Cost is an estimate of the objects a query can return: each field costs 1, and a
 list field multiplies the cost of what it selects by its size: its own `perPage`,
 `limit` or `first` argument, the one of the paginated field it is the `items` of,
-or `DEFAULT_LIST_SIZE`.
+or `DEFAULT_LIST_SIZE`. Database queries are estimated the same way for the
+fields that send one per object they are selected on (a page's tree relations):
+`MAX_QUERIES`. Operations of one batched request share one `MAX_COST` (`Budget`).
 
 Introspection (`__schema`, `__type` and everything under them) counts like any
 other field towards the aliases, the root fields and the cost, and has limits of
