@@ -95,10 +95,9 @@ query Search($query: String!) {
       excerpt
       item {
         ... on NewsArticlePage { id title url publicationDate }
-        ... on Committee { name url }
-        ... on OrgUnitRef { name url }
-        ... on OrgPerson { name }
-        ... on DirectoryCompany { name creditCode }
+        ... on OrgUnit { name url }
+        ... on Person { name }
+        ... on MemberCompany { name creditCode }
       }
     }
   }

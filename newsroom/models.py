@@ -1,5 +1,7 @@
 """News: the listing root of each locale, the articles below it, their categories."""
 
+from functools import partialmethod
+
 import graphene
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -44,6 +46,7 @@ from cms.content.editions import (
 from cms.content.visibility import visible_pages
 from home.blocks import HeadingBlock, paragraph_block
 from home.models import BasePage, TranslatableLabel, default_locale_only
+from organisation.models import OrgUnit, Person
 
 from .blocks import DocumentBlock, ImageBlock, QuoteBlock, TableBlock
 from .forms import NewsArticlePageForm
@@ -108,6 +111,18 @@ class NewsArticleAuthor(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("author")
         verbose_name_plural = _("authors")
+
+
+def snippets_in_chain_field(relation, model, description):
+    """An article's relation to translatable snippets, as a GraphQL list of
+    `model`'s type."""
+    return GraphQLField(
+        relation,
+        lambda: graphene.List(graphene.NonNull(registry.models[model])),
+        required=True,
+        source=f"{relation}_in_chain",
+        description=description,
+    )
 
 
 class NewsArticleQuerySet(PageQuerySet):
@@ -251,12 +266,18 @@ class NewsArticlePage(BasePage):
         GraphQLString("summary", required=True),
         GraphQLImage("cover_image"),
         GraphQLStreamfield("body"),
-        GraphQLField(
+        snippets_in_chain_field(
             "categories",
-            lambda: graphene.List(graphene.NonNull(registry.models[NewsCategory])),
-            required=True,
-            source="categories_in_chain",
-            description="The article's categories, named in its locale chain.",
+            NewsCategory,
+            "The article's categories, named in its locale chain.",
+        ),
+        snippets_in_chain_field(
+            "related_people",
+            Person,
+            "People the article is about, named in its locale.",
+        ),
+        snippets_in_chain_field(
+            "related_units", OrgUnit, "Units and committees the article is about."
         ),
         GraphQLTag("tags"),
         GraphQLString("source", required=True),
@@ -299,8 +320,15 @@ class NewsArticlePage(BasePage):
     def _in_chain(self, article):
         return mark([article], chain_of(self))[0] if article else None
 
-    def categories_in_chain(self, info, **kwargs):
-        return snippets_in_chain(info.context, self.categories.all(), chain_of(self))
+    def in_chain(self, info, relation, **kwargs):
+        """The snippets of `relation`, each its edition in the article's locale
+        chain (the sources of the snippets_in_chain_field fields)."""
+        rows = getattr(self, relation).all()
+        return snippets_in_chain(info.context, rows, chain_of(self))
+
+    categories_in_chain = partialmethod(in_chain, relation="categories")
+    related_people_in_chain = partialmethod(in_chain, relation="related_people")
+    related_units_in_chain = partialmethod(in_chain, relation="related_units")
 
     def previous_article(self, info, **kwargs):
         """The next older article in the same locale (by date, then id)."""

@@ -14,17 +14,15 @@ from taggit.models import Tag
 
 from cms.api import orders
 from cms.api.assembly import replace, root_mutation, root_query
-from cms.api.extensions import extend
 from cms.api.fallback import fallback_argument, locale_chain
 from cms.api.listing import page_id, prime
 from cms.api.locales import locale_argument, resolve_locale
 from cms.api.pages import LocalePagesQuery
 from cms.api.pagination import check_range, paginate, paginated_type, paging_arguments
 from cms.api.ratelimit import RateLimited, rate_limited_error
-from cms.content.editions import chain_of, first_in_chain, mark, resolved
+from cms.content.editions import first_in_chain, mark, resolved
 from cms.content.visibility import visible_pages
 from cms.search.schema import matching
-from organisation.schema import OrgPerson, OrgUnitRef, people_in, units_in
 
 from .models import NewsArticlePage, NewsArticleTag, NewsCategory
 from .view_counter import ArticleNotFound, record_view
@@ -254,35 +252,6 @@ class RecordArticleView(graphene.Mutation):
 @root_mutation
 class NewsMutation:
     record_article_view = RecordArticleView.Field()
-
-
-# An article's people and units are the organisation's types, named through the
-# article's locale chain (cms.api.extensions: the model cannot import them).
-def resolve_related_people(article, info):
-    people = list(article.related_people.all())
-    return people_in(info.context, people, chain_of(article))
-
-
-def resolve_related_units(article, info):
-    units = list(article.related_units.all())
-    return units_in(info.context, units, chain_of(article))
-
-
-extend(
-    NewsArticlePage,
-    related_people=graphene.Field(
-        graphene.List(graphene.NonNull(OrgPerson)),
-        required=True,
-        resolver=resolve_related_people,
-        description="People the article is about, named in its locale.",
-    ),
-    related_units=graphene.Field(
-        graphene.List(graphene.NonNull(OrgUnitRef)),
-        required=True,
-        resolver=resolve_related_units,
-        description="Units and committees the article is about.",
-    ),
-)
 
 
 def visible_tags():

@@ -1,10 +1,17 @@
-"""GraphQL root fields of the organisation: the member directory
-(membershipTiers, memberCompanies), the structure (organisation, orgUnits,
-committees, committee, people).
+"""GraphQL of the organisation: the member directory (membershipTiers,
+memberCompanies) and the structure (organisation, orgUnits, committees, committee,
+people).
 
-Hand-written types, because every name must come from the requested locale:
-relations point at the default locale's rows (tiers, units, people), and the row's
-translation in the requested locale (same translation key) gives the text.
+The types are grapple's, one per model (OrgUnit, Person, Position, MembershipTier,
+MemberCompany), from the models' `graphql_fields`. Relations point at the default
+locale's rows (a company's tier, a unit's parent, every position), so each item
+shown is the row's edition in the requested locale, or the default locale's row
+while it has no translation there (its `resolvedLocale` says which), and it
+remembers the requested locale (cms.content.editions.mark). What depends on that
+locale and the model cannot answer by itself (a unit's positions, sub-units and
+news, a role's label, a company's tier) is added here with `extend`, read through
+a per-request `Structure` of the locale, so a tree or a page of companies costs a
+fixed number of queries.
 """
 
 import graphene
@@ -12,15 +19,13 @@ from django.apps import apps
 from django.conf import settings
 from django.db.models import Count, F
 from grapple.registry import registry
-from grapple.types.images import get_image_type
 from wagtail.models import Locale
 
 from cms.api.assembly import root_query
 from cms.api.extensions import extend
 from cms.api.locales import locale_argument, resolve_locale
 from cms.api.pagination import check_range, paginate, paginated_type, paging_arguments
-from cms.api.status import TranslationStatusMixin
-from cms.content.editions import rows_in, snippets_in_chain
+from cms.content.editions import chain_of, language_codes, mark, snippets_in_chain
 from cms.content.requests import per_request
 from cms.content.visibility import visible_pages
 from cms.search.schema import matching
@@ -40,105 +45,259 @@ from .models import (
 )
 
 
-class DirectoryTier(TranslationStatusMixin, graphene.ObjectType):
-    """A membership tier, named in the requested locale."""
-
-    name = graphene.String(required=True)
-    slug = graphene.String(required=True)
-    rank = graphene.Int(required=True, description="1 is the highest tier.")
+def of(model):
+    """grapple's type of `model`, named lazily: grapple builds it with the schema."""
+    return lambda: registry.models[model]
 
 
-class DirectoryTierCount(DirectoryTier):
-    """A membership tier with the number of its active member companies."""
-
-    member_count = graphene.Int(required=True)
+def list_of(model, **kwargs):
+    return graphene.List(graphene.NonNull(of(model)), required=True, **kwargs)
 
 
-class DirectoryCompany(graphene.ObjectType):
-    """A member company as the directory shows it."""
+def news_articles():
+    """The newsroom's article model, named lazily: news points at units, so the
+    organisation's code must not import the newsroom."""
+    return apps.get_model("newsroom", "NewsArticlePage")
 
-    name = graphene.String(required=True)
-    credit_code = graphene.String(required=True)
-    tier = graphene.Field(DirectoryTier, required=True)
-    region = graphene.Field(lambda: registry.snippets[Region])
-    industry = graphene.Field(lambda: registry.snippets[Industry])
-    website = graphene.String(required=True)
-    join_date = graphene.Date()
 
+# The reader's locale ---------------------------------------------------------------
+
+LEADER_ROLES = [role for role in ROLES if role not in ("member", "staff")]
+
+
+def role_rank(position):
+    return (list(ROLES).index(position.role), position.sort_order or 0, position.pk)
+
+
+def committee_urls(locale_id):
+    pages = visible_pages(CommitteePage.objects.filter(locale=locale_id))
+    return {page.unit_id: page.url for page in pages}
+
+
+class Structure:
+    """What one request needs to show units, people and positions in one locale,
+    loaded in a fixed number of queries however large the tree."""
+
+    def __init__(self, request, locale_id):
+        self.request = request
+        self.chain = (Locale(pk=locale_id),)
+        self.units = list(OrgUnit.objects.filter(locale=Locale.get_default()))
+        self.units_by_id = {unit.pk: unit for unit in self.units}
+        self.units_by_key = {unit.translation_key: unit for unit in self.units}
+        self.positions = list(
+            Position.objects.current()
+            .filter(unit__in=self.units)
+            .select_related("person__photo", "unit")
+        )
+        self.page_urls = committee_urls(locale_id)
+        self.news = None  # loaded by news_of() when a query asks for news
+
+    def editions(self, rows):
+        """Each row's edition in this locale (the row itself while it has none),
+        remembering the locale."""
+        return snippets_in_chain(self.request, rows, self.chain)
+
+    def held(self, positions):
+        """Positions in role order, remembering the locale."""
+        return mark(sorted(positions, key=role_rank), self.chain)
+
+    def source(self, unit):
+        """The default locale's row of a unit edition: the tree, the positions and
+        the committee pages point at it."""
+        return self.units_by_key.get(unit.translation_key, unit)
+
+    def positions_in(self, unit, roles=None):
+        return self.held(
+            p
+            for p in self.positions
+            if p.unit_id == unit.pk and (roles is None or p.role in roles)
+        )
+
+    def children(self, unit):
+        children = [u for u in self.units if u.parent_id == unit.pk]
+        return self.editions(sorted(children, key=lambda u: (u.sort_order, u.pk)))
+
+    def news_of(self, unit, limit):
+        """The newest published articles of this locale naming `unit`. The first
+        call loads those of every unit at once, so asking each unit of a tree for
+        its news costs one query in all."""
+        if self.news is None:
+            articles = (
+                visible_pages(news_articles().objects.filter(locale=self.chain[0]))
+                .with_listing_data()
+                .filter(related_units__in=self.units)
+            )
+            self.news = {}
+            for article in articles.annotate(news_unit=F("related_units")).order_by(
+                "-date", "-pk"
+            ):
+                self.news.setdefault(article.news_unit, []).append(article)
+        return self.news.get(unit.pk, [])[:limit]
+
+
+def structure(request, locale_id):
+    """The Structure of a locale, once per request."""
+    return per_request(
+        request, ("structure", locale_id), lambda: Structure(request, locale_id)
+    )
+
+
+def reading(info, item):
+    """The Structure of the locale `item` is read in."""
+    return structure(info.context, chain_of(item)[0].pk)
+
+
+def as_read(info, item, row):
+    """`row` (a default-locale row that `item` points at) as the readers of
+    `item` see it."""
+    return row and snippets_in_chain(info.context, [row], chain_of(item))[0]
+
+
+# Units ---------------------------------------------------------------------------
+
+
+def unit_field(field_type, compute, **kwargs):
+    """A field of OrgUnit computed from the default locale's row of the unit and
+    the Structure of the locale it is read in."""
+
+    def resolve(unit, info, **arguments):
+        context = reading(info, unit)
+        return compute(context, context.source(unit), **arguments)
+
+    return graphene.Field(field_type, resolver=resolve, **kwargs)
+
+
+def recent_news(context, unit, limit=5):
+    limit = 5 if limit is None else limit
+    check_range("limit", limit, 1, 20)
+    return context.news_of(unit, limit)
+
+
+extend(
+    OrgUnit,
+    slug=unit_field(graphene.String, lambda c, u: u.slug, required=True),
+    unit_type=unit_field(graphene.String, lambda c, u: u.unit_type, required=True),
+    url=unit_field(
+        graphene.String,
+        lambda c, u: c.page_urls.get(u.pk),
+        description="The committee page's URL, if the unit has a page.",
+    ),
+    leaders=unit_field(
+        graphene.List(graphene.NonNull(of(Position))),
+        lambda c, u: c.positions_in(u, LEADER_ROLES),
+        required=True,
+        description="Current leaders, in role order.",
+    ),
+    children=unit_field(
+        graphene.List(graphene.NonNull(of(OrgUnit))),
+        lambda c, u: c.children(u),
+        required=True,
+        description="Sub-units, in order.",
+    ),
+    chair=unit_field(
+        of(Position),
+        lambda c, u: next(iter(c.positions_in(u, ["chair"])), None),
+        description="A committee's current chair.",
+    ),
+    deputy_chairs=unit_field(
+        graphene.List(graphene.NonNull(of(Position))),
+        lambda c, u: c.positions_in(u, ["deputy-chair"]),
+        required=True,
+    ),
+    members=unit_field(
+        graphene.List(graphene.NonNull(of(Position))),
+        lambda c, u: c.positions_in(u, ["member"]),
+        required=True,
+    ),
+    recent_news=unit_field(
+        graphene.List(graphene.NonNull(lambda: registry.pages[news_articles()])),
+        recent_news,
+        required=True,
+        limit=graphene.Int(default_value=5, description="1 to 20."),
+        description="The newest published articles naming this unit.",
+    ),
+)
+
+
+def resolve_role_label(position, info):
+    code = language_codes(info.context)[chain_of(position)[0].pk]
+    return role_label(position.role, code)
+
+
+def relation_as_read(field):
+    """A resolver of a row's relation (a position's person, a company's tier) as
+    the readers of the row see it."""
+    return lambda row, info: as_read(info, row, getattr(row, field))
+
+
+extend(
+    Position,
+    role_label=graphene.Field(
+        graphene.String,
+        required=True,
+        resolver=resolve_role_label,
+        description="The role in the locale.",
+    ),
+    person=graphene.Field(
+        of(Person), required=True, resolver=relation_as_read("person")
+    ),
+    unit=graphene.Field(of(OrgUnit), required=True, resolver=relation_as_read("unit")),
+)
+
+
+# Members -------------------------------------------------------------------------
+
+
+def member_counts(request):
+    """Active member companies per tier translation key, once per request."""
+
+    def load():
+        companies = MemberCompany.objects.filter(active=True).order_by()
+        counts = companies.values_list("tier__translation_key").annotate(n=Count("id"))
+        return dict(counts)
+
+    return per_request(request, "member-counts", load)
+
+
+def tiers_in(request, locale):
+    """The tiers, highest first, as readers of `locale` see them."""
+    tiers = MembershipTier.objects.filter(locale=Locale.get_default())
+    return snippets_in_chain(request, tiers.order_by("rank", "pk"), (locale,))
+
+
+extend(
+    MembershipTier,
+    member_count=graphene.Field(
+        graphene.Int,
+        required=True,
+        resolver=lambda tier, info: member_counts(info.context).get(
+            tier.translation_key, 0
+        ),
+        description="Active member companies in this tier.",
+    ),
+)
+
+
+extend(
+    MemberCompany,
+    tier=graphene.Field(
+        of(MembershipTier), required=True, resolver=relation_as_read("tier")
+    ),
+    region=graphene.Field(of(Region), resolver=relation_as_read("region")),
+    industry=graphene.Field(of(Industry), resolver=relation_as_read("industry")),
+)
 
 MemberCompanyList = paginated_type(
     "MemberCompanyList",
-    DirectoryCompany,
+    of(MemberCompany),
     "One page of the member directory, with the counts a paginator needs.",
 )
 
 
-def tier_names(locale):
-    """Each tier's name in `locale`, by translation key (one query)."""
-    tiers = MembershipTier.objects.filter(locale=locale)
-    return dict(tiers.values_list("translation_key", "name"))
-
-
-def directory_tier(tier, names):
-    """A company's tier (the default locale's row) named in the requested locale, or
-    by its default name while it has no translation there."""
-    return {
-        "name": names.get(tier.translation_key, tier.name),
-        "slug": tier.slug,
-        "rank": tier.rank,
-    }
-
-
-def tier_counts(locale):
-    """The tiers, highest first, named in `locale`, with active member counts."""
-    names = tier_names(locale)
-    counts = dict(
-        MemberCompany.objects.filter(active=True)
-        .order_by()
-        .values_list("tier")
-        .annotate(n=Count("id"))
-    )
-    tiers = MembershipTier.objects.filter(locale=Locale.get_default())
-    return [
-        DirectoryTierCount(
-            **directory_tier(tier, names), member_count=counts.get(tier.pk, 0)
-        ).with_status_of(tier)
-        for tier in tiers.order_by("rank", "pk")
-    ]
-
-
-def directory_companies(companies, locale):
-    """DirectoryCompany views of `companies`, named in `locale` (tiers, regions and
-    industries load once per call)."""
-    names = tier_names(locale)
-    editions = {model: rows_in(model, locale) for model in (Region, Industry)}
-
-    def label(row):
-        """A region or industry in `locale`, or as the default locale names it
-        while it has no translation there."""
-        if row is None:
-            return None
-        return editions[type(row)].get(row.translation_key, row)
-
-    return [
-        DirectoryCompany(
-            name=c.name,
-            credit_code=c.credit_code,
-            tier=DirectoryTier(**directory_tier(c.tier, names)).with_status_of(c.tier),
-            region=label(c.region),
-            industry=label(c.industry),
-            website=c.website,
-            join_date=c.join_date,
-        )
-        for c in companies
-    ]
-
-
 @root_query
 class MembersQuery:
-    membership_tiers = graphene.List(
-        graphene.NonNull(DirectoryTierCount),
-        required=True,
+    membership_tiers = list_of(
+        MembershipTier,
         locale=locale_argument(),
         description="The membership tiers, highest first, with active member counts.",
     )
@@ -159,7 +318,7 @@ class MembersQuery:
     )
 
     def resolve_membership_tiers(self, info, locale=None):
-        return tier_counts(resolve_locale(locale))
+        return tiers_in(info.context, resolve_locale(locale))
 
     def resolve_member_companies(
         self,
@@ -196,272 +355,35 @@ class MembersQuery:
             page,
             per_page,
             settings.CMS_MEMBERS_MAX_PER_PAGE,
-            lambda page_of_companies: directory_companies(page_of_companies, locale),
+            lambda page_of_companies: mark(page_of_companies, (locale,)),
         )
 
 
 # The organisation's structure ------------------------------------------------------
-
-LEADER_ROLES = [role for role in ROLES if role not in ("member", "staff")]
-
-
-def role_rank(role):
-    return list(ROLES).index(role)
-
-
-def org_person(person, text):
-    """A person (default-locale row) as readers see it, with `text` the row of the
-    requested locale; contact details only when published."""
-    public = person.contact_public
-    return OrgPerson(
-        id=person.pk,
-        name=text.name,
-        biography=text.biography,
-        photo=person.photo,
-        email=person.email if public else None,
-        phone=person.phone if public else None,
-    ).with_status_of(person)
-
-
-def people_in(request, people, chain):
-    """OrgPerson views of `people`, named through a locale chain."""
-    texts = snippets_in_chain(request, people, chain)
-    return [org_person(p, text) for p, text in zip(people, texts, strict=True)]
-
-
-def committee_urls(locale):
-    pages = visible_pages(CommitteePage.objects.filter(locale=locale))
-    return {page.unit_id: page.url for page in pages}
-
-
-def units_in(request, units, chain):
-    """OrgUnitRef views of `units`, named through a locale chain, with the
-    committee page urls of its first locale; all load once per request, so a news
-    listing asking for them stays flat."""
-    first = chain[0].pk
-    urls = per_request(request, ("urls", first), lambda: committee_urls(first))
-    texts = snippets_in_chain(request, units, chain)
-    return [
-        OrgUnitRef(
-            name=text.name,
-            slug=u.slug,
-            unit_type=u.unit_type,
-            url=urls.get(u.pk),
-        ).with_status_of(u)
-        for u, text in zip(units, texts, strict=True)
-    ]
-
-
-class StructureContext:
-    """What one request needs to show units and people in one locale, loaded in a
-    fixed number of queries however large the tree."""
-
-    def __init__(self, locale):
-        self.locale = locale
-        self.units = list(OrgUnit.objects.filter(locale=Locale.get_default()))
-        self.units_by_id = {unit.pk: unit for unit in self.units}
-        self.unit_texts = rows_in(OrgUnit, locale)
-        self.person_texts = rows_in(Person, locale)
-        self.positions = list(
-            Position.objects.current()
-            .filter(unit__in=self.units)
-            .select_related("person", "person__photo")
-        )
-        self.page_urls = committee_urls(locale)
-        self.news = None  # loaded by news_of() when a query asks for news
-
-    def unit_text(self, unit):
-        return self.unit_texts.get(unit.translation_key, unit)
-
-    def person(self, person):
-        return org_person(person, self.person_texts.get(person.translation_key, person))
-
-    def position(self, position):
-        return OrgPosition(
-            role=position.role,
-            role_label=role_label(position.role, self.locale.language_code),
-            person=self.person(position.person),
-            unit=self.unit_ref(self.units_by_id[position.unit_id]),
-            start_date=position.start_date,
-            end_date=position.end_date,
-            current=position.is_current,
-        )
-
-    def unit_ref(self, unit):
-        text = self.unit_text(unit)
-        return OrgUnitRef(
-            name=text.name,
-            slug=unit.slug,
-            unit_type=unit.unit_type,
-            url=self.page_urls.get(unit.pk),
-        ).with_status_of(unit)
-
-    def positions_in(self, unit, roles=None):
-        held = [
-            p
-            for p in self.positions
-            if p.unit_id == unit.pk and (roles is None or p.role in roles)
-        ]
-        held.sort(key=lambda p: (role_rank(p.role), p.sort_order or 0, p.pk))
-        return [self.position(p) for p in held]
-
-    def node(self, unit):
-        text = self.unit_text(unit)
-        children = sorted(
-            (u for u in self.units if u.parent_id == unit.pk),
-            key=lambda u: (u.sort_order, u.pk),
-        )
-        return (
-            OrgUnitNode(
-                name=text.name,
-                slug=unit.slug,
-                unit_type=unit.unit_type,
-                url=self.page_urls.get(unit.pk),
-                description=text.description,
-                contact=text.contact,
-                leaders=self.positions_in(unit, LEADER_ROLES),
-                children=[self.node(child) for child in children],
-            )
-            .with_status_of(unit)
-            .with_news_of(unit, self)
-        )
-
-    def news_of(self, unit, limit):
-        """The newest published articles of this locale naming `unit`. The first
-        call loads those of every unit at once, so asking each unit of a tree for
-        its news costs one query in all."""
-        if self.news is None:
-            articles = (
-                visible_pages(news_articles().objects.filter(locale=self.locale))
-                .with_listing_data()
-                .filter(related_units__in=self.units)
-            )
-            self.news = {}
-            for article in articles.annotate(news_unit=F("related_units")).order_by(
-                "-date", "-pk"
-            ):
-                self.news.setdefault(article.news_unit, []).append(article)
-        return self.news.get(unit.pk, [])[:limit]
-
-    def committee(self, unit):
-        text = self.unit_text(unit)
-        return (
-            Committee(
-                name=text.name,
-                slug=unit.slug,
-                url=self.page_urls.get(unit.pk),
-                description=text.description,
-                contact=text.contact,
-                chair=next(iter(self.positions_in(unit, ["chair"])), None),
-                deputy_chairs=self.positions_in(unit, ["deputy-chair"]),
-                members=self.positions_in(unit, ["member"]),
-            )
-            .with_status_of(unit)
-            .with_news_of(unit, self)
-        )
-
-
-class OrgPerson(TranslationStatusMixin, graphene.ObjectType):
-    """A person, named in the requested locale; contact details only when the
-    person agreed to publish them."""
-
-    id = graphene.ID(required=True)
-    name = graphene.String(required=True)
-    biography = graphene.String(required=True)
-    photo = graphene.Field(lambda: get_image_type())
-    email = graphene.String()
-    phone = graphene.String()
-
-
-class OrgUnitRef(TranslationStatusMixin, graphene.ObjectType):
-    """A unit named in the requested locale, with its page's url if it has one."""
-
-    name = graphene.String(required=True)
-    slug = graphene.String(required=True)
-    unit_type = graphene.String(required=True)
-    url = graphene.String()
-
-
-class OrgPosition(graphene.ObjectType):
-    """A person's role in a unit."""
-
-    role = graphene.String(required=True, description="Stable key, e.g. chair.")
-    role_label = graphene.String(required=True, description="The role in the locale.")
-    person = graphene.Field(OrgPerson, required=True)
-    unit = graphene.Field(OrgUnitRef, required=True)
-    start_date = graphene.Date()
-    end_date = graphene.Date()
-    current = graphene.Boolean(required=True)
-
-
-def news_articles():
-    """The newsroom's article model, named lazily: news points at units, so the
-    organisation's code must not import the newsroom."""
-    return apps.get_model("newsroom", "NewsArticlePage")
-
-
-class UnitNews:
-    """`recentNews` for a unit type: its newest articles, batched per request."""
-
-    recent_news = graphene.List(
-        graphene.NonNull(lambda: registry.pages[news_articles()]),
-        required=True,
-        limit=graphene.Int(default_value=5, description="1 to 20."),
-        description="The newest published articles naming this unit.",
-    )
-
-    def with_news_of(self, unit, context):
-        """Remember whose news `recentNews` lists, and from which context."""
-        self.news_unit, self.news_context = unit, context
-        return self
-
-    def resolve_recent_news(self, info, limit=5):
-        limit = 5 if limit is None else limit
-        check_range("limit", limit, 1, 20)
-        return self.news_context.news_of(self.news_unit, limit)
-
-
-class OrgUnitNode(UnitNews, OrgUnitRef):
-    """A unit in the tree, with its current leaders and its sub-units."""
-
-    description = graphene.String(required=True)
-    contact = graphene.String(required=True)
-    leaders = graphene.List(graphene.NonNull(OrgPosition), required=True)
-    children = graphene.List(graphene.NonNull(lambda: OrgUnitNode), required=True)
-
-
-class Committee(UnitNews, TranslationStatusMixin, graphene.ObjectType):
-    """A specialist committee with its current chair, deputy chairs and members."""
-
-    name = graphene.String(required=True)
-    slug = graphene.String(required=True)
-    url = graphene.String()
-    description = graphene.String(required=True)
-    contact = graphene.String(required=True)
-    chair = graphene.Field(OrgPosition)
-    deputy_chairs = graphene.List(graphene.NonNull(OrgPosition), required=True)
-    members = graphene.List(graphene.NonNull(OrgPosition), required=True)
 
 
 class OrganisationOverview(graphene.ObjectType):
     """The association at a glance, computed from the data."""
 
     member_count = graphene.Int(required=True)
-    tiers = graphene.List(graphene.NonNull(DirectoryTierCount), required=True)
+    tiers = list_of(MembershipTier)
     committee_count = graphene.Int(required=True)
     unit_count = graphene.Int(required=True)
 
 
-def organisation_overview(locale):
+def organisation_overview(request, locale):
     """The association's statistics, computed from the data, named in `locale`."""
-    tiers = tier_counts(locale)
     units = OrgUnit.objects.filter(locale=Locale.get_default())
     return OrganisationOverview(
-        member_count=sum(t.member_count for t in tiers),
-        tiers=tiers,
+        member_count=sum(member_counts(request).values()),
+        tiers=tiers_in(request, locale),
         committee_count=units.filter(unit_type=OrgUnit.UnitType.COMMITTEE).count(),
         unit_count=units.count(),
     )
+
+
+def committees(context):
+    return [u for u in context.units if u.unit_type == OrgUnit.UnitType.COMMITTEE]
 
 
 @root_query
@@ -471,25 +393,19 @@ class StructureQuery:
         locale=locale_argument(),
         description="Statistics of the association, computed from the data.",
     )
-    org_units = graphene.List(
-        graphene.NonNull(OrgUnitNode),
-        required=True,
+    org_units = list_of(
+        OrgUnit,
         locale=locale_argument(),
         description="The units as a tree: the top units, each with its children.",
     )
-    committees = graphene.List(
-        graphene.NonNull(Committee),
-        required=True,
-        locale=locale_argument(),
-    )
+    committees = list_of(OrgUnit, locale=locale_argument())
     committee = graphene.Field(
-        Committee,
+        of(OrgUnit),
         slug=graphene.String(required=True),
         locale=locale_argument(),
     )
-    people = graphene.List(
-        graphene.NonNull(OrgPosition),
-        required=True,
+    people = list_of(
+        Position,
         locale=locale_argument(),
         unit=graphene.String(description="Slug of a unit."),
         current=graphene.Boolean(
@@ -499,48 +415,31 @@ class StructureQuery:
     )
 
     def resolve_organisation(self, info, locale=None):
-        return organisation_overview(resolve_locale(locale))
+        return organisation_overview(info.context, resolve_locale(locale))
 
     def resolve_org_units(self, info, locale=None):
-        context = structure(info, locale)
+        context = structure(info.context, resolve_locale(locale).pk)
         roots = [u for u in context.units if u.parent_id is None]
-        return [
-            context.node(u) for u in sorted(roots, key=lambda u: (u.sort_order, u.pk))
-        ]
+        return context.editions(sorted(roots, key=lambda u: (u.sort_order, u.pk)))
 
     def resolve_committees(self, info, locale=None):
-        context = structure(info, locale)
-        committees = [
-            u for u in context.units if u.unit_type == OrgUnit.UnitType.COMMITTEE
-        ]
-        return [context.committee(u) for u in committees]
+        context = structure(info.context, resolve_locale(locale).pk)
+        return context.editions(committees(context))
 
     def resolve_committee(self, info, slug, locale=None):
-        context = structure(info, locale)
-        for unit in context.units:
-            if unit.slug == slug and unit.unit_type == OrgUnit.UnitType.COMMITTEE:
-                return context.committee(unit)
-        return None
+        context = structure(info.context, resolve_locale(locale).pk)
+        found = [unit for unit in committees(context) if unit.slug == slug]
+        return context.editions(found)[0] if found else None
 
     def resolve_people(self, info, locale=None, unit=None, current=True):
         current = True if current is None else current
-        locale = resolve_locale(locale)
-        context = StructureContext(locale)
+        context = structure(info.context, resolve_locale(locale).pk)
         positions = Position.objects.filter(unit__locale=Locale.get_default())
         if current:
             positions = positions.current()
         if unit:
             positions = positions.filter(unit__slug=unit)
-        positions = positions.select_related("person", "person__photo")
-        ordered = sorted(
-            positions, key=lambda p: (role_rank(p.role), p.sort_order or 0, p.pk)
-        )
-        return [context.position(p) for p in ordered]
-
-
-def structure(info, locale):
-    """The StructureContext for a `locale` argument."""
-    return StructureContext(resolve_locale(locale))
+        return context.held(positions.select_related("person__photo", "unit"))
 
 
 extend(
@@ -548,7 +447,7 @@ extend(
     statistics=graphene.Field(
         OrganisationOverview,
         required=True,
-        resolver=lambda page, info: organisation_overview(page.locale),
+        resolver=lambda page, info: organisation_overview(info.context, page.locale),
         description="Members per tier, committees and units, from the data.",
     ),
 )

@@ -3,11 +3,10 @@ roles they hold now), and member companies (with their region and industry, in
 each locale)."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Locale
+from grapple.registry import registry
 from wagtail.search.backends import get_search_backend
 
-from cms.content.editions import all_editions, language_codes
-from cms.content.requests import per_request
+from cms.content.editions import all_editions, language_codes, mark
 from cms.search import index
 from cms.search.documents import Document, Texts, register
 
@@ -20,36 +19,14 @@ from .models import (
     Region,
     role_label,
 )
-from .schema import (
-    Committee,
-    DirectoryCompany,
-    OrgPerson,
-    OrgUnitRef,
-    StructureContext,
-    directory_companies,
-)
 
 
-def structure_in(request, locale):
-    """The StructureContext of `locale`, once per request."""
-    return per_request(
-        request, ("structure", locale.pk), lambda: StructureContext(locale)
-    )
-
-
-def default_rows(model, entries):
-    """The default locale's rows standing for `entries` of a translatable model
-    (relations and positions point at those)."""
-    rows = model.objects.in_bulk([e.object_id for e in entries])
-    keys = {rows[e.object_id].translation_key for e in entries}
-    defaults = model.objects.filter(
-        translation_key__in=keys, locale=Locale.get_default()
-    )
-    by_key = {row.translation_key: row for row in defaults}
-    return [
-        by_key.get(rows[e.object_id].translation_key, rows[e.object_id])
-        for e in entries
-    ]
+def read_in_entries_locales(rows, entries):
+    """The rows of `rows` (a queryset) that `entries` index, each read in its
+    entry's locale: an edition in its own, a company in each of the locales it
+    was found in."""
+    found = rows.in_bulk([e.object_id for e in entries])
+    return [mark([found[e.object_id]], (e.locale,))[0] for e in entries]
 
 
 @register
@@ -67,18 +44,10 @@ class OrgUnitDocument(Document):
         return Texts(unit.name, unit.description)
 
     def graphql_types(self):
-        return (Committee, OrgUnitRef)
+        return (registry.models[OrgUnit],)
 
     def results(self, request, entries):
-        units = default_rows(OrgUnit, entries)
-        results = []
-        for entry, unit in zip(entries, units, strict=True):
-            context = structure_in(request, entry.locale)
-            if entry.kind == "COMMITTEE":
-                results.append(context.committee(unit))
-            else:
-                results.append(context.unit_ref(unit))
-        return results
+        return read_in_entries_locales(OrgUnit.objects.all(), entries)
 
 
 @register
@@ -142,14 +111,10 @@ class PersonDocument(Document):
         ]
 
     def graphql_types(self):
-        return (OrgPerson,)
+        return (registry.models[Person],)
 
     def results(self, request, entries):
-        people = default_rows(Person, entries)
-        return [
-            structure_in(request, entry.locale).person(person)
-            for entry, person in zip(entries, people, strict=True)
-        ]
+        return read_in_entries_locales(Person.objects.select_related("photo"), entries)
 
 
 @register
@@ -210,18 +175,11 @@ class MemberCompanyDocument(Document):
         ]
 
     def graphql_types(self):
-        return (DirectoryCompany,)
+        return (registry.models[MemberCompany],)
 
     def results(self, request, entries):
-        companies = MemberCompany.objects.select_related(
-            "tier", "region", "industry"
-        ).in_bulk([e.object_id for e in entries])
-        views = {}
-        for locale in {entry.locale for entry in entries}:
-            own = [e for e in entries if e.locale == locale]
-            found = directory_companies([companies[e.object_id] for e in own], locale)
-            views.update(zip(own, found, strict=True))
-        return [views[entry] for entry in entries]
+        companies = MemberCompany.objects.select_related("tier", "region", "industry")
+        return read_in_entries_locales(companies, entries)
 
 
 def index_companies(companies):

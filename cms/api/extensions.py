@@ -17,7 +17,7 @@ from wagtail.models import Page, TranslatableMixin
 
 from cms.content.editions import language_codes
 
-from .status import StatusLoader, TranslationStatus
+from .status import StatusLoader, translation_status_field
 
 # model -> {field name: graphene.Field}
 EXTENSIONS = {}
@@ -47,11 +47,8 @@ def translatable_fields():
                 "chain the first locale that had an edition."
             ),
         ),
-        "translation_status": graphene.Field(
-            graphene.List(graphene.NonNull(TranslationStatus)),
-            required=True,
-            resolver=resolve_translation_status,
-            description="Every locale this item exists in, in the site's order.",
+        "translation_status": translation_status_field(
+            resolver=resolve_translation_status
         ),
     }
 

@@ -41,11 +41,13 @@ class TranslationStatus(graphene.ObjectType):
     )
 
 
-def translation_status_field():
-    return graphene.List(
-        graphene.NonNull(TranslationStatus),
+def translation_status_field(**kwargs):
+    """The `translationStatus` field of every page and translatable snippet type."""
+    return graphene.Field(
+        graphene.List(graphene.NonNull(TranslationStatus)),
         required=True,
         description="Every locale this item exists in, in the site's order.",
+        **kwargs,
     )
 
 
@@ -118,17 +120,3 @@ class StatusLoader(PerRequest):
                     out_of_date=(edition.translation_key, edition.locale_id) in stale,
                 )
             )
-
-
-class TranslationStatusMixin:
-    """`translationStatus` for a hand-written type that shows a translatable row
-    (a person, a unit, a tier): the view names the row with `with_status_of`."""
-
-    translation_status = translation_status_field()
-
-    def with_status_of(self, row):
-        self.status_row = row
-        return self
-
-    def resolve_translation_status(self, info):
-        return StatusLoader.for_request(info.context).load(self.status_row)

@@ -12,6 +12,8 @@ are right. Each item remembers its chain (`mark`) so that its nested relations
 (children, parent, related articles, categories) resolve through the same chain.
 """
 
+import copy
+
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from wagtail.models import Locale, Page
 
@@ -28,11 +30,17 @@ def chain_of(item):
 
 
 def mark(items, chain):
-    """Remember the chain on each item (only when it is more than one locale)."""
-    if len(chain) > 1:
-        for item in items:
-            setattr(item, LOCALE_CHAIN, chain)
-    return items
+    """The items, each remembering the chain. An item that already remembers
+    another one (a snippet row two lists of a request share) is copied, so that
+    each list keeps its own chain."""
+    chain = tuple(chain)
+    marked = []
+    for item in items:
+        if getattr(item, LOCALE_CHAIN, chain) != chain:
+            item = copy.copy(item)
+        setattr(item, LOCALE_CHAIN, chain)
+        marked.append(item)
+    return marked
 
 
 def resolved(queryset, visible, chain):
@@ -133,29 +141,37 @@ def all_editions(model, rows):
 
 def snippets_in_chain(request, snippets, chain):
     """Each translatable snippet (a category, a person) replaced by its edition in
-    the earliest locale of the chain that has one, or kept as it is. The model's
-    rows load once per request: snippet tables are small, and a listing's count
-    must stay flat."""
+    the earliest locale of the chain that has one, or kept as it is, each
+    remembering the chain. The model's rows load once per request: snippet tables
+    are small, and a listing's count must stay flat."""
     snippets = list(snippets)
-    if all(snippet.locale_id == chain[0].pk for snippet in snippets):
-        return snippets
-    model = type(snippets[0])
-    rows = per_request(
-        request,
-        ("snippet-editions", model),
-        lambda: {(r.translation_key, r.locale_id): r for r in model.objects.all()},
-    )
-    return [
-        next(
-            (
-                rows[key]
-                for locale in chain
-                if (key := (snippet.translation_key, locale.pk)) in rows
-            ),
-            snippet,
-        )
-        for snippet in snippets
-    ]
+    if snippets and any(s.locale_id != chain[0].pk for s in snippets):
+        rows = snippet_editions(request, type(snippets[0]))
+        snippets = [
+            next(
+                (
+                    rows[key]
+                    for locale in chain
+                    if (key := (snippet.translation_key, locale.pk)) in rows
+                ),
+                snippet,
+            )
+            for snippet in snippets
+        ]
+    return mark(snippets, chain)
+
+
+def snippet_editions(request, model):
+    """{(translation key, locale id): row} of a translatable snippet model, loaded
+    once per request with the rows its foreign keys point at (a person's photo, a
+    unit's parent), so that showing them costs no query per row."""
+
+    def load():
+        relations = [f.name for f in model._meta.fields if f.many_to_one]
+        rows = model.objects.select_related(*relations)
+        return {(r.translation_key, r.locale_id): r for r in rows}
+
+    return per_request(request, ("snippet-editions", model), load)
 
 
 def language_codes(request=None):

@@ -116,9 +116,7 @@ def search_types():
 
         @classmethod
         def resolve_type(cls, instance, info):
-            if isinstance(instance, graphene.ObjectType):
-                return type(instance)
-            return registry.pages[type(instance)]
+            return registry.models[type(instance)]
 
     class SearchHit(graphene.ObjectType):
         """One search result."""

@@ -1,7 +1,9 @@
 """Membership: tiers and member companies."""
 
+import graphene
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from grapple.models import GraphQLField, GraphQLInt, GraphQLString
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import TranslatableMixin
 from wagtail.search import index
@@ -31,6 +33,13 @@ class MembershipTier(TranslatableMixin, models.Model):
     )
 
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("rank")]
+
+    # memberCount: organisation.schema.
+    graphql_fields = [
+        GraphQLString("name", required=True),
+        GraphQLString("slug", required=True),
+        GraphQLInt("rank", required=True, description="1 is the highest tier."),
+    ]
 
     # The slug is the key frontends filter by: shared by all translations.
     override_translatable_fields = [SynchronizedField("slug")]
@@ -151,6 +160,15 @@ class MemberCompany(index.Indexed, models.Model):
         index.SearchField("credit_code"),
         index.FilterField("tier"),
         index.FilterField("active"),
+    ]
+
+    # The tier, region and industry are named in the reader's locale
+    # (organisation.schema).
+    graphql_fields = [
+        GraphQLString("name", required=True),
+        GraphQLString("credit_code", required=True),
+        GraphQLString("website", required=True),
+        GraphQLField("join_date", graphene.Date),
     ]
 
     class Meta:

@@ -9,11 +9,18 @@ membership tiers, relations point at the default locale's row and its translatio
 a unit's type and order, and all positions are read from the default-locale rows.
 """
 
+import graphene
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from grapple.models import (
+    GraphQLBoolean,
+    GraphQLField,
+    GraphQLImage,
+    GraphQLString,
+)
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
@@ -87,6 +94,15 @@ class Person(TranslatableMixin, index.Indexed, models.Model):
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
+    # All from the edition itself: its texts, and contact details only when public.
+    graphql_fields = [
+        GraphQLString("name", required=True),
+        GraphQLString("biography", required=True),
+        GraphQLImage("photo"),
+        GraphQLString("email", source="public_email"),
+        GraphQLString("phone", source="public_phone"),
+    ]
+
     # Contact details are the same in every language; only texts are translated.
     override_translatable_fields = [SynchronizedField("phone")]
 
@@ -97,6 +113,14 @@ class Person(TranslatableMixin, index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def public_email(self):
+        return self.email if self.contact_public else None
+
+    @property
+    def public_phone(self):
+        return self.phone if self.contact_public else None
 
 
 class OrgUnit(TranslatableMixin, index.Indexed, models.Model):
@@ -140,6 +164,14 @@ class OrgUnit(TranslatableMixin, index.Indexed, models.Model):
         FieldPanel("sort_order"),
     ]
     search_fields = [index.SearchField("name"), index.SearchField("description")]
+
+    # An edition's texts. Its slug, type, url, positions, sub-units and news come
+    # from the default locale's row, which relations point at (organisation.schema).
+    graphql_fields = [
+        GraphQLString("name", required=True),
+        GraphQLString("description", required=True),
+        GraphQLString("contact", required=True),
+    ]
 
     # The slug is the key frontends and committee pages use: shared by translations.
     override_translatable_fields = [SynchronizedField("slug")]
@@ -204,6 +236,15 @@ class Position(Orderable):
     end_date = models.DateField(_("end date"), null=True, blank=True)
 
     objects = PositionQuerySet.as_manager()
+
+    # The role's label, the person and the unit are named in the reader's locale
+    # (organisation.schema).
+    graphql_fields = [
+        GraphQLString("role", required=True, description="Stable key, e.g. chair."),
+        GraphQLField("start_date", graphene.Date),
+        GraphQLField("end_date", graphene.Date),
+        GraphQLBoolean("current", required=True, source="is_current"),
+    ]
 
     panels = [
         FieldPanel("person"),

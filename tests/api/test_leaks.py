@@ -513,8 +513,8 @@ MAPPED = {
     "NewsCategory": "{ name slug }",
     "TagObjectType": "{ id name }",
     "NewsArticleAuthor": "{ name }",
-    "OrgPerson": "{ name photo { title url } }",
-    "OrgUnitRef": "{ name url }",
+    "Person": "{ name photo { title url } }",
+    "OrgUnit": "{ name url }",
 }
 BLOCK_MAPPED = {k: v for k, v in MAPPED.items() if k != "StreamFieldInterface"}
 # Page fields reached through the explicit nested cases, not in every selection.
@@ -603,9 +603,8 @@ def first_committee_tier_name(w):
 SEARCH = f'query: "{COMMON}", perPage: 50'
 SEARCH_ITEMS = (
     "{ totalCount items { type locale excerpt item { "
-    "... on NewsArticlePage { ...P } ... on Committee { name url } "
-    "... on OrgUnitRef { name url } ... on OrgPerson { name } "
-    "... on DirectoryCompany { name } } } }"
+    "... on NewsArticlePage { ...P } ... on OrgUnit { name url } "
+    "... on Person { name } ... on MemberCompany { name } } } }"
 )
 NEWS = "{ totalCount items { ...P } }"
 UNIT = "name url recentNews(limit: 20) { ...P }"

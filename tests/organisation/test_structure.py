@@ -249,10 +249,14 @@ def test_committee_list_query_count_does_not_grow_with_members(gql):
       deputyChairs { person { name } } members { person { name } roleLabel }
       recentNews { title } } }"""
     counts = []
-    for members in (0, 20):
-        for n in range(members):
+    # One member, then 20: a role's label needs the locale codes (one query per
+    # request) once there is a role to show.
+    for members, more in ((1, 1), (20, 19)):
+        for n in range(more):
             Position.objects.create(
-                person=person(f"委员{n}"), unit=unit("blockchain"), role="member"
+                person=person(f"委员{members}-{n}"),
+                unit=unit("blockchain"),
+                role="member",
             )
         gql(query)
         with CaptureQueriesContext(connection) as captured:
@@ -331,3 +335,79 @@ def test_people_units_and_directory_names_have_a_translation_status(gql):
     [company] = data["memberCompanies"]["items"]
     for name in ("tier", "region"):
         assert [s["locale"] for s in company[name]["translationStatus"]] == everywhere
+
+
+def test_one_type_per_model_wherever_it_is_shown(gql):
+    """A unit is an OrgUnit in the tree, the committee list, an article's units
+    and search; a person is a Person; a position a Position (issue 13: one type
+    per model)."""
+    data = gql(
+        """{ orgUnits { __typename leaders { __typename person { __typename } } }
+          committees { __typename chair { __typename unit { __typename } } }
+          membershipTiers { __typename }
+          memberCompanies { items { __typename tier { __typename } } } }"""
+    )
+    assert {u["__typename"] for u in data["orgUnits"]} == {"OrgUnit"}
+    leader = data["orgUnits"][0]["leaders"][0]
+    assert (leader["__typename"], leader["person"]["__typename"]) == (
+        "Position",
+        "Person",
+    )
+    assert {c["__typename"] for c in data["committees"]} == {"OrgUnit"}
+    chairs = [c["chair"] for c in data["committees"] if c["chair"]]
+    assert chairs and {c["unit"]["__typename"] for c in chairs} == {"OrgUnit"}
+    assert {t["__typename"] for t in data["membershipTiers"]} == {"MembershipTier"}
+    [company, *_] = data["memberCompanies"]["items"]
+    assert (company["__typename"], company["tier"]["__typename"]) == (
+        "MemberCompany",
+        "MembershipTier",
+    )
+
+
+NAMED = """query ($locale: String) {
+  committees(locale: $locale) { __typename id name resolvedLocale
+    chair { person { __typename id name resolvedLocale } } }
+  membershipTiers(locale: $locale) { __typename id name } }"""
+
+
+def normalised(found, cache):
+    """Put every object with an id into a client's normalised cache (keyed by
+    __typename:id, as Apollo and urql do); fail on a key seen with other data."""
+    if isinstance(found, list):
+        for item in found:
+            normalised(item, cache)
+    elif isinstance(found, dict):
+        if "id" in found:
+            key = f"{found['__typename']}:{found['id']}"
+            scalars = {k: v for k, v in found.items() if not isinstance(v, dict)}
+            assert cache.setdefault(key, scalars) == scalars, key
+        for value in found.values():
+            normalised(value, cache)
+
+
+def test_a_normalised_client_cache_never_mixes_locales(gql):
+    """Each item is its edition in the requested locale, with the edition's id: a
+    client cache keyed by __typename:id keeps 区块链专业委员会 and its 繁體 and
+    English editions apart (a row shown in a locale it has no edition in keeps
+    its own id and says so in resolvedLocale)."""
+    cache = {}
+    for locale in ("zh-hans", "zh-hant", "en"):
+        normalised(gql(NAMED, locale=locale), cache)
+    names = {v["name"] for k, v in cache.items() if k.startswith("OrgUnit:")}
+    assert {"区块链专业委员会", "區塊鏈專業委員會", "Blockchain Committee"} <= names
+
+
+def test_two_locales_in_one_request_keep_their_own_names(gql):
+    """Rows shared by two lists of one request (the default locale's rows of an
+    untranslated person) are read in each list's own locale."""
+    data = gql(
+        """{ hans: committees(locale: "zh-hans") { name chair { roleLabel
+               person { name } } }
+             en: committees(locale: "en") { name chair { roleLabel
+               person { name } } } }"""
+    )
+    hans = {c["name"]: c["chair"] for c in data["hans"] if c["chair"]}
+    english = {c["name"]: c["chair"] for c in data["en"] if c["chair"]}
+    assert {chair["roleLabel"] for chair in hans.values()} == {"主任"}
+    assert {chair["roleLabel"] for chair in english.values()} == {"Chair"}
+    assert "Blockchain Committee" in english and "区块链专业委员会" in hans

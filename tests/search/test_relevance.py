@@ -183,10 +183,9 @@ KEYS = """
     type
     item {
       ... on NewsArticlePage { slug }
-      ... on Committee { slug }
-      ... on OrgUnitRef { slug }
-      ... on OrgPerson { name }
-      ... on DirectoryCompany { creditCode }
+      ... on OrgUnit { slug }
+      ... on Person { name }
+      ... on MemberCompany { creditCode }
     }
 """
 QUERY = f"""

@@ -41,10 +41,9 @@ query($text: String!, $locale: String, $types: [SearchType!], $all: Boolean,
       item {
         __typename
         ... on NewsArticlePage { title slug url }
-        ... on Committee { name slug }
-        ... on OrgUnitRef { name slug }
-        ... on OrgPerson { name }
-        ... on DirectoryCompany { name creditCode region { name } }
+        ... on OrgUnit { name slug }
+        ... on Person { name }
+        ... on MemberCompany { name creditCode region { name } }
       }
     }
   }
@@ -114,7 +113,7 @@ def test_results_are_typed_scored_and_marked(gql):
     assert found["totalCount"] == len(hits) == 2
     assert [hit["type"] for hit in hits] == ["UNIT", "NEWS_ARTICLE"]
     assert hits[0]["item"] == {
-        "__typename": "OrgUnitRef",
+        "__typename": "OrgUnit",
         "name": "黨支部（籌）",
         "slug": "party-branch",
     }
@@ -162,7 +161,7 @@ def test_one_locale_unless_all_are_asked_for(gql):
 def test_types_narrow_the_results(gql):
     found = search(gql, "区块链", types=["COMMITTEE", "PERSON"])["items"]
     assert {hit["type"] for hit in found} == {"COMMITTEE", "PERSON"}
-    assert {hit["item"]["__typename"] for hit in found} == {"Committee", "OrgPerson"}
+    assert {hit["item"]["__typename"] for hit in found} == {"OrgUnit", "Person"}
 
 
 @pytest.mark.parametrize(
