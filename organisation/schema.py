@@ -25,6 +25,7 @@ from cms.api.assembly import root_query
 from cms.api.extensions import extend
 from cms.api.locales import locale_argument, resolve_locale
 from cms.api.pagination import check_range, paginate, paginated_type, paging_arguments
+from cms.api.status import StatusLoader, TranslationStatus, translation_status_field
 from cms.content.editions import chain_of, language_codes, mark, snippets_in_chain
 from cms.content.requests import per_request
 from cms.content.visibility import visible_pages
@@ -69,9 +70,15 @@ def role_rank(position):
     return (list(ROLES).index(position.role), position.sort_order or 0, position.pk)
 
 
-def committee_urls(locale_id):
-    pages = visible_pages(CommitteePage.objects.filter(locale=locale_id))
-    return {page.unit_id: page.url for page in pages}
+def committee_urls(request, locale_id):
+    """{unit id: URL of its visible committee page in the locale}, once per
+    request."""
+
+    def load():
+        pages = visible_pages(CommitteePage.objects.filter(locale=locale_id))
+        return {page.unit_id: page.url for page in pages}
+
+    return per_request(request, ("committee-urls", locale_id), load)
 
 
 class Structure:
@@ -89,7 +96,7 @@ class Structure:
             .filter(unit__in=self.units)
             .select_related("person__photo", "unit")
         )
-        self.page_urls = committee_urls(locale_id)
+        self.page_urls = committee_urls(request, locale_id)
         self.news = None  # loaded by news_of() when a query asks for news
 
     def editions(self, rows):
@@ -173,6 +180,22 @@ def recent_news(context, unit, limit=5):
     return context.news_of(unit, limit)
 
 
+def resolve_unit_status(unit, info):
+    """A unit's editions, each with its committee page's URL in that locale, where
+    a frontend's language switcher links to."""
+    source = reading(info, unit).source(unit)
+    ids = {code: pk for pk, code in language_codes(info.context).items()}
+    return [
+        TranslationStatus(
+            locale=status.locale,
+            url=committee_urls(info.context, ids[status.locale]).get(source.pk),
+            published=status.published,
+            out_of_date=status.out_of_date,
+        )
+        for status in StatusLoader.for_request(info.context).load(unit)
+    ]
+
+
 extend(
     OrgUnit,
     slug=unit_field(graphene.String, lambda c, u: u.slug, required=True),
@@ -209,6 +232,7 @@ extend(
         lambda c, u: c.positions_in(u, ["member"]),
         required=True,
     ),
+    translation_status=translation_status_field(resolver=resolve_unit_status),
     recent_news=unit_field(
         graphene.List(graphene.NonNull(lambda: registry.pages[news_articles()])),
         recent_news,

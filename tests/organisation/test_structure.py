@@ -337,6 +337,21 @@ def test_people_units_and_directory_names_have_a_translation_status(gql):
         assert [s["locale"] for s in company[name]["translationStatus"]] == everywhere
 
 
+def test_a_committee_status_links_each_locale_to_its_page(gql):
+    """The language switcher of a committee page links to the committee's page in
+    each locale; a locale where its page is not public has no URL."""
+    CommitteePage.objects.get(
+        unit=unit("blockchain"), locale__language_code="en"
+    ).unpublish()
+    query = """{ committee(slug: "blockchain", locale: "zh-hant") { url
+        translationStatus { locale url published } } }"""
+    committee = gql(query)["committee"]
+    urls = {s["locale"]: s["url"] for s in committee["translationStatus"]}
+    assert urls["zh-hant"] == committee["url"] and "/zh-hant/" in urls["zh-hant"]
+    assert "/zh-hans/" in urls["zh-hans"]
+    assert urls["en"] is None
+
+
 def test_one_type_per_model_wherever_it_is_shown(gql):
     """A unit is an OrgUnit in the tree, the committee list, an article's units
     and search; a person is a Person; a position a Position (issue 13: one type
