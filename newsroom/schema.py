@@ -16,7 +16,7 @@ from cms.api import orders
 from cms.api.assembly import replace, root_mutation, root_query
 from cms.api.fallback import fallback_argument, locale_chain
 from cms.api.listing import page_id, prime
-from cms.api.locales import locale_argument, resolve_locale
+from cms.api.locales import locale_argument
 from cms.api.pages import LocalePagesQuery
 from cms.api.pagination import check_range, paginate, paginated_type, paging_arguments
 from cms.api.ratelimit import RateLimited, rate_limited_error
@@ -110,12 +110,15 @@ class NewsQuery:
         graphene.NonNull(NewsCategoryCount),
         required=True,
         locale=locale_argument(),
-        description="The news categories of one locale with their article counts.",
+        fallback=fallback_argument(),
+        description="The news categories of one locale with their article counts "
+        "(of the articles newsArticles lists with the same locale and fallback).",
     )
     news_archive = graphene.List(
         graphene.NonNull(NewsArchiveMonth),
         required=True,
         locale=locale_argument(),
+        fallback=fallback_argument(),
         description="Months with published articles, newest first, with counts.",
     )
 
@@ -171,27 +174,27 @@ class NewsQuery:
             None, info, content_type="newsroom.NewsArticlePage", **kwargs
         )
 
-    def resolve_news_categories(self, info, locale=None):
-        locale = resolve_locale(locale)
+    def resolve_news_categories(self, info, locale=None, fallback=None):
+        chain = locale_chain(locale, fallback)
         counts = dict(
-            visible_articles((locale,))
+            visible_articles(chain)
             .order_by()
-            .values_list("categories")
-            .annotate(n=Count("id"))
-            .values_list("categories", "n")
+            .values_list("categories__translation_key")
+            .annotate(n=Count("id", distinct=True))
         )
+        categories = NewsCategory.objects.all()
         return [
             NewsCategoryCount(
                 name=category.name,
                 slug=category.slug,
-                article_count=counts.get(category.pk, 0),
+                article_count=counts.get(category.translation_key, 0),
             )
-            for category in NewsCategory.objects.filter(locale=locale)
+            for category in resolved(categories, categories, chain)
         ]
 
-    def resolve_news_archive(self, info, locale=None):
+    def resolve_news_archive(self, info, locale=None, fallback=None):
         months = (
-            visible_articles((resolve_locale(locale),))
+            visible_articles(locale_chain(locale, fallback))
             .filter(date__isnull=False)
             .annotate(year=ExtractYear("date"), month=ExtractMonth("date"))
             .values("year", "month")

@@ -194,6 +194,33 @@ def test_categories_with_counts_and_archive(gql):
     assert hant["newsCategories"] == [{"name": "協會動態", "articleCount": 1}]
 
 
+def test_the_sidebar_follows_the_listing_fallback(gql):
+    """English readers with a fallback to zh-hans see the same articles in the
+    listing, the categories and the archive: categories named in English where
+    translated, counted by the articles the listing shows."""
+    english = Locale.objects.get(language_code="en")
+    notices = NewsCategoryFactory(name="通知公告", slug="notices")
+    NewsCategoryFactory(name="政策法规", slug="policy")
+    translated = notices.copy_for_translation(english)
+    translated.name = "Notices"
+    translated.save()
+    for day in (1, 2):
+        article(date=datetime.date(2024, 3, day), categories=[notices])
+    query = """{ newsArticles(locale: "en", fallback: ["zh-hans"]) { totalCount }
+      newsCategories(locale: "en", fallback: ["zh-hans"]) { name articleCount }
+      newsArchive(locale: "en", fallback: ["zh-hans"]) { year month articleCount }
+    }"""
+    data = gql(query)
+    assert data["newsArticles"]["totalCount"] == 2
+    assert data["newsCategories"] == [
+        {"name": "Notices", "articleCount": 2},
+        {"name": "政策法规", "articleCount": 0},
+    ]
+    assert data["newsArchive"] == [{"year": 2024, "month": 3, "articleCount": 2}]
+    alone = gql('{ newsCategories(locale: "en") { name articleCount } }')
+    assert alone["newsCategories"] == [{"name": "Notices", "articleCount": 0}]
+
+
 def test_previous_next_and_related(gql):
     shared = NewsCategoryFactory(slug="shared")
     first = article(title="一", date=datetime.date(2025, 1, 1))
