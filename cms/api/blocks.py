@@ -23,7 +23,6 @@ import json
 import re
 
 from django.core.serializers.json import DjangoJSONEncoder
-from grapple.types.interfaces import StreamFieldInterface
 from grapple.types.streamfield import EmbedBlock as GrappleEmbedBlock
 from grapple.types.streamfield import StreamFieldBlock as GrappleGenericBlock
 from wagtail import blocks
@@ -38,7 +37,8 @@ from wagtail.rich_text import RichText
 from wagtail.rich_text.rewriters import extract_attrs
 
 from cms.content.media import is_public, restricted_collections_of
-from cms.content.visibility import visible_pages
+
+from .links import STREAM_FIELD_INTERFACE, linked_editions
 
 # Wagtail's stored rich text: <a linktype="page" id="3">text</a> (links never
 # nest) and <embed embedtype="image" id="5" format="left" alt="..."/>.
@@ -69,8 +69,10 @@ def public_source(source, request=None):
     images = _ids(a for a in embeds if a.get("embedtype") == "image")
     restricted = restricted_collections_of(request) if docs or images else set()
     public = {"collection_id__in": restricted}
+    linked = Page.objects.in_bulk(pages)
+    editions = dict(zip(linked, linked_editions(list(linked.values())), strict=True))
     shown = {
-        "page": _existing(visible_pages(), pages),
+        "page": {pk for pk, edition in editions.items() if edition},
         "document": _existing(get_document_model().objects.exclude(**public), docs),
         "image": _existing(get_image_model().objects.exclude(**public), images),
     }
@@ -83,7 +85,12 @@ def public_source(source, request=None):
 
     def link(match):
         attrs = extract_attrs(match[1])
-        return match[2] if hidden(attrs, attrs.get("linktype")) else match[0]
+        if hidden(attrs, attrs.get("linktype")):
+            return match[2]
+        if attrs.get("linktype") == "page":
+            edition = editions[int(attrs["id"])].pk
+            return match[0].replace(f'id="{attrs["id"]}"', f'id="{edition}"', 1)
+        return match[0]
 
     def embed(match):
         attrs = extract_attrs(match[1])
@@ -100,7 +107,8 @@ def public_value(block, value, request=None):
     if isinstance(value, AbstractImage | AbstractDocument):
         return value if is_public(value, request) else None
     if isinstance(value, Page):
-        return value if visible_pages().filter(pk=value.pk).exists() else None
+        edition = linked_editions([value])[0]
+        return edition and edition.specific
     if isinstance(value, RichText):
         return RichText(public_source(value.source, request))
     if isinstance(block, blocks.StructBlock) and isinstance(value, blocks.StructValue):
@@ -156,7 +164,6 @@ def block_and_value(root):
 
 # Grapple's GraphQL type names, read from its classes: a grapple upgrade that
 # removes one fails at start-up (import) instead of serving its resolver again.
-STREAM_FIELD_INTERFACE = StreamFieldInterface._meta.name
 EMBED_BLOCK = GrappleEmbedBlock._meta.name
 GENERIC_BLOCK = GrappleGenericBlock._meta.name
 

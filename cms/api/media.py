@@ -13,6 +13,7 @@ cms.api.blocks.
 """
 
 from django.db.models import QuerySet
+from django.utils.html import escape
 from wagtail.documents.models import AbstractDocument
 from wagtail.documents.rich_text import DocumentLinkHandler
 from wagtail.images.formats import get_image_format
@@ -23,7 +24,8 @@ from wagtail.rich_text.pages import PageLinkHandler
 from wagtail.search.backends.base import BaseSearchResults
 
 from cms.content.media import is_public, public_only, restricted_collections_of
-from cms.content.visibility import visible_pages
+
+from .links import linked_editions
 
 
 def is_media_list(value):
@@ -56,12 +58,21 @@ class RestrictedMedia:
 
 
 class VisiblePageLinkHandler(PageLinkHandler):
+    """Links to pages: each to the linked page's edition in the reader's locale
+    (cms.api.links), none to a page anonymous readers cannot see."""
+
     @classmethod
     def get_many(cls, attrs_list):
-        pages = super().get_many(attrs_list)
-        ids = [page.pk for page in pages if page]
-        visible = set(visible_pages().filter(pk__in=ids).values_list("pk", flat=True))
-        return [page if page and page.pk in visible else None for page in pages]
+        return linked_editions(super().get_many(attrs_list))
+
+    @classmethod
+    def expand_db_attributes_many(cls, attrs_list):
+        # Wagtail's takes `page.localized`, the edition in the active language,
+        # which on /graphql/ is not the reader's.
+        return [
+            f'<a href="{escape(page.url)}">' if page else "<a>"
+            for page in cls.get_many(attrs_list)
+        ]
 
 
 class PublicDocumentLinkHandler(DocumentLinkHandler):

@@ -197,6 +197,8 @@ GRAPHENE = {
         "cms.api.bookkeeping.PageBookkeeping",
         "cms.api.media.RestrictedMedia",
         "cms.api.blocks.StreamFieldValues",
+        # Listed later is outer: sets the reader's locale for StreamFieldValues.
+        "cms.api.links.ReadingLocale",
         "cms.api.visibility.GrapplePages",
         "cms.api.renditions.RenditionLimit",
         "cms.api.ratelimit.SearchQueryLimit",

@@ -1,0 +1,106 @@
+"""Internal links lead readers to the edition in their own locale.
+
+A translation copies its source's rich text, so the zh-hant edition of an article
+links to the zh-hans pages its source linked to. Readers should reach the linked
+page's edition in the locale they read in: the one the linking page was resolved
+in, else the next locale of the request's fallback chain, else the default
+locale's, else the linked page itself; a page anonymous readers cannot see is no
+link at all.
+
+The linking page's chain reaches the rich text renderer through `READING`, a
+context variable: `ReadingLocale` (graphene middleware) notes the chain of each
+page whose fields it resolves, by its position in the response, and sets it
+while a field below that page resolves (a block, a rich text), so nested pages
+(an article's related articles) each link in their own chain. Rich text of a page
+field is rendered right there, as the GraphQL scalar would render it later with
+no chain set.
+"""
+
+from contextvars import ContextVar
+
+from django.db.models import Q
+from graphql import get_named_type
+from grapple.types.interfaces import StreamFieldInterface
+from grapple.types.rich_text import RichText as RichTextScalar
+from wagtail.models import Locale, Page
+from wagtail.rich_text import RichText as WagtailRichText
+
+from cms.content.editions import chain_of
+from cms.content.requests import per_request
+from cms.content.visibility import visible_pages
+
+READING = ContextVar("cms_reading_chain", default=())
+
+RICH_TEXT = RichTextScalar._meta.name
+STREAM_FIELD_INTERFACE = StreamFieldInterface._meta.name
+
+
+def linked_editions(pages):
+    """Each of `pages` (Pages or None) as a reader in READING's chain reaches it
+    (outside GraphQL: in the active language's locale, as on the HTML routes):
+    its visible edition in the first locale of the chain that has one, else in the
+    default locale, else itself; None when none of those is visible. One query
+    for the whole list."""
+    chain = READING.get() or (Locale.get_active(),)
+    wanted = [page for page in pages if page is not None]
+    if not wanted:
+        return list(pages)
+    order = [locale.pk for locale in chain]
+    default = Locale.get_default().pk
+    order += [default] if default not in order else []
+    candidates = visible_pages(Page.objects.all()).filter(
+        Q(translation_key__in={p.translation_key for p in wanted}, locale__in=order)
+        | Q(pk__in=[p.pk for p in wanted])
+    )
+    found = {(p.translation_key, p.locale_id): p for p in candidates}
+    by_id = {p.pk: p for p in candidates}
+
+    def edition(page):
+        if page is None:
+            return None
+        for locale_id in order:
+            if (page.translation_key, locale_id) in found:
+                return found[(page.translation_key, locale_id)]
+        return by_id.get(page.pk)
+
+    return [edition(page) for page in pages]
+
+
+def streams_and_rich_text(info):
+    """Whether the field is a block's, or a page's rich text or StreamField."""
+    if any(i.name == STREAM_FIELD_INTERFACE for i in info.parent_type.interfaces):
+        return True
+    return get_named_type(info.return_type).name in (RICH_TEXT, STREAM_FIELD_INTERFACE)
+
+
+def nearest(chains, path):
+    """The chain of the innermost page noted above `path`."""
+    for end in range(len(path) - 1, 0, -1):
+        if path[:end] in chains:
+            return chains[path[:end]]
+    return None
+
+
+class ReadingLocale:
+    """Graphene middleware: sets READING while a page's StreamField or rich text,
+    or anything below them, resolves (see the module's docstring)."""
+
+    def resolve(self, next, root, info, **args):  # noqa: A002 - graphene's name
+        if not streams_and_rich_text(info):
+            return next(root, info, **args)
+        chains = per_request(info.context, "reading-chains", dict)
+        path = tuple(info.path.as_list())
+        if isinstance(root, Page):
+            chain = chains.setdefault(path[:-1], tuple(chain_of(root)))
+        else:
+            chain = nearest(chains, path)
+        if chain is None:
+            return next(root, info, **args)
+        token = READING.set(chain)
+        try:
+            value = next(root, info, **args)
+            if isinstance(root, Page) and isinstance(value, str | WagtailRichText):
+                value = RichTextScalar.serialize(value)
+            return value
+        finally:
+            READING.reset(token)
