@@ -28,7 +28,64 @@ def default_locale_only():
     return models.Q(locale__language_code=settings.LANGUAGE_CODE)
 
 
-class TranslatableLabel(TranslatableMixin, models.Model):
+def default_locale_relation(
+    to, verbose_name, on_delete, related_name, optional=False, **options
+):
+    """A foreign key to a translatable snippet, offering editors only the default
+    locale's rows (see default_locale_only); an `optional` one may be empty."""
+    if optional:
+        options.update(null=True, blank=True)
+    return models.ForeignKey(
+        to,
+        verbose_name=verbose_name,
+        on_delete=on_delete,
+        related_name=related_name,
+        limit_choices_to=default_locale_only,
+        **options,
+    )
+
+
+def optional_image(verbose_name):
+    """An optional image from the library, with no reverse relation: deleting the
+    image leaves the field empty rather than deleting what shows it."""
+    return models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
+class NamedTranslatable(TranslatableMixin, models.Model):
+    """A translatable snippet that the admin lists and offers by its name."""
+
+    class Meta(TranslatableMixin.Meta):
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+
+def unique_slug_per_locale(name="unique_%(class)s_slug_per_locale"):
+    """The slug is the key frontends filter by: unique within a locale."""
+    return models.UniqueConstraint(fields=["locale", "slug"], name=name)
+
+
+class SlugKeyed(NamedTranslatable):
+    """A named translatable snippet with a slug as its key (labels, membership
+    tiers, organisational units): all translations share the slug, which
+    wagtail-localize would otherwise offer for translation."""
+
+    override_translatable_fields = [SynchronizedField("slug")]
+
+    class Meta(NamedTranslatable.Meta):
+        abstract = True
+        constraints = [unique_slug_per_locale()]
+
+
+class TranslatableLabel(SlugKeyed):
     """A translatable name with a stable slug: news categories, regions,
     industries. The slug is the key frontends filter by; it is unique per locale,
     and translations usually share it."""
@@ -50,20 +107,9 @@ class TranslatableLabel(TranslatableMixin, models.Model):
         GraphQLString("slug", required=True),
     ]
 
-    # Translations share the slug (wagtail-localize would otherwise translate it).
-    override_translatable_fields = [SynchronizedField("slug")]
-
-    class Meta(TranslatableMixin.Meta):
+    class Meta(SlugKeyed.Meta):
         abstract = True
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["locale", "slug"], name="unique_%(class)s_slug_per_locale"
-            )
-        ]
-
-    def __str__(self):
-        return self.name
 
 
 class BasePageForm(WagtailAdminPageForm):

@@ -45,7 +45,12 @@ from cms.content.editions import (
 )
 from cms.content.visibility import visible_pages
 from home.blocks import HeadingBlock, paragraph_block
-from home.models import BasePage, TranslatableLabel, default_locale_only
+from home.models import (
+    BasePage,
+    TranslatableLabel,
+    default_locale_only,
+    optional_image,
+)
 from organisation.models import OrgUnit, Person
 
 from .blocks import DocumentBlock, ImageBlock, QuoteBlock, TableBlock
@@ -63,6 +68,18 @@ class NewsCategory(TranslatableLabel):
     class Meta(TranslatableLabel.Meta):
         verbose_name = _("news category")
         verbose_name_plural = _("news categories")
+
+
+def related_snippets(to, verbose_name):
+    """An article's links to the people or units it is about: default-locale rows
+    (see default_locale_only)."""
+    return ParentalManyToManyField(
+        to,
+        verbose_name=verbose_name,
+        blank=True,
+        related_name="news_articles",
+        limit_choices_to=default_locale_only,
+    )
 
 
 class NewsIndexPage(BasePage):
@@ -160,14 +177,7 @@ class NewsArticlePage(BasePage):
     summary = models.TextField(
         _("summary"), blank=True, help_text=_("Plain text shown in listings.")
     )
-    cover_image = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("cover image"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    cover_image = optional_image(_("cover image"))
     body = StreamField(
         [
             ("heading", HeadingBlock()),
@@ -196,19 +206,9 @@ class NewsArticlePage(BasePage):
         blank=True,
         help_text=_("The source or issuing office, e.g. 浙江省经济和信息化厅."),
     )
-    related_people = ParentalManyToManyField(
-        "organisation.Person",
-        verbose_name=_("related people"),
-        blank=True,
-        related_name="news_articles",
-        limit_choices_to=default_locale_only,
-    )
-    related_units = ParentalManyToManyField(
-        "organisation.OrgUnit",
-        verbose_name=_("related units and committees"),
-        blank=True,
-        related_name="news_articles",
-        limit_choices_to=default_locale_only,
+    related_people = related_snippets("organisation.Person", _("related people"))
+    related_units = related_snippets(
+        "organisation.OrgUnit", _("related units and committees")
     )
     featured = models.BooleanField(
         _("featured"), default=False, help_text=_("Show prominently on the home page.")
@@ -320,6 +320,19 @@ class NewsArticlePage(BasePage):
     def _in_chain(self, article):
         return mark([article], chain_of(self))[0] if article else None
 
+    def _adjacent(self, newer):
+        """The nearest visible article on one side of this one in date order
+        (then id), or None; an undated article has no neighbours."""
+        if self.date is None:
+            return None
+        side = "gt" if newer else "lt"
+        beyond = Q(**{f"date__{side}": self.date}) | Q(
+            date=self.date, **{f"pk__{side}": self.pk}
+        )
+        order = ("date", "pk") if newer else ("-date", "-pk")
+        siblings = self._visible_siblings().filter(beyond).order_by(*order)
+        return self._in_chain(siblings.first())
+
     def in_chain(self, info, relation, **kwargs):
         """The snippets of `relation`, each its edition in the article's locale
         chain (the sources of the snippets_in_chain_field fields)."""
@@ -332,19 +345,11 @@ class NewsArticlePage(BasePage):
 
     def previous_article(self, info, **kwargs):
         """The next older article in the same locale (by date, then id)."""
-        if self.date is None:
-            return None
-        older = Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk)
-        siblings = self._visible_siblings().filter(older).order_by("-date", "-pk")
-        return self._in_chain(siblings.first())
+        return self._adjacent(newer=False)
 
     def next_article(self, info, **kwargs):
         """The next newer article in the same locale (by date, then id)."""
-        if self.date is None:
-            return None
-        newer = Q(date__gt=self.date) | Q(date=self.date, pk__gt=self.pk)
-        siblings = self._visible_siblings().filter(newer).order_by("date", "pk")
-        return self._in_chain(siblings.first())
+        return self._adjacent(newer=True)
 
     def related_articles(self, info, **kwargs):
         categories = [c.translation_key for c in self.categories.all()]

@@ -5,17 +5,21 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from grapple.models import GraphQLField, GraphQLInt, GraphQLString
 from wagtail.admin.panels import FieldPanel
-from wagtail.models import TranslatableMixin
 from wagtail.search import index
-from wagtail_localize.fields import SynchronizedField
 
-from home.models import TranslatableLabel, default_locale_only
+from home.models import (
+    SlugKeyed,
+    TranslatableLabel,
+    default_locale_relation,
+    optional_image,
+    unique_slug_per_locale,
+)
 
 from ..credit_code import normalise as normalise_credit_code
 from ..credit_code import validate_credit_code
 
 
-class MembershipTier(TranslatableMixin, models.Model):
+class MembershipTier(SlugKeyed):
     """A membership tier (常务副会长单位, 副会长单位, 常务理事单位, 理事单位, 会员单位).
 
     A translatable snippet: readers see its name in their language. Companies point
@@ -41,21 +45,11 @@ class MembershipTier(TranslatableMixin, models.Model):
         GraphQLInt("rank", required=True, description="1 is the highest tier."),
     ]
 
-    # The slug is the key frontends filter by: shared by all translations.
-    override_translatable_fields = [SynchronizedField("slug")]
-
-    class Meta(TranslatableMixin.Meta):
+    class Meta(SlugKeyed.Meta):
         verbose_name = _("membership tier")
         verbose_name_plural = _("membership tiers")
         ordering = ["rank", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["locale", "slug"], name="unique_membership_tier_slug_per_locale"
-            )
-        ]
-
-    def __str__(self):
-        return self.name
+        constraints = [unique_slug_per_locale("unique_membership_tier_slug_per_locale")]
 
 
 class Region(TranslatableLabel):
@@ -94,51 +88,30 @@ class MemberCompany(index.Indexed, models.Model):
         validators=[validate_credit_code],
         help_text=_("18 characters, e.g. 91330106MA2H3J9H09."),
     )
-    tier = models.ForeignKey(
-        MembershipTier,
-        verbose_name=_("membership tier"),
-        on_delete=models.PROTECT,
-        related_name="companies",
-        limit_choices_to=default_locale_only,
+    tier = default_locale_relation(
+        MembershipTier, _("membership tier"), models.PROTECT, "companies"
     )
-    region = models.ForeignKey(
+    region = default_locale_relation(
         Region,
-        verbose_name=_("region"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="companies",
-        limit_choices_to=default_locale_only,
+        _("region"),
+        models.PROTECT,
+        "companies",
+        optional=True,
         help_text=_("City and county in Zhejiang, e.g. 杭州市西湖区."),
     )
-    industry = models.ForeignKey(
-        Industry,
-        verbose_name=_("industry"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="companies",
-        limit_choices_to=default_locale_only,
+    industry = default_locale_relation(
+        Industry, _("industry"), models.PROTECT, "companies", optional=True
     )
     website = models.URLField(_("website"), blank=True)
-    logo = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("logo"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    logo = optional_image(_("logo"))
     join_date = models.DateField(_("join date"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True, db_index=True)
-    representative = models.ForeignKey(
+    representative = default_locale_relation(
         "organisation.Person",
-        verbose_name=_("representative"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="represented_companies",
-        limit_choices_to=default_locale_only,
+        _("representative"),
+        models.SET_NULL,
+        "represented_companies",
+        optional=True,
     )
 
     panels = [

@@ -13,10 +13,24 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import HeadingBlock, paragraph_block
-from home.models import BasePage, default_locale_only
+from home.models import BasePage, default_locale_relation
 
 
-class OrganisationIndexPage(BasePage):
+class RichIntroPage(BasePage):
+    """A page of the organisation section whose own content is a rich-text
+    introduction to what hangs below it."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    graphql_fields = [GraphQLRichText("intro")]
+
+    class Meta:
+        abstract = True
+
+
+class OrganisationIndexPage(RichIntroPage):
     """The organisation section (关于协会) of one locale, below its home page: the
     about page, whose statistics (members per tier, committees) are computed from
     the data, never typed in.
@@ -26,13 +40,7 @@ class OrganisationIndexPage(BasePage):
     since they are shown on many pages and have no URL of their own.
     """
 
-    intro = RichTextField(_("introduction"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-
     search_fields = [*Page.search_fields, index.SearchField("intro")]
-
-    graphql_fields = [GraphQLRichText("intro")]
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["organisation.CommitteeIndexPage"]
@@ -42,15 +50,9 @@ class OrganisationIndexPage(BasePage):
         verbose_name_plural = _("organisation index pages")
 
 
-class CommitteeIndexPage(BasePage):
+class CommitteeIndexPage(RichIntroPage):
     """The specialist committees (专业委员会) of one locale, below the organisation
     section; its children are the committees' own pages."""
-
-    intro = RichTextField(_("introduction"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-
-    graphql_fields = [GraphQLRichText("intro")]
 
     parent_page_types = ["organisation.OrganisationIndexPage"]
     subpage_types = ["organisation.CommitteePage"]
@@ -68,12 +70,8 @@ class CommitteePage(BasePage):
     committee writes about itself.
     """
 
-    unit = models.ForeignKey(
-        "organisation.OrgUnit",
-        verbose_name=_("committee"),
-        on_delete=models.PROTECT,
-        related_name="pages",
-        limit_choices_to=default_locale_only,
+    unit = default_locale_relation(
+        "organisation.OrgUnit", _("committee"), models.PROTECT, "pages"
     )
     body = StreamField(
         [("heading", HeadingBlock()), ("paragraph", paragraph_block())],

@@ -22,11 +22,17 @@ from grapple.models import (
     GraphQLString,
 )
 from wagtail.admin.panels import FieldPanel
-from wagtail.models import Orderable, TranslatableMixin
+from wagtail.models import Orderable
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
-from home.models import default_locale_only
+from home.models import (
+    NamedTranslatable,
+    SlugKeyed,
+    default_locale_relation,
+    optional_image,
+    unique_slug_per_locale,
+)
 
 # Position roles: the key, the admin's label, and what readers see per locale.
 ROLES = {
@@ -59,7 +65,7 @@ def role_label(role, language_code):
     return labels[ROLE_LOCALES.index(code)]
 
 
-class Person(TranslatableMixin, index.Indexed, models.Model):
+class Person(index.Indexed, NamedTranslatable):
     """Someone who holds or held a position: a leader, a committee member, staff.
 
     Contact details are stored for the secretariat and published only when
@@ -67,14 +73,7 @@ class Person(TranslatableMixin, index.Indexed, models.Model):
     """
 
     name = models.CharField(_("name"), max_length=100)
-    photo = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("photo"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    photo = optional_image(_("photo"))
     biography = models.TextField(_("short biography"), blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
@@ -106,13 +105,10 @@ class Person(TranslatableMixin, index.Indexed, models.Model):
     # Contact details are the same in every language; only texts are translated.
     override_translatable_fields = [SynchronizedField("phone")]
 
-    class Meta(TranslatableMixin.Meta):
+    class Meta(NamedTranslatable.Meta):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["name"]
-
-    def __str__(self):
-        return self.name
 
     @property
     def public_email(self):
@@ -123,7 +119,7 @@ class Person(TranslatableMixin, index.Indexed, models.Model):
         return self.phone if self.contact_public else None
 
 
-class OrgUnit(TranslatableMixin, index.Indexed, models.Model):
+class OrgUnit(index.Indexed, SlugKeyed):
     """A unit of the association: the association itself, the secretariat, the
     party branch, the specialist committees, service platforms. Units form a tree
     through `parent`."""
@@ -141,14 +137,8 @@ class OrgUnit(TranslatableMixin, index.Indexed, models.Model):
     unit_type = models.CharField(
         _("type"), max_length=20, choices=UnitType.choices, default=UnitType.GROUP
     )
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("part of"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-        limit_choices_to=default_locale_only,
+    parent = default_locale_relation(
+        "self", _("part of"), models.PROTECT, "children", optional=True
     )
     description = models.TextField(_("description"), blank=True)
     contact = models.TextField(_("contact"), blank=True)
@@ -173,21 +163,11 @@ class OrgUnit(TranslatableMixin, index.Indexed, models.Model):
         GraphQLString("contact", required=True),
     ]
 
-    # The slug is the key frontends and committee pages use: shared by translations.
-    override_translatable_fields = [SynchronizedField("slug")]
-
-    class Meta(TranslatableMixin.Meta):
+    class Meta(SlugKeyed.Meta):
         verbose_name = _("organisational unit")
         verbose_name_plural = _("organisational units")
         ordering = ["sort_order", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["locale", "slug"], name="unique_org_unit_slug_per_locale"
-            )
-        ]
-
-    def __str__(self):
-        return self.name
+        constraints = [unique_slug_per_locale("unique_org_unit_slug_per_locale")]
 
     def clean(self):
         """A unit cannot be part of itself, directly or through its parents: it
@@ -213,20 +193,8 @@ class PositionQuerySet(models.QuerySet):
 class Position(Orderable):
     """A person's role in a unit for a time. Ended positions stay as history."""
 
-    person = models.ForeignKey(
-        Person,
-        verbose_name=_("person"),
-        on_delete=models.CASCADE,
-        related_name="positions",
-        limit_choices_to=default_locale_only,
-    )
-    unit = models.ForeignKey(
-        OrgUnit,
-        verbose_name=_("unit"),
-        on_delete=models.CASCADE,
-        related_name="positions",
-        limit_choices_to=default_locale_only,
-    )
+    person = default_locale_relation(Person, _("person"), models.CASCADE, "positions")
+    unit = default_locale_relation(OrgUnit, _("unit"), models.CASCADE, "positions")
     role = models.CharField(
         _("role"),
         max_length=40,
