@@ -5,6 +5,13 @@ from grapple.helpers import register_streamfield_block
 from grapple.models import GraphQLInt, GraphQLString
 from wagtail import blocks
 
+
+def texts(*names):
+    """Non-null GraphQL strings for a block's texts: a block keeps an empty text
+    as "", never as null."""
+    return [GraphQLString(name, required=True) for name in names]
+
+
 HEADING_LEVELS = [("2", _("Level 2")), ("3", _("Level 3")), ("4", _("Level 4"))]
 
 
@@ -18,10 +25,7 @@ class HeadingBlock(blocks.StructBlock):
         label=_("level"), choices=HEADING_LEVELS, default="2", search_index=False
     )
 
-    graphql_fields = [
-        GraphQLString("text", required=True),
-        GraphQLInt("level", required=True),
-    ]
+    graphql_fields = [*texts("text"), GraphQLInt("level", required=True)]
 
     class Meta:
         icon = "title"

@@ -9,7 +9,6 @@ from grapple.models import (
     GraphQLDocument,
     GraphQLField,
     GraphQLImage,
-    GraphQLString,
 )
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock as WagtailTableBlock
@@ -17,6 +16,7 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 from cms.content.media import is_public
+from home.blocks import texts
 
 
 @register_streamfield_block
@@ -34,11 +34,7 @@ class ImageBlock(blocks.StructBlock):
     )
 
     # image is null when the image was deleted after the block was written.
-    graphql_fields = [
-        GraphQLImage("image"),
-        GraphQLString("caption", required=True),
-        GraphQLString("alt_text", required=True),
-    ]
+    graphql_fields = [GraphQLImage("image"), *texts("caption", "alt_text")]
 
     class Meta:
         icon = "image"
@@ -54,10 +50,7 @@ class QuoteBlock(blocks.StructBlock):
     text = blocks.TextBlock(label=_("quotation"))
     attribution = blocks.CharBlock(label=_("attribution"), required=False)
 
-    graphql_fields = [
-        GraphQLString("text", required=True),
-        GraphQLString("attribution", required=True),
-    ]
+    graphql_fields = texts("text", "attribution")
 
     class Meta:
         icon = "openquote"
@@ -81,10 +74,7 @@ class DocumentBlock(blocks.StructBlock):
     )
 
     # document is null when the document was deleted after the block was written.
-    graphql_fields = [
-        GraphQLDocument("document"),
-        GraphQLString("link_text", required=True),
-    ]
+    graphql_fields = [GraphQLDocument("document"), *texts("link_text")]
 
     class Meta:
         icon = "doc-full"
@@ -109,7 +99,7 @@ class TableBlock(blocks.StructBlock):
     table = WagtailTableBlock(label=_("table"))
 
     graphql_fields = [
-        GraphQLString("caption", required=True),
+        *texts("caption"),
         GraphQLBoolean("first_row_is_header", required=True),
         GraphQLBoolean("first_col_is_header", required=True),
         GraphQLField("rows", graphene.List(graphene.NonNull(CELLS)), required=True),
