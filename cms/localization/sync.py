@@ -91,30 +91,29 @@ def refresh_source(instance):
     return True
 
 
-def source_translation(edition):
-    """The synchronised translation this object is the target of (the zh-hans
-    edition of a zh-hant original, say), or None."""
+def first_translation(item, **conditions):
+    """The first wagtail-localize translation between editions of `item` (same
+    translation key) that meets `conditions`, with its source and both locales,
+    or None."""
     return (
-        Translation.objects.filter(
-            source__object_id=edition.translation_key,
-            target_locale_id=edition.locale_id,
-            enabled=True,
-        )
+        Translation.objects.filter(source__object_id=item.translation_key, **conditions)
         .select_related("source__locale", "target_locale")
         .first()
     )
 
 
+def source_translation(edition):
+    """The synchronised translation this object is the target of (the zh-hans
+    edition of a zh-hant original, say), or None."""
+    return first_translation(edition, target_locale_id=edition.locale_id, enabled=True)
+
+
 def translation_to_traditional(instance):
     """The translation of `instance` (as the source) into zh-hant, or None."""
-    return (
-        Translation.objects.filter(
-            source__object_id=instance.translation_key,
-            source__locale_id=instance.locale_id,
-            target_locale__language_code=TRADITIONAL,
-        )
-        .select_related("source", "target_locale")
-        .first()
+    return first_translation(
+        instance,
+        source__locale_id=instance.locale_id,
+        target_locale__language_code=TRADITIONAL,
     )
 
 
