@@ -8,7 +8,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from home.viewsets import TranslatableLabelViewSet
+from home.viewsets import SubstringSearchViewSet, TranslatableLabelViewSet
 
 from .admin_views import import_view
 from .models import (
@@ -31,17 +31,13 @@ class MembershipTierViewSet(SnippetViewSet):
     ordering = ["rank"]
 
 
-class MemberCompanyViewSet(SnippetViewSet):
+class MemberCompanyViewSet(SubstringSearchViewSet):
     model = MemberCompany
     icon = "group"
     menu_label = _("Member companies")
     list_display = ["name", "credit_code", "tier", "region", "industry", "active"]
     list_filter = ["tier", "region", "industry", "active"]
     search_fields = ["name", "credit_code", "region__name", "industry__name"]
-    # Plain substring matching in the database: it finds 锦恒 inside
-    # 杭州锦恒实业有限公司, which the search backend's tokenizer cannot yet
-    # (Chinese search is a later issue).
-    search_backend_name = None
     list_per_page = 50
 
     def get_queryset(self, request):
@@ -76,34 +72,29 @@ class MembersViewSetGroup(SnippetViewSetGroup):
 register_snippet(MembersViewSetGroup)
 
 
-class OrgUnitViewSet(SnippetViewSet):
+class OrgUnitViewSet(SubstringSearchViewSet):
     model = OrgUnit
     icon = "site"
     menu_label = _("Units and committees")
     list_display = ["name", "unit_type", "parent", "locale"]
     list_filter = ["unit_type"]  # and Wagtail its locale switcher
-    search_fields = ["name"]
-    search_backend_name = None
 
 
-class PersonViewSet(SnippetViewSet):
+class PersonViewSet(SubstringSearchViewSet):
     model = Person
     icon = "user"
     menu_label = _("People")
     list_display = ["name", "contact_public", "locale"]
     list_filter = []  # Wagtail adds its locale switcher to translatable models
-    search_fields = ["name"]
-    search_backend_name = None
 
 
-class PositionViewSet(SnippetViewSet):
+class PositionViewSet(SubstringSearchViewSet):
     model = Position
     icon = "tag"
     menu_label = _("Positions")
     list_display = ["person", "role", "unit", "start_date", "end_date"]
     list_filter = ["role", "unit"]
     search_fields = ["person__name", "unit__name"]
-    search_backend_name = None
 
     def get_queryset(self, request):
         return Position.objects.select_related("person", "unit")
