@@ -15,9 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 from grapple.registry import registry
 from wagtail.models import Page, TranslatableMixin
 
-from cms.content.editions import language_codes
-
-from .status import StatusLoader, translation_status_field
+from .locales import edition_locale_code
+from .status import load_translation_status, translation_status_field
 
 # model -> {field name: graphene.Field}
 EXTENSIONS = {}
@@ -28,27 +27,19 @@ def extend(model, **fields):
     EXTENSIONS.setdefault(model, {}).update(fields)
 
 
-def resolve_resolved_locale(item, info):
-    return language_codes(info.context)[item.locale_id]
-
-
-def resolve_translation_status(item, info):
-    return StatusLoader.for_request(info.context).load(item)
-
-
 def translatable_fields():
     return {
         "resolved_locale": graphene.Field(
             graphene.String,
             required=True,
-            resolver=resolve_resolved_locale,
+            resolver=edition_locale_code,
             description=(
                 "The locale this edition came from: its own, or with a `fallback` "
                 "chain the first locale that had an edition."
             ),
         ),
         "translation_status": translation_status_field(
-            resolver=resolve_translation_status
+            resolver=load_translation_status
         ),
     }
 

@@ -18,7 +18,6 @@ from cms.content.editions import (
     below,
     by_key,
     chain_of,
-    language_codes,
     mark,
     parent_in_chain,
     resolved,
@@ -26,7 +25,8 @@ from cms.content.editions import (
 from cms.content.visibility import visible_pages
 
 from .listing import page_list, visible_parent
-from .status import StatusLoader, translation_status_field
+from .locales import edition_locale_code
+from .status import load_translation_status, translation_status_field
 from .translations import TranslationLoader
 
 
@@ -41,7 +41,7 @@ class PageInterface(GrapplePageInterface):
             "`fallback` chain the first locale that had a live edition."
         ),
     )
-    translation_status = translation_status_field()
+    translation_status = translation_status_field(resolver=load_translation_status)
     translations = graphene.List(
         graphene.NonNull(get_page_interface),
         required=True,
@@ -51,16 +51,10 @@ class PageInterface(GrapplePageInterface):
         ),
     )
 
-    def resolve_locale(self, info):
-        return language_codes(info.context)[self.locale_id]
-
-    resolve_resolved_locale = resolve_locale
+    resolve_locale = resolve_resolved_locale = edition_locale_code
 
     def resolve_translations(self, info):
         return TranslationLoader.for_request(info.context).load(self)
-
-    def resolve_translation_status(self, info):
-        return StatusLoader.for_request(info.context).load(self)
 
     def resolve_parent(self, info, **kwargs):
         chain = chain_of(self)

@@ -10,6 +10,8 @@ from django.conf import settings
 from graphql import GraphQLError
 from wagtail.models import Locale
 
+from cms.content.editions import language_codes
+
 
 def locale_argument():
     """The `locale` argument every locale-aware field takes."""
@@ -19,6 +21,12 @@ def locale_argument():
             "the site's default locale when left out."
         )
     )
+
+
+def edition_locale_code(item, info):
+    """Resolves a page's or translatable snippet's own locale to its language
+    code (`locale`, and `resolvedLocale` when no fallback chain replaced it)."""
+    return language_codes(info.context)[item.locale_id]
 
 
 def language_order(code):

@@ -51,6 +51,11 @@ def translation_status_field(**kwargs):
     )
 
 
+def load_translation_status(item, info):
+    """The statuses of a page or translatable snippet, loaded in batches."""
+    return StatusLoader.for_request(info.context).load(item)
+
+
 class StatusLoader(PerRequest):
     """Per-request, batched loading of translation statuses (see module doc)."""
 
