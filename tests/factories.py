@@ -108,31 +108,49 @@ class LocaleFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("language_code",)
 
 
-class HomePageFactory(wagtail_factories.PageFactory):
-    title = factory.Sequence(lambda n: f"首页 {n}")
-    slug = factory.Sequence(lambda n: f"home-{n}")
-    intro = "协会首页。"
+def numbered(text):
+    """Declares a field as `text` followed by each instance's number (类别 0, 类别 1);
+    "{}" marks where the number goes if not at the end (category-{})."""
+    template = text if "{}" in text else text + " {}"
+    return factory.Sequence(template.format)
+
+
+class OwnKeyPageFactory(wagtail_factories.PageFactory):
+    """A page with a translation key of its own; editions of one page share a key
+    (pass `translation_key=`, or use `in_locales`)."""
+
     translation_key = factory.LazyFunction(uuid.uuid4)
 
     class Meta:
-        model = HomePage
+        abstract = True
 
 
-class NewsIndexPageFactory(wagtail_factories.PageFactory):
-    title = factory.Sequence(lambda n: f"新闻栏目 {n}")
-    slug = "news"
-    intro = "协会新闻。"
-    translation_key = factory.LazyFunction(uuid.uuid4)
-
-    class Meta:
-        model = NewsIndexPage
+def page_factory(model, title, **declarations):
+    """The factory of a page type: numbered titles (`title` 0, `title` 1),
+    each page its own translation key, plus `declarations`."""
+    return factory.make_factory(
+        model, FACTORY_CLASS=OwnKeyPageFactory, title=numbered(title), **declarations
+    )
 
 
-class NewsArticlePageFactory(wagtail_factories.PageFactory):
-    title = factory.Sequence(lambda n: f"新闻 {n}")
+HomePageFactory = page_factory(
+    HomePage, "首页", slug=numbered("home-{}"), intro="协会首页。"
+)
+NewsIndexPageFactory = page_factory(
+    NewsIndexPage, "新闻栏目", slug="news", intro="协会新闻。"
+)
+OrganisationIndexPageFactory = page_factory(
+    OrganisationIndexPage, "关于协会", slug="about"
+)
+CommitteeIndexPageFactory = page_factory(
+    CommitteeIndexPage, "专业委员会", slug="committees"
+)
+
+
+class NewsArticlePageFactory(OwnKeyPageFactory):
+    title = numbered("新闻")
     summary = "概览"
     date = factory.Sequence(lambda n: datetime.date(2024, 1, 1) + datetime.timedelta(n))
-    translation_key = factory.LazyFunction(uuid.uuid4)
 
     class Meta:
         model = NewsArticlePage
@@ -147,48 +165,52 @@ class NewsArticlePageFactory(wagtail_factories.PageFactory):
                 self.save()
 
 
-class OrganisationIndexPageFactory(wagtail_factories.PageFactory):
-    title = factory.Sequence(lambda n: f"关于协会 {n}")
-    slug = "about"
-    translation_key = factory.LazyFunction(uuid.uuid4)
-
-    class Meta:
-        model = OrganisationIndexPage
-
-
-class CommitteeIndexPageFactory(wagtail_factories.PageFactory):
-    title = factory.Sequence(lambda n: f"专业委员会 {n}")
-    slug = "committees"
-    translation_key = factory.LazyFunction(uuid.uuid4)
-
-    class Meta:
-        model = CommitteeIndexPage
-
-
 # ---------------------------------------------------------------------- snippets
 
 
-class NewsCategoryFactory(factory.django.DjangoModelFactory):
-    name = factory.Sequence(lambda n: f"类别 {n}")
-    slug = factory.Sequence(lambda n: f"category-{n}")
+class TranslatableFactory(factory.django.DjangoModelFactory):
+    """A translatable snippet, made in the default locale unless `locale=` is
+    given."""
+
     locale = factory.LazyFunction(default_locale)
 
     class Meta:
-        model = NewsCategory
+        abstract = True
+
+
+def label_factory(model, name, slug, **declarations):
+    """The factory of a snippet known by a name and a slug key (the
+    TranslatableLabel models, membership tiers): numbered names and slugs, e.g.
+    地区 3 and region-3, plus `declarations`."""
+    return factory.make_factory(
+        model,
+        FACTORY_CLASS=TranslatableFactory,
+        name=numbered(name),
+        slug=numbered(f"{slug}-{{}}"),
+        **declarations,
+    )
+
+
+NewsCategoryFactory = label_factory(NewsCategory, "类别", "category")
+MembershipTierFactory = label_factory(
+    MembershipTier, "会员等级", "tier", rank=factory.Sequence(lambda n: n + 1)
+)
+RegionFactory = label_factory(Region, "地区", "region")
+IndustryFactory = label_factory(Industry, "行业", "industry")
 
 
 class NewsArticleAuthorFactory(factory.django.DjangoModelFactory):
     """An article's author line; pass `article=`."""
 
-    name = factory.Sequence(lambda n: f"作者 {n}")
+    name = numbered("作者")
 
     class Meta:
         model = NewsArticleAuthor
 
 
 class TagFactory(factory.django.DjangoModelFactory):
-    name = factory.Sequence(lambda n: f"标签 {n}")
-    slug = factory.Sequence(lambda n: f"tag-{n}")
+    name = numbered("标签")
+    slug = numbered("tag-{}")
 
     class Meta:
         model = Tag
@@ -213,34 +235,6 @@ class ArticleViewCountFactory(factory.django.DjangoModelFactory):
         model = ArticleViewCount
 
 
-class MembershipTierFactory(factory.django.DjangoModelFactory):
-    name = factory.Sequence(lambda n: f"会员等级 {n}")
-    slug = factory.Sequence(lambda n: f"tier-{n}")
-    rank = factory.Sequence(lambda n: n + 1)
-    locale = factory.LazyFunction(default_locale)
-
-    class Meta:
-        model = MembershipTier
-
-
-class RegionFactory(factory.django.DjangoModelFactory):
-    name = factory.Sequence(lambda n: f"地区 {n}")
-    slug = factory.Sequence(lambda n: f"region-{n}")
-    locale = factory.LazyFunction(default_locale)
-
-    class Meta:
-        model = Region
-
-
-class IndustryFactory(factory.django.DjangoModelFactory):
-    name = factory.Sequence(lambda n: f"行业 {n}")
-    slug = factory.Sequence(lambda n: f"industry-{n}")
-    locale = factory.LazyFunction(default_locale)
-
-    class Meta:
-        model = Industry
-
-
 class MemberCompanyFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"测试{n}科技有限公司")
     credit_code = factory.Sequence(credit_code)
@@ -253,19 +247,17 @@ class MemberCompanyFactory(factory.django.DjangoModelFactory):
         model = MemberCompany
 
 
-class OrgUnitFactory(factory.django.DjangoModelFactory):
-    name = factory.Sequence(lambda n: f"部门 {n}")
-    slug = factory.Sequence(lambda n: f"unit-{n}")
+class OrgUnitFactory(TranslatableFactory):
+    name = numbered("部门")
+    slug = numbered("unit-{}")
     unit_type = OrgUnit.UnitType.COMMITTEE
-    locale = factory.LazyFunction(default_locale)
 
     class Meta:
         model = OrgUnit
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
-    name = factory.Sequence(lambda n: f"人员 {n}")
-    locale = factory.LazyFunction(default_locale)
+class PersonFactory(TranslatableFactory):
+    name = numbered("人员")
 
     class Meta:
         model = Person
@@ -280,14 +272,20 @@ class PositionFactory(factory.django.DjangoModelFactory):
         model = Position
 
 
-class CommitteePageFactory(wagtail_factories.PageFactory):
-    title = factory.Sequence(lambda n: f"委员会 {n}")
-    slug = factory.Sequence(lambda n: f"committee-{n}")
-    unit = factory.SubFactory(OrgUnitFactory)
-    translation_key = factory.LazyFunction(uuid.uuid4)
+CommitteePageFactory = page_factory(
+    CommitteePage,
+    "委员会",
+    slug=numbered("committee-{}"),
+    unit=factory.SubFactory(OrgUnitFactory),
+)
 
-    class Meta:
-        model = CommitteePage
+
+def association_news(slug="news"):
+    """The association-news category (协会动态) in every locale, one translation
+    key; {code: category}."""
+    names = {"zh-hans": "协会动态", "zh-hant": "協會動態", "en": "Association news"}
+    editions = {code: {"name": name} for code, name in names.items()}
+    return in_locales(NewsCategoryFactory, editions, slug=slug)
 
 
 # ---------------------------------------------------------------------- skeleton
@@ -318,6 +316,15 @@ def publish(page):
     page.save_revision().publish()
     page.refresh_from_db()
     return page
+
+
+def live_article(parent=None, **fields):
+    """An article published below `parent` (by default the zh-hans news section)
+    as the admin does, loaded afresh as a request would load it."""
+    parent = parent or NewsIndexPage.objects.get(locale__language_code="zh-hans")
+    page = NewsArticlePageFactory(parent=parent, **fields)
+    page.save_revision().publish()
+    return NewsArticlePage.objects.get(pk=page.pk)
 
 
 def skeleton():

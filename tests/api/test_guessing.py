@@ -23,7 +23,7 @@ from wagtail.models import (
 
 from cms.api import ratelimit
 from newsroom.models import NewsArticlePage, NewsIndexPage
-from tests.factories import NewsArticlePageFactory
+from tests.factories import NewsArticlePageFactory, live_article
 
 BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0"
 
@@ -35,12 +35,6 @@ def reader(address="203.0.113.7"):
 @pytest.fixture
 def news(db):
     return NewsIndexPage.objects.get(locale__language_code="zh-hans")
-
-
-def live_article(parent, **fields):
-    page = NewsArticlePageFactory(parent=parent, **fields)
-    page.save_revision().publish()
-    return NewsArticlePage.objects.get(pk=page.pk)
 
 
 def test_expired_page_is_a_404_before_publish_scheduled_runs(news):

@@ -621,6 +621,24 @@ def control_text(w):
     return CONTROL
 
 
+def media_cases(kind):
+    """The root fields of one kind of media (document, image): one by id (the
+    control's and every state's), the list, and the type's name."""
+
+    def ids(w):
+        items = [("control", getattr(w, f"control_{kind}"))]
+        items += [(k, getattr(s, kind)) for k, s in w.states.items()]
+        return [(k, item.pk) for k, item in items if item]
+
+    return {
+        kind: Case(lambda w: by_ids(kind, ids(w), MEDIA), control_text),
+        f"{kind}s": Case(
+            lambda w: aliased([("all", f"{kind}s({LIST}) {MEDIA}")]), control_text
+        ),
+        f"{kind}Type": Case(lambda w: f"{{ {kind}Type }}", lambda w: kind),
+    }
+
+
 # Every root field of the schema, by name: test_every_root_field_has_a_case.
 ROOT_CASES = {
     "redirects": Case(
@@ -653,42 +671,8 @@ ROOT_CASES = {
         ),
         control_text,
     ),
-    "document": Case(
-        lambda w: by_ids(
-            "document",
-            [("control", w.control_document.pk)]
-            + [(k, s.document.pk) for k, s in w.states.items() if s.document],
-            MEDIA,
-        ),
-        control_text,
-    ),
-    "documents": Case(
-        lambda w: aliased(
-            [
-                ("all", f"documents({LIST}) {MEDIA}"),
-            ]
-        ),
-        control_text,
-    ),
-    "documentType": Case(lambda w: "{ documentType }", lambda w: "document"),
-    "image": Case(
-        lambda w: by_ids(
-            "image",
-            [("control", w.control_image.pk)]
-            + [(k, s.image.pk) for k, s in w.states.items() if s.image],
-            MEDIA,
-        ),
-        control_text,
-    ),
-    "images": Case(
-        lambda w: aliased(
-            [
-                ("all", f"images({LIST}) {MEDIA}"),
-            ]
-        ),
-        control_text,
-    ),
-    "imageType": Case(lambda w: "{ imageType }", lambda w: "image"),
+    **media_cases("document"),
+    **media_cases("image"),
     "site": Case(
         lambda w: (
             f'{{ site(hostname: "{w.hostname}") '

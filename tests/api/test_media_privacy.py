@@ -69,6 +69,23 @@ def restricted_collection(name, parent=None):
     return collection
 
 
+def png_image(title, filename, collection, **file):
+    """A PNG image in `collection`; `file`: wagtail_factories' file options."""
+    return wagtail_factories.ImageFactory(
+        title=title,
+        file__filename=filename,
+        file__format="PNG",
+        collection=collection,
+        **{f"file__{name}": value for name, value in file.items()},
+    )
+
+
+def text_document(title, filename, text, collection):
+    return get_document_model().objects.create(
+        title=title, file=ContentFile(text, name=filename), collection=collection
+    )
+
+
 @pytest.fixture
 def media(db):
     """A public and a restricted image and document, and an image in a collection
@@ -76,42 +93,25 @@ def media(db):
     public = Collection.get_first_root_node().add_child(name="mk public")
     restricted = restricted_collection("mk restricted")
     below = restricted.add_child(name="mk below restricted")
-    document = get_document_model().objects
     return {
-        "public_image": wagtail_factories.ImageFactory(
-            title=f"{PUBLIC_TITLE} image",
-            file__filename="mk-public-image.png",
-            file__format="PNG",
-            file__color="green",
-            collection=public,
+        "public_image": png_image(
+            f"{PUBLIC_TITLE} image", "mk-public-image.png", public, color="green"
         ),
-        "secret_image": wagtail_factories.ImageFactory(
-            title=f"{SECRET_TITLE} image",
-            file__filename=f"{SECRET}-image.png",
-            file__format="PNG",
-            file__color="red",
-            collection=restricted,
+        "secret_image": png_image(
+            f"{SECRET_TITLE} image", f"{SECRET}-image.png", restricted, color="red"
         ),
-        "below_image": wagtail_factories.ImageFactory(
-            title=f"{SECRET_TITLE} below",
-            file__filename=f"{SECRET}-below.png",
-            file__format="PNG",
-            collection=below,
+        "below_image": png_image(f"{SECRET_TITLE} below", f"{SECRET}-below.png", below),
+        "public_doc": text_document(
+            f"{PUBLIC_TITLE} document", "mk-public-doc.txt", b"public text", public
         ),
-        "public_doc": document.create(
-            title=f"{PUBLIC_TITLE} document",
-            file=ContentFile(b"public text", name="mk-public-doc.txt"),
-            collection=public,
+        "secret_doc": text_document(
+            f"{SECRET_TITLE} document", f"{SECRET}-doc.txt", b"secret text", restricted
         ),
-        "secret_doc": document.create(
-            title=f"{SECRET_TITLE} document",
-            file=ContentFile(b"secret text", name=f"{SECRET}-doc.txt"),
-            collection=restricted,
-        ),
-        "below_doc": document.create(
-            title=f"{SECRET_TITLE} below document",
-            file=ContentFile(b"secret text", name=f"{SECRET}-below-doc.txt"),
-            collection=below,
+        "below_doc": text_document(
+            f"{SECRET_TITLE} below document",
+            f"{SECRET}-below-doc.txt",
+            b"secret text",
+            below,
         ),
     }
 

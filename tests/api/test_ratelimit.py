@@ -8,8 +8,7 @@ import redis
 from django.core.cache import caches
 from django.test import Client
 
-from newsroom.models import NewsArticlePage, NewsIndexPage
-from tests.factories import NewsArticlePageFactory
+from tests.factories import live_article
 
 BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0"
 VIEW = "mutation ($id: ID!) { recordArticleView(id: $id) { viewCount } }"
@@ -23,10 +22,7 @@ def limits(settings):
 
 @pytest.fixture
 def article(db):
-    parent = NewsIndexPage.objects.get(locale__language_code="zh-hans")
-    page = NewsArticlePageFactory(parent=parent)
-    page.save_revision().publish()
-    return NewsArticlePage.objects.get(pk=page.pk)
+    return live_article()
 
 
 def graphql(client, query, **variables):

@@ -1,5 +1,7 @@
 import pytest
 
+from tests import factories
+
 
 @pytest.fixture
 def publish(django_capture_on_commit_callbacks):
@@ -12,3 +14,9 @@ def publish(django_capture_on_commit_callbacks):
         return type(page).objects.get(pk=page.pk)
 
     return publish
+
+
+@pytest.fixture
+def categories(db):
+    """One news category in every locale (a shared translation key), by code."""
+    return factories.association_news()

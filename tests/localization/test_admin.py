@@ -7,7 +7,6 @@ from wagtail.models import Locale
 from wagtail.users.models import UserProfile
 
 from newsroom.models import NewsIndexPage
-from tests import factories
 
 
 @pytest.fixture
@@ -18,17 +17,8 @@ def editor(admin_client, admin_user):
     return admin_client
 
 
-def test_snippet_listing_is_per_locale_with_a_switcher(editor, db):
+def test_snippet_listing_is_per_locale_with_a_switcher(editor, categories):
     url = reverse("wagtailsnippets_newsroom_newscategory:list")
-    categories = factories.in_locales(
-        factories.NewsCategoryFactory,
-        {
-            "zh-hans": {"name": "协会动态"},
-            "zh-hant": {"name": "協會動態"},
-            "en": {"name": "Association news"},
-        },
-        slug="news",
-    )
     rows = {
         code: f'id="snippet_{category.pk}_title">{category.name}<'
         for code, category in categories.items()

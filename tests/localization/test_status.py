@@ -9,7 +9,6 @@ from wagtail.models import Locale
 from wagtail_localize.models import Translation
 
 from newsroom.models import NewsArticlePage, NewsIndexPage
-from tests import factories
 from tests.factories import NewsArticlePageFactory
 
 QUERY = """query ($id: ID) { page(id: $id) {
@@ -102,16 +101,7 @@ def test_an_unpublished_edition_has_no_url(gql, article):
     }
 
 
-def test_snippets_have_a_status_too(gql):
-    categories = factories.in_locales(
-        factories.NewsCategoryFactory,
-        {
-            "zh-hans": {"name": "协会动态"},
-            "zh-hant": {"name": "協會動態"},
-            "en": {"name": "Association news"},
-        },
-        slug="news",
-    )
+def test_snippets_have_a_status_too(gql, categories):
     NewsArticlePageFactory(
         parent=NewsIndexPage.objects.get(locale__language_code="zh-hant"),
         slug="party-building",

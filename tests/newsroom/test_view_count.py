@@ -8,7 +8,7 @@ from django.db import connection, connections
 from django.test import Client
 
 from newsroom.models import ArticleViewCount, NewsArticlePage, NewsIndexPage
-from tests.factories import NewsArticlePageFactory
+from tests.factories import NewsArticlePageFactory, live_article
 
 MUTATION = (
     """mutation ($id: ID!) { recordArticleView(id: $id) { viewCount counted } }"""
@@ -33,10 +33,7 @@ def mutate(client, article_id):
 
 @pytest.fixture
 def article(db):
-    parent = NewsIndexPage.objects.get(locale__language_code="zh-hans")
-    page = NewsArticlePageFactory(parent=parent)
-    page.save_revision().publish()
-    return NewsArticlePage.objects.get(pk=page.pk)
+    return live_article()
 
 
 def test_a_view_is_counted_once_per_client_within_the_window(article):
