@@ -161,6 +161,17 @@ class BasePage(Page):
         return super().serve_preview(request, mode_name)
 
 
+class SectionPage(BasePage):
+    """The root of a section (news, organisation) in one locale: directly below
+    that locale's home page, one per locale, the editions translations of each
+    other so that a language switcher can move between them."""
+
+    parent_page_types = ["home.HomePage"]
+
+    class Meta:
+        abstract = True
+
+
 class HomePage(BasePage):
     """The home page of one locale and the root of that locale's tree.
 

@@ -47,6 +47,7 @@ from cms.content.visibility import visible_pages
 from home.blocks import HeadingBlock, paragraph_block
 from home.models import (
     BasePage,
+    SectionPage,
     TranslatableLabel,
     default_locale_only,
     optional_image,
@@ -82,12 +83,8 @@ def related_snippets(to, verbose_name):
     )
 
 
-class NewsIndexPage(BasePage):
-    """The news section (协会动态) of one locale, the parent of its articles.
-
-    One per locale, directly below that locale's home page; the three are
-    translations of each other, so a language switcher can move between them.
-    """
+class NewsIndexPage(SectionPage):
+    """The news section (协会动态) of one locale, the parent of its articles."""
 
     intro = models.TextField(_("introduction"), blank=True)
 
@@ -95,7 +92,6 @@ class NewsIndexPage(BasePage):
 
     graphql_fields = [GraphQLString("intro", required=True)]
 
-    parent_page_types = ["home.HomePage"]
     subpage_types = ["newsroom.NewsArticlePage"]
 
     class Meta:

@@ -13,7 +13,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import HeadingBlock, paragraph_block
-from home.models import BasePage, default_locale_relation
+from home.models import BasePage, SectionPage, default_locale_relation
 
 
 class RichIntroPage(BasePage):
@@ -30,19 +30,18 @@ class RichIntroPage(BasePage):
         abstract = True
 
 
-class OrganisationIndexPage(RichIntroPage):
+class OrganisationIndexPage(SectionPage, RichIntroPage):
     """The organisation section (关于协会) of one locale, below its home page: the
     about page, whose statistics (members per tier, committees) are computed from
     the data, never typed in.
 
-    One per locale, translations of each other. Leadership, units, committees and the
-    member directory hang below it; the people and companies themselves are snippets,
-    since they are shown on many pages and have no URL of their own.
+    Leadership, units, committees and the member directory hang below it; the
+    people and companies themselves are snippets, since they are shown on many
+    pages and have no URL of their own.
     """
 
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
-    parent_page_types = ["home.HomePage"]
     subpage_types = ["organisation.CommitteeIndexPage"]
 
     class Meta:
