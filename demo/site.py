@@ -36,57 +36,16 @@ from organisation.models import (
 )
 from organisation.search import index_companies
 
+from .data import SITE_NAME, page_fields
+
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 LEGACY_ARTICLE = CONTENT_DIR / "2021-07-12-party-building-guidance-visit.txt"
 # The human English translation of that article (and of its category), as a PO
 # file: msgid is the Traditional Chinese segment, msgstr the English.
 LEGACY_ARTICLE_ENGLISH = LEGACY_ARTICLE.with_suffix(".en.po")
 
-SITE_NAME = "浙江省中小企业协会"
 DEMO_NAMESPACE = uuid.UUID("5b0f3c1e-9d1a-4c1e-8f0a-7a3e2d1c0b9a")
-
-# Per locale: (home, news section, organisation section) fields.
-TREES = {
-    "zh-hans": {
-        "home": {
-            "title": "浙江省中小企业协会",
-            "intro": "浙江省中小企业协会是全省中小企业的服务平台。",
-        },
-        "news": {"title": "协会动态", "intro": "协会工作、会议、通知与政策动态。"},
-        "about": {"title": "关于协会"},
-    },
-    "zh-hant": {
-        "home": {
-            "title": "浙江省中小企業協會",
-            "intro": "浙江省中小企業協會是全省中小企業的服務平台。",
-        },
-        "news": {"title": "協會動態", "intro": "協會工作、會議、通知與政策動態。"},
-        "about": {"title": "關於協會"},
-    },
-    "en": {
-        "home": {
-            "title": "Zhejiang Small and Medium Enterprises Association",
-            "intro": "The service platform for small and medium enterprises.",
-        },
-        "news": {
-            "title": "News",
-            "intro": "The association's work, meetings, notices and policy news.",
-        },
-        "about": {"title": "About the association"},
-    },
-}
 SECTIONS = [("news", NewsIndexPage), ("about", OrganisationIndexPage)]
-
-# Membership tiers, highest first: slug, then the name in zh-hans, zh-hant, en.
-TIERS = [
-    ("executive-vice-president", "常务副会长单位", "常務副會長單位",
-     "Executive vice-president members"),
-    ("vice-president", "副会长单位", "副會長單位", "Vice-president members"),
-    ("executive-director", "常务理事单位", "常務理事單位",
-     "Executive director members"),
-    ("director", "理事单位", "理事單位", "Director members"),
-    ("member", "会员单位", "會員單位", "Members"),
-]  # fmt: skip
 DEMO_COMPANIES = 5000
 
 
@@ -139,7 +98,7 @@ def ensure_default_site(home):
 def ensure_tiers(locales):
     """The five membership tiers in every locale; returns the default locale's by
     slug."""
-    for rank, (slug, *names) in enumerate(TIERS, 1):
+    for rank, (slug, *names) in enumerate(demo_members.TIERS, 1):
         for locale, name in zip(locales, names, strict=True):
             MembershipTier.objects.get_or_create(
                 translation_key=demo_key(f"tier:{slug}"),
@@ -348,14 +307,15 @@ def load(report=lambda line: None):
     root = Page.get_first_root_node()
     homes = {}
     locales = ensure_locales()
+    texts = page_fields([locale.language_code for locale in locales])
     about_pages = []
     for locale in locales:
         code = locale.language_code
         home = homes[code] = ensure_page(
-            root, locale, HomePage, "home", f"home-{code}", **TREES[code]["home"]
+            root, locale, HomePage, "home", f"home-{code}", **texts[code]["home"]
         )
         for slug, model in SECTIONS:
-            page = ensure_page(home, locale, model, slug, slug, **TREES[code][slug])
+            page = ensure_page(home, locale, model, slug, slug, **texts[code][slug])
             if slug == "about":
                 about_pages.append(page)
     ensure_article_editions(import_legacy_article(report))

@@ -14,6 +14,16 @@ from .credit_code import (
     organisation_code_check_character,
 )
 
+# Membership tiers, highest first: slug, then the name in zh-hans, zh-hant, en.
+TIERS = [
+    ("executive-vice-president", "常务副会长单位", "常務副會長單位",
+     "Executive vice-president members"),
+    ("vice-president", "副会长单位", "副會長單位", "Vice-president members"),
+    ("executive-director", "常务理事单位", "常務理事單位",
+     "Executive director members"),
+    ("director", "理事单位", "理事單位", "Director members"),
+    ("member", "会员单位", "會員單位", "Members"),
+]  # fmt: skip
 # Regions: slug, zh-hans, zh-hant, en, administrative division code.
 REGIONS = [
     ("hangzhou-shangcheng", "杭州市上城区", "杭州市上城區", "Shangcheng District, Hangzhou", "330102"),

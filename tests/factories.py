@@ -24,6 +24,7 @@ from django.db import transaction
 from taggit.models import Tag
 from wagtail.models import Locale, Page, Site
 
+from demo.data import SITE_NAME, page_fields
 from home.models import HomePage
 from newsroom.models import (
     ArticleViewCount,
@@ -56,6 +57,7 @@ DocumentFactory = wagtail_factories.DocumentFactory
 CollectionFactory = wagtail_factories.CollectionFactory
 
 CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CODES = [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
 
 
 def locale(code):
@@ -290,17 +292,6 @@ def association_news(slug="news"):
 
 # ---------------------------------------------------------------------- skeleton
 
-SKELETON = {
-    "zh-hans": ("浙江省中小企业协会", "协会动态", "关于协会"),
-    "zh-hant": ("浙江省中小企業協會", "協會動態", "關於協會"),
-    "en": (
-        "Zhejiang Small and Medium Enterprises Association",
-        "News",
-        "About the association",
-    ),
-}
-SITE_NAME = "浙江省中小企业协会"
-
 
 @dataclass
 class Skeleton:
@@ -338,24 +329,29 @@ def skeleton():
     keys = {name: uuid.uuid4() for name in ("home", "news", "about")}
     for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
         built.locales[code] = LocaleFactory(language_code=code)
-    for code, (home, news, about) in SKELETON.items():
+    # The demo site's titles (demo.data, pure data); the factories' intros.
+    for code, pages in page_fields(CODES).items():
         built.homes[code] = publish(
             HomePageFactory(
                 parent=root,
                 locale=built.locales[code],
-                title=home,
+                title=pages["home"]["title"],
                 slug=f"home-{code}",
                 translation_key=keys["home"],
             )
         )
         built.news[code] = publish(
             NewsIndexPageFactory(
-                parent=built.homes[code], title=news, translation_key=keys["news"]
+                parent=built.homes[code],
+                title=pages["news"]["title"],
+                translation_key=keys["news"],
             )
         )
         built.about[code] = publish(
             OrganisationIndexPageFactory(
-                parent=built.homes[code], title=about, translation_key=keys["about"]
+                parent=built.homes[code],
+                title=pages["about"]["title"],
+                translation_key=keys["about"],
             )
         )
     site = Site.objects.filter(is_default_site=True).first()
@@ -373,16 +369,6 @@ def skeleton():
 
 # ------------------------------------------------------------------ organisation
 
-# Membership tiers, highest first: slug, then the name in zh-hans, zh-hant, en.
-TIERS = [
-    ("executive-vice-president", "常务副会长单位", "常務副會長單位",
-     "Executive vice-president members"),
-    ("vice-president", "副会长单位", "副會長單位", "Vice-president members"),
-    ("executive-director", "常务理事单位", "常務理事單位",
-     "Executive director members"),
-    ("director", "理事单位", "理事單位", "Director members"),
-    ("member", "会员单位", "會員單位", "Members"),
-]  # fmt: skip
 ASSOCIATION = (
     "association",
     "浙江省中小企业协会",
@@ -423,7 +409,6 @@ PEOPLE = [
 # How many member companies of each tier `member_companies` makes.
 TIER_SIZES = {"executive-vice-president": 2, "vice-president": 1,
               "executive-director": 1, "director": 3, "member": 3}  # fmt: skip
-CODES = [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
 
 
 def each_locale(factory_class, entry, **common):
@@ -438,11 +423,11 @@ def each_locale(factory_class, entry, **common):
 
 def vocabularies():
     """Membership tiers, regions and industries in every locale; each as
-    {slug: default-locale row}. Regions and industries are the association's
-    fixed vocabularies that the member import files name, and the generator of
-    member companies uses: taken from organisation.demo_members, pure data,
-    rather than copying 32 rows."""
-    from organisation.demo_members import INDUSTRIES, REGIONS
+    {slug: default-locale row}. They are the association's fixed vocabularies
+    that the member import files name, and the generator of member companies
+    uses: taken from organisation.demo_members, pure data, rather than copying
+    37 rows."""
+    from organisation.demo_members import INDUSTRIES, REGIONS, TIERS
 
     return {
         "tiers": {
