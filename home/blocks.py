@@ -2,15 +2,10 @@
 
 from django.utils.translation import gettext_lazy as _
 from grapple.helpers import register_streamfield_block
-from grapple.models import GraphQLInt, GraphQLString
+from grapple.models import GraphQLInt
 from wagtail import blocks
 
-
-def texts(*names):
-    """Non-null GraphQL strings for a block's texts: a block keeps an empty text
-    as "", never as null."""
-    return [GraphQLString(name, required=True) for name in names]
-
+from .graphql_fields import texts
 
 HEADING_LEVELS = [("2", _("Level 2")), ("3", _("Level 3")), ("4", _("Level 4"))]
 

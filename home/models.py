@@ -6,7 +6,6 @@ from django.conf import settings
 from django.db import models
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
-from grapple.models import GraphQLString
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page, TranslatableMixin
@@ -15,6 +14,7 @@ from wagtail_localize.fields import SynchronizedField
 
 from cms.content.previews import make_token
 
+from .graphql_fields import texts
 from .slugs import free_slug, is_derived_from_title, title_slug
 
 
@@ -102,10 +102,7 @@ class TranslatableLabel(SlugKeyed):
 
     # One GraphQL type per label model, named by grapple after it (NewsCategory,
     # Region, Industry); resolvedLocale and translationStatus: cms.api.extensions.
-    graphql_fields = [
-        GraphQLString("name", required=True),
-        GraphQLString("slug", required=True),
-    ]
+    graphql_fields = texts("name", "slug")
 
     class Meta(SlugKeyed.Meta):
         abstract = True
@@ -192,7 +189,7 @@ class HomePage(BasePage):
 
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
-    graphql_fields = [GraphQLString("intro", required=True)]
+    graphql_fields = texts("intro")
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["newsroom.NewsIndexPage", "organisation.OrganisationIndexPage"]

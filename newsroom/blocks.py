@@ -16,7 +16,7 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 from cms.content.media import is_public
-from home.blocks import texts
+from home.graphql_fields import texts
 
 
 @register_streamfield_block

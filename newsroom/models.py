@@ -45,6 +45,7 @@ from cms.content.editions import (
 )
 from cms.content.visibility import visible_pages
 from home.blocks import HeadingBlock, paragraph_block
+from home.graphql_fields import texts
 from home.models import (
     BasePage,
     SectionPage,
@@ -90,7 +91,7 @@ class NewsIndexPage(SectionPage):
 
     content_panels = [*BasePage.content_panels, FieldPanel("intro")]
 
-    graphql_fields = [GraphQLString("intro", required=True)]
+    graphql_fields = texts("intro")
 
     subpage_types = ["newsroom.NewsArticlePage"]
 
@@ -119,7 +120,7 @@ class NewsArticleAuthor(Orderable):
 
     panels = [FieldPanel("name")]
 
-    graphql_fields = [GraphQLString("name", required=True)]
+    graphql_fields = texts("name")
 
     class Meta(Orderable.Meta):
         verbose_name = _("author")

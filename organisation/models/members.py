@@ -3,10 +3,11 @@
 import graphene
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from grapple.models import GraphQLField, GraphQLInt, GraphQLString
+from grapple.models import GraphQLField, GraphQLInt
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
+from home.graphql_fields import texts
 from home.models import (
     SlugKeyed,
     TranslatableLabel,
@@ -40,8 +41,7 @@ class MembershipTier(SlugKeyed):
 
     # memberCount: organisation.schema.
     graphql_fields = [
-        GraphQLString("name", required=True),
-        GraphQLString("slug", required=True),
+        *texts("name", "slug"),
         GraphQLInt("rank", required=True, description="1 is the highest tier."),
     ]
 
@@ -138,9 +138,7 @@ class MemberCompany(index.Indexed, models.Model):
     # The tier, region and industry are named in the reader's locale
     # (organisation.schema).
     graphql_fields = [
-        GraphQLString("name", required=True),
-        GraphQLString("credit_code", required=True),
-        GraphQLString("website", required=True),
+        *texts("name", "credit_code", "website"),
         GraphQLField("join_date", graphene.Date),
     ]
 

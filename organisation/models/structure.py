@@ -26,6 +26,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
+from home.graphql_fields import texts
 from home.models import (
     NamedTranslatable,
     SlugKeyed,
@@ -95,8 +96,7 @@ class Person(index.Indexed, NamedTranslatable):
 
     # All from the edition itself: its texts, and contact details only when public.
     graphql_fields = [
-        GraphQLString("name", required=True),
-        GraphQLString("biography", required=True),
+        *texts("name", "biography"),
         GraphQLImage("photo"),
         GraphQLString("email", source="public_email"),
         GraphQLString("phone", source="public_phone"),
@@ -157,11 +157,7 @@ class OrgUnit(index.Indexed, SlugKeyed):
 
     # An edition's texts. Its slug, type, url, positions, sub-units and news come
     # from the default locale's row, which relations point at (organisation.schema).
-    graphql_fields = [
-        GraphQLString("name", required=True),
-        GraphQLString("description", required=True),
-        GraphQLString("contact", required=True),
-    ]
+    graphql_fields = texts("name", "description", "contact")
 
     class Meta(SlugKeyed.Meta):
         verbose_name = _("organisational unit")
