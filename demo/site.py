@@ -1,4 +1,5 @@
-"""The demo site: three locale trees, their section roots and a real news article.
+"""The demo site: three locale trees, their section roots, a real news article, and
+the site's settings and menus in every locale.
 
 `load_demo` (and `make run`) call `load()`. It only creates what is missing and never
 edits or re-publishes what exists, so running it again changes nothing and editors'
@@ -18,7 +19,7 @@ from wagtail_localize.models import Translation, TranslationSource
 from cms.localization.sync import machine_translate
 from cms.search import index as search_index
 from cms.search.models import SearchEntry
-from home.models import HomePage
+from home.models import HomePage, Menu, SiteSettings
 from newsroom.importer import LegacyNewsImporter
 from newsroom.models import NewsArticlePage, NewsIndexPage
 from organisation import demo_data, demo_members
@@ -298,6 +299,59 @@ def ensure_article_editions(original):
         ensure_translation(original, locales[code], fill)
 
 
+# The supervising department, linked from the footer: label per locale.
+DEPARTMENT = (
+    "https://jxt.zj.gov.cn/",
+    {
+        "zh-hans": "浙江省经济和信息化厅",
+        "zh-hant": "浙江省經濟和信息化廳",
+        "en": "Department of Economy and Information Technology of Zhejiang",
+    },
+)
+
+
+def menu_entry(page=None, url="", label="", children=()):
+    """A menu item as stored (home.blocks.MenuItemBlock)."""
+    value = {"page": page and page.pk, "url": url, "label": label}
+    value["children"] = list(children)
+    return {"type": "item", "value": value, "id": str(uuid.uuid4())}
+
+
+def ensure_site_content(locales):
+    """The association's settings and its header and footer menus in every locale
+    (created once, then left to editors). Only its name is known here: the
+    address, numbers and filings are the secretariat's to enter."""
+
+    def page(name, locale):
+        return Page.objects.get(translation_key=demo_key(name), locale=locale)
+
+    for locale, name in zip(locales, demo_data.ASSOCIATION[1:], strict=True):
+        code = locale.language_code
+        SiteSettings.objects.get_or_create(
+            translation_key=demo_key("site-settings"),
+            locale=locale,
+            defaults={"name": name},
+        )
+        news, about = page("news", locale), page("about", locale)
+        url, labels = DEPARTMENT
+        items = {
+            Menu.Key.HEADER: [
+                menu_entry(news),
+                menu_entry(about, children=[menu_entry(page("committees", locale))]),
+            ],
+            Menu.Key.FOOTER: [
+                menu_entry(about),
+                menu_entry(url=url, label=labels[code]),
+            ],
+        }
+        for key, entries in items.items():
+            Menu.objects.get_or_create(
+                translation_key=demo_key(f"menu:{key}"),
+                locale=locale,
+                defaults={"key": key, "items": entries},
+            )
+
+
 @transaction.atomic
 def load(report=lambda line: None):
     """Create whatever of the demo site is missing; return the home pages by locale.
@@ -321,6 +375,7 @@ def load(report=lambda line: None):
     ensure_article_editions(import_legacy_article(report))
     ensure_member_companies(locales, ensure_tiers(locales))
     ensure_committee_pages(about_pages, *ensure_structure(locales))
+    ensure_site_content(locales)
     ensure_default_site(homes[settings.LANGUAGE_CODE])
     if not SearchEntry.objects.exists():
         # Content from before the search index existed.

@@ -1,19 +1,24 @@
-"""The home page of each locale."""
+"""The home page of each locale, and the site's content per locale: its settings
+(name, contact details, filings, social accounts) and its menus."""
 
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+from grapple.models import GraphQLImage, GraphQLStreamfield
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
 from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from cms.content.previews import make_token
 
+from .blocks import SocialLinkBlock, menu_item_block
 from .graphql_fields import texts
 from .slugs import free_slug, is_derived_from_title, title_slug
 
@@ -197,3 +202,192 @@ class HomePage(BasePage):
     class Meta:
         verbose_name = _("home page")
         verbose_name_plural = _("home pages")
+
+
+def image_field(verbose_name, help_text=""):
+    return models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=verbose_name,
+        help_text=help_text,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
+class OnePerLocale:
+    """A translatable snippet of which each locale has at most one row (per
+    `one_per_locale_fields`): the admin says so instead of failing on the
+    database's constraint, which it cannot check itself since `locale` is not a
+    form field."""
+
+    one_per_locale_fields = ()
+
+    def clean(self):
+        super().clean()
+        same = {name: getattr(self, name) for name in self.one_per_locale_fields}
+        others = type(self).objects.filter(locale_id=self.locale_id, **same)
+        if others.exclude(pk=self.pk).exists():
+            raise ValidationError(
+                _("This locale already has one: edit it instead of adding another.")
+            )
+
+
+class SiteSettings(OnePerLocale, TranslatableMixin, models.Model):
+    """The association's details in one locale: name, logo, contact details, the
+    filing numbers a website in mainland China must show in its footer, and its
+    social accounts. Frontends read them with `siteSettings(locale:)`.
+
+    A row per locale, not Wagtail's BaseSiteSetting (one per Site): the
+    association runs one Site with three locale trees, and its name and address
+    differ by language. The rows are translations of each other
+    (wagtail-localize; the zh-hant edition follows the zh-hans one); numbers,
+    addresses on the web and images are the same in every locale, only the texts
+    are translated.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    logo = image_field(_("logo"))
+    address = models.TextField(_("address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    icp_number = models.CharField(
+        _("ICP filing number"),
+        max_length=50,
+        blank=True,
+        help_text=_("ICP备案号, e.g. 浙ICP备12345678号-1; shown in the footer."),
+    )
+    public_security_number = models.CharField(
+        _("public security filing number"),
+        max_length=50,
+        blank=True,
+        help_text=_("公安备案号, e.g. 浙公网安备 33010602000001号."),
+    )
+    public_security_url = models.URLField(
+        _("public security filing link"),
+        blank=True,
+        help_text=_("The filing's record on beian.mps.gov.cn, linked from the number."),
+    )
+    wechat_name = models.CharField(
+        _("WeChat official account"), max_length=100, blank=True
+    )
+    wechat_qr_code = image_field(
+        _("WeChat QR code"), _("The official account's QR code, for readers to scan.")
+    )
+    weibo_url = models.URLField(_("Weibo"), blank=True)
+    social_links = StreamField(
+        [("link", SocialLinkBlock())],
+        verbose_name=_("other social links"),
+        blank=True,
+        help_text=_("Accounts on other networks, in the order to show them."),
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("logo"),
+        MultiFieldPanel(
+            [FieldPanel("address"), FieldPanel("phone"), FieldPanel("email")],
+            heading=_("Contact"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("icp_number"),
+                FieldPanel("public_security_number"),
+                FieldPanel("public_security_url"),
+            ],
+            heading=_("Filings"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("wechat_name"),
+                FieldPanel("wechat_qr_code"),
+                FieldPanel("weibo_url"),
+                FieldPanel("social_links"),
+            ],
+            heading=_("Social media"),
+        ),
+    ]
+
+    graphql_fields = [
+        *texts("name"),
+        GraphQLImage("logo"),
+        *texts(
+            "address",
+            "phone",
+            "email",
+            "icp_number",
+            "public_security_number",
+            "public_security_url",
+            "wechat_name",
+        ),
+        GraphQLImage("wechat_qr_code"),
+        *texts("weibo_url"),
+        GraphQLStreamfield("social_links"),
+    ]
+
+    override_translatable_fields = [
+        SynchronizedField(name)
+        for name in (
+            "phone",
+            "email",
+            "icp_number",
+            "public_security_number",
+            "public_security_url",
+            "wechat_name",
+            "weibo_url",
+        )
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["locale"], name="one_site_settings_per_locale"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Menu(OnePerLocale, TranslatableMixin, models.Model):
+    """A navigation menu of one locale: the header's or the footer's. Frontends read
+    it with `menu(key:, locale:)`; a locale without its own falls back along the
+    request's chain.
+
+    A translatable snippet whose items are a StreamField: editors nest and order
+    them in one form, and wagtail-localize translates the labels. Items name pages
+    by the edition an editor chose; readers get the page's edition in their locale
+    (home.schema), and pages they cannot see are left out.
+    """
+
+    class Key(models.TextChoices):
+        HEADER = "header", _("Header")
+        FOOTER = "footer", _("Footer")
+
+    key = models.CharField(_("menu"), max_length=20, choices=Key.choices)
+    items = StreamField(
+        [("item", menu_item_block())], verbose_name=_("items"), blank=True
+    )
+
+    panels = [FieldPanel("key"), FieldPanel("items")]
+    one_per_locale_fields = ("key",)
+
+    # `items`: home.schema (a page is read in the reader's locale chain).
+    graphql_fields = texts("key")
+
+    override_translatable_fields = [SynchronizedField("key")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("menu")
+        verbose_name_plural = _("menus")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["locale", "key"], name="one_menu_per_locale"
+            )
+        ]
+
+    def __str__(self):
+        return self.get_key_display()

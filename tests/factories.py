@@ -25,7 +25,7 @@ from taggit.models import Tag
 from wagtail.models import Locale, Page, Site
 
 from demo.data import SITE_NAME, page_fields
-from home.models import HomePage
+from home.models import HomePage, Menu, SiteSettings
 from newsroom.models import (
     ArticleViewCount,
     NewsArticleAuthor,
@@ -365,6 +365,46 @@ def skeleton():
         placeholder.delete()
     built.site = site
     return built
+
+
+# ------------------------------------------------------------------ site content
+
+
+class SiteSettingsFactory(factory.django.DjangoModelFactory):
+    name = SITE_NAME
+    address = "浙江省杭州市"
+    phone = "0571-00000000"
+    email = "office@example.org"
+    icp_number = "浙ICP备00000000号-1"
+    public_security_number = "浙公网安备 33010000000000号"
+    public_security_url = (
+        "https://beian.mps.gov.cn/#/query/webSearch?code=33010000000000"
+    )
+    wechat_name = "浙江中小企业"
+    weibo_url = "https://weibo.com/example"
+    locale = factory.LazyFunction(default_locale)
+
+    class Meta:
+        model = SiteSettings
+
+
+class MenuFactory(factory.django.DjangoModelFactory):
+    """A menu; `items` are menu_item() values."""
+
+    key = Menu.Key.HEADER
+    items = factory.LazyFunction(list)
+    locale = factory.LazyFunction(default_locale)
+
+    class Meta:
+        model = Menu
+
+
+def menu_item(page=None, url="", label="", children=()):
+    """One menu item as stored, for MenuFactory's `items` or another item's
+    `children` (menu items of their own)."""
+    value = {"page": page and page.pk, "url": url, "label": label}
+    value["children"] = list(children)
+    return {"type": "item", "value": value, "id": str(uuid.uuid4())}
 
 
 # ------------------------------------------------------------------ organisation

@@ -76,6 +76,7 @@ from wagtail.rich_text import RichText
 from wagtail.snippets.models import get_snippet_models
 
 from cms.api.visibility import GrapplePages
+from home.blocks import MENU_SUB_LEVELS
 from home.models import HomePage
 from newsroom.models import NewsArticlePage, NewsCategory, NewsIndexPage
 from organisation.models import MembershipTier, OrgUnit, Person
@@ -463,7 +464,24 @@ def build_world():
         ("document", {"document": world.control_document, "title": ""})
     )
     publish(world.states["restricted_document"].anchor)
+    build_site_content(world)
     return world
+
+
+def build_site_content(world):
+    """Site settings showing the restricted image, and a zh-hans header menu that
+    names every secret page, at the top and below the control's item. Other
+    locales have no menu: they read this one through a fallback, their own
+    editions of the pages first."""
+    factories.SiteSettingsFactory(
+        name=f"{COMMON} {CONTROL}",
+        logo=world.states["restricted_image"].image,
+        wechat_qr_code=world.states["restricted_image"].image,
+    )
+    secrets = [factories.menu_item(page=page) for _key, page in secret_pages(world)]
+    factories.MenuFactory(
+        items=[factories.menu_item(page=world.anchors[0], children=secrets), *secrets]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -608,6 +626,7 @@ SEARCH_ITEMS = (
 )
 NEWS = "{ totalCount items { ...P } }"
 UNIT = "name url recentNews(limit: 20) { ...P }"
+MENU_ITEM = "label url page { ...P }"
 
 
 @dataclass
@@ -759,6 +778,28 @@ ROOT_CASES = {
             .exclude(positions=None)[0]
             .name.lower()
         ),
+    ),
+    "siteSettings": Case(
+        lambda w: (
+            "{ siteSettings { name logo { id title url } "
+            "wechatQrCode { id title url } } }"
+        ),
+        control_text,
+    ),
+    "menu": Case(
+        lambda w: aliased(
+            (
+                alias,
+                f'menu(key: "header"{arguments}) {{ items {{ {MENU_ITEM} '
+                f"children {{ {MENU_ITEM} }} }} }}",
+            )
+            for alias, arguments in [
+                ("zh_hans", ""),
+                ("zh_hant", ', locale: "zh-hant", fallback: ["zh-hans"]'),
+                ("en", ', locale: "en", fallback: ["zh-hans"]'),
+            ]
+        ),
+        control_text,
     ),
     "membershipTiers": Case(
         lambda w: "{ membershipTiers { name slug memberCount } }",
@@ -1174,15 +1215,18 @@ def chooser_blocks(block):
 
 def test_no_streamfield_has_a_page_or_snippet_chooser_block():
     """Stock grapple's PageChooserBlock returns draft and private pages, body
-    included; no StreamField here has one, so that leak cannot happen. A new
-    chooser block needs its case (and a visible-only resolver) first."""
+    included; no StreamField that grapple serves has one, so that leak cannot
+    happen. A new chooser block needs its case (and a visible-only resolver)
+    first: a menu's items have both (home.schema reads them, the "menu" case)."""
     found = {
         f"{model.__name__}.{f.name}": chooser_blocks(f.stream_block)
         for model in apps.get_models()
         for f in model._meta.get_fields()
         if isinstance(f, StreamField)
     }
-    assert {k: v for k, v in found.items() if v} == {}
+    assert {k: v for k, v in found.items() if v} == {
+        "Menu.items": ["PageChooserBlock"] * (MENU_SUB_LEVELS + 1)
+    }
 
 
 def test_stock_leak_page_chooser_block_type_returns_a_draft_page(world, db):

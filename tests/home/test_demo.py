@@ -181,3 +181,43 @@ def test_the_sample_article_in_three_editions():
         .filter(translation__isnull=True)
     )
     assert not untranslated.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "code, name, news, department",
+    [
+        ("zh-hans", "浙江省中小企业协会", "协会动态", "浙江省经济和信息化厅"),
+        ("zh-hant", "浙江省中小企業協會", "協會動態", "浙江省經濟和信息化廳"),
+        (
+            "en",
+            "Zhejiang Small and Medium Enterprises Association",
+            "News",
+            "Department of Economy and Information Technology of Zhejiang",
+        ),
+    ],
+)
+def test_demo_site_settings_and_menus_in_every_locale(
+    gql, code, name, news, department
+):
+    data = gql(
+        """query ($locale: String) {
+          siteSettings(locale: $locale) { name resolvedLocale }
+          header: menu(key: "header", locale: $locale) {
+            resolvedLocale items { label url children { url } }
+          }
+          footer: menu(key: "footer", locale: $locale) { items { label url } }
+        }""",
+        locale=code,
+    )
+    assert data["siteSettings"] == {"name": name, "resolvedLocale": code}
+    header = data["header"]
+    assert header["resolvedLocale"] == code
+    assert [i["label"] for i in header["items"]][0] == news
+    about = header["items"][1]
+    assert about["url"] == f"/{code}/about/"
+    assert about["children"] == [{"url": f"/{code}/about/committees/"}]
+    assert data["footer"]["items"][1] == {
+        "label": department,
+        "url": "https://jxt.zj.gov.cn/",
+    }
