@@ -40,7 +40,8 @@ logger = logging.getLogger(__name__)
 # The routes of cms/urls.py that answer JSON.
 API_PATHS = ("/graphql/", "/api/")
 
-# Every `extensions.code` the API answers with, and when (README, "Errors").
+# Every `extensions.code` the API answers with, and when (the README has this
+# list: "Over HTTP, and errors").
 CODES = {
     "BAD_REQUEST": "The HTTP request is malformed: no query, a body that is not "
     "JSON, variables that are not an object, a mutation over GET, an operationName "
