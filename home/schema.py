@@ -9,12 +9,12 @@ out, with its sub-items, when anonymous readers can see no edition of it.
 """
 
 import graphene
-from graphql import GraphQLError
 from grapple.registry import registry
 from grapple.types.interfaces import get_page_interface
 from wagtail.models import Page
 
 from cms.api.assembly import root_query
+from cms.api.errors import client_error
 from cms.api.extensions import extend
 from cms.api.fallback import fallback_argument, locale_chain
 from cms.api.locales import locale_argument
@@ -150,8 +150,9 @@ class SiteContentQuery:
 
     def resolve_menu(self, info, key, locale=None, fallback=None):
         if key not in Menu.Key.values:
-            raise GraphQLError(
-                f"Unknown menu {key!r}. Menus: {', '.join(Menu.Key.values)}."
+            raise client_error(
+                "NOT_FOUND",
+                f"Unknown menu {key!r}. Menus: {', '.join(Menu.Key.values)}.",
             )
         return first_in_chain(
             Menu.objects.filter(key=key), locale_chain(locale, fallback)

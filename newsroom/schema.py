@@ -7,13 +7,13 @@ import graphene
 from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
-from graphql import GraphQLError
 from grapple.registry import registry
 from grapple.utils import resolve_queryset
 from taggit.models import Tag
 
 from cms.api import orders
 from cms.api.assembly import replace, root_mutation, root_query
+from cms.api.errors import bad_input, client_error, unknown
 from cms.api.fallback import fallback_argument, locale_chain
 from cms.api.listing import page_id, prime
 from cms.api.locales import locale_argument
@@ -77,8 +77,10 @@ class NewsArchiveMonth(graphene.ObjectType):
 
 @root_query
 class NewsQuery:
+    # Nullable, as every rate-limited root field: a client over its search limit
+    # loses this field only, not the other root fields of its query.
     news_articles = graphene.Field(
-        graphene.NonNull(NewsArticleList),
+        NewsArticleList,
         locale=locale_argument(),
         fallback=fallback_argument(),
         category=graphene.String(description="Slug of a news category."),
@@ -139,14 +141,14 @@ class NewsQuery:
         searching = search is not None
         if order == RELEVANCE and not searching:
             allowed = [*ARTICLE_ORDERS, f"{RELEVANCE} (with search)"]
-            raise GraphQLError(
+            raise bad_input(
                 f"Cannot order news articles by {order!r} without search. "
                 f"Allowed: {', '.join(allowed)}."
             )
         check_range("year", filters.get("year"), 1, 9999)
         check_range("month", filters.get("month"), 1, 12)
         if filters.get("month") is not None and filters.get("year") is None:
-            raise GraphQLError("month needs year.")
+            raise bad_input("month needs year.")
         chain = locale_chain(locale, fallback)
         articles = filter_articles(visible_articles(chain), chain, filters)
         if searching:
@@ -212,9 +214,12 @@ def filter_articles(articles, chain, filters):
             NewsCategory.objects.filter(slug=filters["category"]), chain
         )
         if category is None:
-            return articles.none()
+            raise unknown("category", filters["category"], "news category")
         articles = articles.filter(categories__translation_key=category.translation_key)
     if filters.get("tag"):
+        # Among the tags readers can see: a tag only drafts use is unknown too.
+        if not visible_tags().filter(name=filters["tag"]).exists():
+            raise unknown("tag", filters["tag"], "published article's tag", "name")
         articles = articles.filter(tags__name=filters["tag"])
     if filters.get("year") is not None:
         articles = articles.filter(date__year=filters["year"])
@@ -244,8 +249,8 @@ class RecordArticleView(graphene.Mutation):
         try:
             count, counted = record_view(info.context, article_id)
         except ArticleNotFound:
-            raise GraphQLError(
-                f"No published news article has the id {article_id}."
+            raise client_error(
+                "NOT_FOUND", f"No published news article has the id {article_id}."
             ) from None
         except RateLimited as limited:
             raise rate_limited_error(limited) from None

@@ -22,6 +22,7 @@ from grapple.registry import registry
 from wagtail.models import Locale
 
 from cms.api.assembly import root_query
+from cms.api.errors import unknown
 from cms.api.extensions import extend
 from cms.api.locales import locale_argument, resolve_locale
 from cms.api.pagination import check_range, paginate, paginated_type, paging_arguments
@@ -325,8 +326,10 @@ class MembersQuery:
         locale=locale_argument(),
         description="The membership tiers, highest first, with active member counts.",
     )
+    # Nullable, as every rate-limited root field (`search`): over the limit, the
+    # other root fields of the query keep their data.
     member_companies = graphene.Field(
-        graphene.NonNull(MemberCompanyList),
+        MemberCompanyList,
         locale=locale_argument(),
         tier=graphene.String(description="Slug of a membership tier."),
         region=graphene.String(description="Slug of a region, e.g. hangzhou-xihu."),
@@ -359,12 +362,16 @@ class MembersQuery:
         companies = MemberCompany.objects.filter(active=True).select_related(
             "tier", "region", "industry"
         )
-        if tier:
-            companies = companies.filter(tier__slug=tier)
-        if region:
-            companies = companies.filter(region__slug=region)
-        if industry:
-            companies = companies.filter(industry__slug=industry)
+        for argument, value, model in (
+            ("tier", tier, MembershipTier),
+            ("region", region, Region),
+            ("industry", industry, Industry),
+        ):
+            if value:
+                # Translations share the slug: any locale's row names it.
+                if not model.objects.filter(slug=value).exists():
+                    raise unknown(argument, value, argument)
+                companies = companies.filter(**{f"{argument}__slug": value})
         order = ("tier__rank", "name", "pk")
         if search is not None:
             companies = matching(
@@ -462,6 +469,8 @@ class StructureQuery:
         if current:
             positions = positions.current()
         if unit:
+            if not any(row.slug == unit for row in context.units):
+                raise unknown("unit", unit, "unit")
             positions = positions.filter(unit__slug=unit)
         return context.held(positions.select_related("person__photo", "unit"))
 

@@ -5,6 +5,10 @@ An exception's text can hold file paths, SQL, host names or a connection string,
 so a client is told that something failed and what it can do about it, never why
 the server failed; the server's log keeps the whole traceback.
 
+- Every error carries `extensions.code`, one of `CODES` (the one list, also in the
+  README), so a client branches on the code, never on the wording. Errors raised
+  on purpose are made with `client_error` (or `bad_input`, `unknown`), which only
+  takes a code of the list.
 - GraphQL answers (`format_error`, the hook of cms.api.views.GraphQLView): an error
   raised on purpose keeps its message and extensions: a GraphQLError from a
   resolver (a bad argument, a rate limit with its `RATE_LIMITED` code), and the
@@ -15,9 +19,9 @@ the server failed; the server's log keeps the whole traceback.
 - `ApiErrors` (middleware, first in MIDDLEWARE so it wraps all the others): an
   exception that escapes a view on these routes is logged and signalled as Django
   does, and answered with the same JSON and status 500, in every settings module;
-  with DEBUG on, Django would send its debug page. A 400 or 5xx answer made
-  elsewhere (another middleware's exception, Django's own error pages) becomes that
-  JSON too.
+  with DEBUG on, Django would send its debug page. A 400, 403 or 5xx answer made
+  elsewhere (another middleware's exception, Django's own error pages, the CSRF
+  check's 403) becomes that JSON too.
 """
 
 import json
@@ -36,11 +40,66 @@ logger = logging.getLogger(__name__)
 # The routes of cms/urls.py that answer JSON.
 API_PATHS = ("/graphql/", "/api/")
 
+# Every `extensions.code` the API answers with, and when (the README has this
+# list: "Over HTTP, and errors").
+CODES = {
+    "BAD_REQUEST": "The HTTP request is malformed: no query, a body that is not "
+    "JSON, variables that are not an object, a mutation over GET, an operationName "
+    "the document lacks.",
+    "GRAPHQL_PARSE_FAILED": "The query is not GraphQL.",
+    "GRAPHQL_VALIDATION_FAILED": "The query does not fit the schema.",
+    "BAD_USER_INPUT": "An argument or variable has a wrong value: a wrong type, an "
+    "unknown locale, perPage out of range, an order not allowed.",
+    "NOT_FOUND": "A filter names something that does not exist (an unknown "
+    "category, tag, tier, region, industry or unit slug).",
+    "UNAUTHENTICATED": "A credential in the query is not valid (a preview token).",
+    "FORBIDDEN": "The request is refused (a session without a CSRF token).",
+    "RATE_LIMITED": "The client is over a rate limit; `retryAfter` says how many "
+    "seconds to wait.",
+    "QUERY_TOO_COMPLEX": "The query is over a limit of CMS_GRAPHQL_LIMITS.",
+    "INTERNAL_SERVER_ERROR": "The server failed; its log has the details.",
+}
+
+
+def client_error(code, message, node=None, **extensions):
+    """A GraphQLError with `code` (one of CODES) and any other extensions."""
+    if code not in CODES:
+        raise ValueError(f"{code!r} is not one of cms.api.errors.CODES.")
+    return GraphQLError(message, node, extensions={"code": code, **extensions})
+
+
+def bad_input(message, node=None):
+    """The error for an argument or variable with a wrong value."""
+    return client_error("BAD_USER_INPUT", message, node)
+
+
+def unknown(argument, value, what, key="slug"):
+    """The error for a filter argument naming nothing: `what` is what it names,
+    by its `key`."""
+    return client_error(
+        "NOT_FOUND", f"Unknown {argument} {value!r}: no {what} has this {key}."
+    )
+
+
+def with_code(error, code):
+    """`error`, with `code` unless it has a code already."""
+    if not (error.extensions or {}).get("code"):
+        error.extensions = {**(error.extensions or {}), "code": code}
+    return error
+
+
 INTERNAL = {
     "message": "Internal server error.",
     "extensions": {"code": "INTERNAL_SERVER_ERROR"},
 }
 BAD_REQUEST = {"message": "Bad request.", "extensions": {"code": "BAD_REQUEST"}}
+FORBIDDEN = {"message": "Forbidden.", "extensions": {"code": "FORBIDDEN"}}
+
+# What a 4xx made outside the API's views (Django's CSRF check, its error pages)
+# becomes; a 5xx becomes INTERNAL.
+REPLACED = {400: BAD_REQUEST, 403: FORBIDDEN}
+# The media types of the API's JSON answers (cms.api.views negotiates them).
+JSON_TYPES = ("application/json", "application/graphql-response+json")
 
 # Exceptions that third-party resolvers raise, on purpose, for a client's bad input,
 # with a fixed text that says nothing about the server: (type, exact message).
@@ -89,14 +148,15 @@ def unexpected(error):
 def format_error(error):
     """An error of a GraphQL answer as JSON (graphene-django's `format_error`)."""
     if isinstance(error, HttpError):  # the view's own words about a bad request
-        return {"message": error.message}
+        return {"message": error.message, "extensions": {"code": "BAD_REQUEST"}}
     original = unexpected(error)
     if original is None:
-        formatted = error.formatted
-        cause = error.original_error
-        if cause is not None and (type(cause), str(cause)) in CLIENT_ERRORS:
-            formatted["extensions"] = {"code": "BAD_USER_INPUT"}
-        return formatted
+        # Without a code of its own: a field's error raised on purpose is about
+        # the arguments (grapple's, third parties' CLIENT_ERRORS); one without a
+        # path is validation's (the view codes parsing, variables and limits).
+        return with_code(
+            error, "BAD_USER_INPUT" if error.path else "GRAPHQL_VALIDATION_FAILED"
+        ).formatted
     path = getattr(error, "path", None)
     logger.error(
         "Unexpected error in GraphQL%s: %s",
@@ -139,11 +199,11 @@ class ApiErrors:
         status = response.status_code
         if (
             is_api(request)
-            and (status == 400 or status >= 500)
+            and (status in REPLACED or status >= 500)
             and not response.streaming
-            and not response.get("Content-Type", "").startswith("application/json")
+            and not response.get("Content-Type", "").startswith(JSON_TYPES)
         ):
-            response.content = json_error(INTERNAL if status >= 500 else BAD_REQUEST)
+            response.content = json_error(REPLACED.get(status, INTERNAL))
             response["Content-Type"] = "application/json"
             if response.has_header("Content-Length"):
                 response["Content-Length"] = str(len(response.content))

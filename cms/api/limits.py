@@ -70,10 +70,10 @@ from graphql.validation import (
     validate,
 )
 
+from .errors import client_error, with_code
 from .orders import order_error
 
 SIZE_ARGUMENTS = ("perPage", "limit", "first")
-TOO_COMPLEX = {"code": "QUERY_TOO_COMPLEX"}
 # Validation rules the walk relies on, each linear in the document: only
 # operations and fragments, every spread fragment defined once, no cycles.
 STRUCTURE_RULES = (
@@ -144,9 +144,9 @@ class Walk:
         self.plans = {}
         self.budget = limit("MAX_INTROSPECTION_COST")
 
-    def error(self, node, key, message, code):
+    def error(self, node, key, message):
         self.errors.setdefault(
-            (id(node), key), GraphQLError(message, node, extensions=code)
+            (id(node), key), client_error("QUERY_TOO_COMPLEX", message, node)
         )
 
     def expand(self, selection_set, parent_type):
@@ -215,7 +215,6 @@ class Walk:
                         name,
                         f"{name} {value} on {field.name.value} is over the maximum "
                         f"page size of {limit('MAX_PAGE_SIZE')}.",
-                        TOO_COMPLEX,
                     )
                 return max(value, 0)
         return None
@@ -381,10 +380,10 @@ class Walk:
 
 
 def refusal(name, value, what):
-    return GraphQLError(
+    return client_error(
+        "QUERY_TOO_COMPLEX",
         f"The query is refused: {value} {what}, over the limit of {limit(name)} "
         f"({name}).",
-        extensions=TOO_COMPLEX,
     )
 
 
@@ -399,14 +398,8 @@ class Budget:
 def check(schema, document, operation_name=None, variables=None, budget=None):
     """The limits `document`'s operation breaks, as GraphQL errors (none if it
     keeps them all), or the errors that make it impossible to measure. With a
-    `budget`, MAX_COST bounds the cost of this operation and those before it."""
-    if variables is not None and not isinstance(variables, dict):
-        return [
-            GraphQLError(
-                "variables must be a JSON object.",
-                extensions={"code": "BAD_USER_INPUT"},
-            )
-        ]
+    `budget`, MAX_COST bounds the cost of this operation and those before it.
+    `variables` is a dict or None (the view refuses any other JSON)."""
     errors = validate(schema, document, STRUCTURE_RULES)
     if errors:
         return errors
@@ -419,8 +412,8 @@ def check(schema, document, operation_name=None, variables=None, budget=None):
     values = get_variable_values(
         schema, operation.variable_definitions or (), variables or {}
     )
-    if isinstance(values, list):
-        return values  # execution would give these, and run nothing
+    if isinstance(values, list):  # execution would give these, and run nothing
+        return [with_code(error, "BAD_USER_INPUT") for error in values]
     fragments = {
         d.name.value: d
         for d in document.definitions

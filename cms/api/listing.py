@@ -1,11 +1,11 @@
 """What every page list of the API shares: visibility, ids, ordering, batching."""
 
-from graphql import GraphQLError
 from grapple.utils import resolve_queryset
 
 from cms.content.requests import per_request
 from cms.content.visibility import visible_pages
 
+from .errors import bad_input
 from .status import StatusLoader
 from .translations import TranslationLoader
 
@@ -32,7 +32,7 @@ def page_id(value, argument):
     except (TypeError, ValueError):
         number = 0
     if not 0 < number <= MAX_ID:
-        raise GraphQLError(
+        raise bad_input(
             f"{argument} must be a page id (a positive whole number), not {value!r}."
         )
     return number

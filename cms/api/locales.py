@@ -7,10 +7,11 @@ same error for a code the site does not have.
 
 import graphene
 from django.conf import settings
-from graphql import GraphQLError
 from wagtail.models import Locale
 
 from cms.content.editions import language_codes
+
+from .errors import bad_input
 
 
 def locale_argument():
@@ -59,4 +60,4 @@ def resolve_locale(code, locales=None):
         if locale.language_code.lower() == wanted:
             return locale
     available = ", ".join(loc.language_code for loc in locales)
-    raise GraphQLError(f"Unknown locale {code!r}. This site has: {available}.")
+    raise bad_input(f"Unknown locale {code!r}. This site has: {available}.")

@@ -6,7 +6,7 @@ field. The one allowlist mechanism: apps register the orders of their own list
 types here (`register`; newsArticles' single-valued vocabulary, say).
 """
 
-from graphql import GraphQLError
+from .errors import bad_input
 
 
 def both_ways(*fields):
@@ -58,9 +58,8 @@ def order_error(type_, value, node):
     refused = [part.strip() for part in parts if part.strip() not in allowed]
     if not refused:
         return None
-    return GraphQLError(
+    return bad_input(
         f"Cannot order {node.name.value} by {', '.join(map(repr, refused))}. "
         f"Allowed: {', '.join(sorted(allowed))}.",
         node,
-        extensions={"code": "BAD_USER_INPUT"},
     )

@@ -11,7 +11,6 @@ site's root means that root's translation in the requested locale.
 import graphene
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
-from graphql import GraphQLError
 from grapple.types.interfaces import get_page_interface
 from grapple.types.pages import get_site_filter
 from grapple.types.structures import QuerySetList
@@ -20,6 +19,7 @@ from wagtail.models import Locale, Site
 from cms.content.editions import below, first_in_chain, mark, resolved
 from cms.content.visibility import visible_pages
 
+from .errors import bad_input
 from .fallback import fallback_argument, locale_chain
 from .listing import page_id, page_list
 from .locales import locale_argument, site_locales
@@ -34,7 +34,7 @@ def content_type_filter(value):
         try:
             content_type = ContentType.objects.get(app_label=app_label, model=model)
         except ContentType.DoesNotExist:
-            raise GraphQLError(
+            raise bad_input(
                 f"Unknown content type {name.strip()!r}: use app.Model, "
                 "e.g. newsroom.NewsArticlePage."
             ) from None
@@ -209,7 +209,7 @@ class LocalePagesQuery:
         if token:
             return page_from_token(info.context, token)
         if id is None and slug is None and url_path is None:
-            raise GraphQLError("page needs one of id, slug, urlPath or token.")
+            raise bad_input("page needs one of id, slug, urlPath or token.")
         pages = visible_pages()
         if content_type:
             pages = pages.filter(content_type_filter(content_type))
@@ -254,7 +254,7 @@ def find_page(pages, info, locale, slug, url_path, kwargs):
     if slug is not None:
         found = list(pages.filter(slug=slug).specific()[:2])
         if len(found) > 1:
-            raise GraphQLError(
+            raise bad_input(
                 f"Several pages in locale {locale.language_code!r} have the slug "
                 f"{slug!r}; ask by urlPath or id instead."
             )

@@ -6,7 +6,8 @@ arguments, gives the same errors and reports the same counts.
 """
 
 import graphene
-from graphql import GraphQLError
+
+from .errors import bad_input
 
 MAX_PAGE = 10**6
 DEFAULT_PER_PAGE = 10
@@ -14,7 +15,7 @@ DEFAULT_PER_PAGE = 10
 
 def check_range(name, value, low, high):
     if value is not None and not low <= value <= high:
-        raise GraphQLError(f"{name} must be between {low} and {high}, not {value}.")
+        raise bad_input(f"{name} must be between {low} and {high}, not {value}.")
 
 
 def paginated_type(name, item_type, description):

@@ -2,11 +2,10 @@
 with wrong tokens counted against the client's `CMS_RATE_LIMITS["preview-token"]`, so
 guessing is throttled as well as hopeless."""
 
-from graphql import GraphQLError
-
 from cms.content.previews import ExpiredToken, UnknownToken, page_for_token
 
 from . import ratelimit
+from .errors import client_error
 
 
 def page_from_token(request, token):
@@ -20,8 +19,10 @@ def page_from_token(request, token):
         return page_for_token(token)
     except UnknownToken:
         ratelimit.add(request, "preview-token")
-        raise GraphQLError("The preview token is not valid.") from None
+        invalid = "The preview token is not valid."
+        raise client_error("UNAUTHENTICATED", invalid) from None
     except ExpiredToken:
-        raise GraphQLError(
-            "The preview token has expired: open the preview from the admin again."
+        raise client_error(
+            "UNAUTHENTICATED",
+            "The preview token has expired: open the preview from the admin again.",
         ) from None

@@ -13,10 +13,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from graphql import GraphQLError
 from wagtail.models import PageViewRestriction
 
 from cms.clients import client_ip
+
+from .errors import client_error
 
 
 class RateLimited(Exception):
@@ -76,10 +77,7 @@ def check(request, scope, key=None):
 
 def rate_limited_error(limited):
     """The GraphQL error for RateLimited, with the wait in its extensions."""
-    return GraphQLError(
-        str(limited),
-        extensions={"code": "RATE_LIMITED", "retryAfter": limited.retry_after},
-    )
+    return client_error("RATE_LIMITED", str(limited), retryAfter=limited.retry_after)
 
 
 class SearchQueryLimit:

@@ -6,30 +6,110 @@ from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from graphene_django.constants import MUTATION_ERRORS_FLAG
 from graphene_django.settings import graphene_settings
+from graphene_django.utils.utils import set_rollback
 from graphene_django.views import GraphQLView as BaseGraphQLView
-from graphene_django.views import HttpError
-from graphql import ExecutionResult, GraphQLError, parse
+from graphene_django.views import HttpError, get_accepted_content_types
+from graphql import (
+    ExecutionResult,
+    GraphQLError,
+    OperationDefinitionNode,
+    get_operation_ast,
+    parse,
+)
 from graphql.validation import NoSchemaIntrospectionCustomRule
 
 from cms.content.requests import per_request
 
 from . import assembly, errors, limits
 
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON_TYPES = (
+    (bool, "a boolean"),
+    ((int, float), "a number"),
+    (str, "a string"),
+    (list, "an array"),
+    (dict, "an object"),
+)
+
 
 class GraphQLView(BaseGraphQLView):
-    """graphene-django's view, with four changes.
+    """graphene-django's view, with these changes.
 
+    - GraphQL over HTTP as its specification says: a client that accepts
+      `application/graphql-response+json` gets that media type, and a request
+      error (parsing, validation, variables, limits: nothing ran) is a 400 there;
+      with `application/json` (or no Accept header) every well-formed request is
+      answered with 200, errors and all, so standard clients (Apollo, urql) read
+      the errors instead of reporting a bare status. A malformed request (no
+      query, a body that is not JSON, a mutation over GET) is a 4xx in both.
     - Answers in UTF-8 JSON. The stock view escapes every Chinese character as
       \\uXXXX: valid, but twice the bytes on the wire and unreadable in logs.
     - Checks `cms.api.limits` before validating or executing anything.
     - Takes a JSON list of operations as a batch (at most `MAX_BATCH`), and
       refuses introspection unless `CMS_GRAPHQL_INTROSPECTION` is on.
-    - Answers an unexpected exception in a resolver with a generic error, and logs
-      it (`cms.api.errors`).
+    - Every error has `extensions.code` (`cms.api.errors.CODES`); an unexpected
+      exception in a resolver is answered with a generic error, and logged.
+    - GraphiQL follows `CMS_GRAPHIQL`, with its assets served from this project's
+      static files (cms/templates/graphene/graphiql.html), so it works offline.
     """
 
     format_error = staticmethod(errors.format_error)
+
+    def dispatch(self, request, *args, **kwargs):
+        # The view is made afresh for each request, so settings are read live.
+        self.graphiql = settings.CMS_GRAPHIQL
+        self.media_type = media_type(request)
+        response = super().dispatch(request, *args, **kwargs)
+        if response["Content-Type"] == "application/json":  # not GraphiQL's page
+            response["Content-Type"] = f"{self.media_type}; charset=utf-8"
+        return response
+
+    def get_response(self, request, data, show_graphiql=False):
+        """graphene-django's, with the status of the GraphQL-over-HTTP
+        specification: a request error (errors without a path, no `data`) is a
+        400 only for clients that accept application/graphql-response+json."""
+        query, variables, operation_name, id = self.get_graphql_params(request, data)
+        result = self.execute_graphql_request(
+            request, data, query, variables, operation_name, show_graphiql
+        )
+        if getattr(request, MUTATION_ERRORS_FLAG, False) is True:
+            set_rollback()
+        if result is None:  # GraphiQL's page is shown instead
+            return None, 200
+        status = 200
+        response = {}
+        if result.errors:
+            set_rollback()
+            response["errors"] = [self.format_error(e) for e in result.errors]
+        if result.errors and any(not getattr(e, "path", None) for e in result.errors):
+            if self.media_type == GRAPHQL_RESPONSE:
+                status = 400
+        else:
+            response["data"] = result.data
+        if self.batch:
+            response["id"] = id
+            response["status"] = status
+        return self.json_encode(request, response, pretty=show_graphiql), status
+
+    @staticmethod
+    def get_graphql_params(request, data):
+        """graphene-django's, refusing parameters of the wrong JSON type."""
+        params = BaseGraphQLView.get_graphql_params(request, data)
+        query, variables, operation_name, _id = params
+        for name, value, kind in (
+            ("query", query, str),
+            ("variables", variables, dict),
+            ("operationName", operation_name, str),
+        ):
+            if value and not isinstance(value, kind):  # empty ones mean none
+                raise HttpError(
+                    HttpResponseBadRequest(
+                        f"{name} must be {json_type(kind)}, not {json_type(value)}."
+                    )
+                )
+        return params
 
     def json_encode(self, request, d, pretty=False):
         options = {"separators": (",", ":")}
@@ -74,29 +154,61 @@ class GraphQLView(BaseGraphQLView):
     def execute_graphql_request(
         self, request, data, query, variables, operation_name, show_graphiql=False
     ):
-        # The view is made afresh for each request, so the setting is read live.
         self.validation_rules = (
             None
             if settings.CMS_GRAPHQL_INTROSPECTION
             else [NoSchemaIntrospectionCustomRule]
         )
-        if query and isinstance(query, str):
+        if query:
             # At most MAX_TOKENS: validation's cost grows with the whole document
             # (unused fragments, operations not selected, repeated fields), which
             # the limits below do not measure.
             try:
                 document = parse(query, max_tokens=limits.limit("MAX_TOKENS"))
             except GraphQLError as error:
-                error.extensions = {"code": "GRAPHQL_PARSE_FAILED"}
+                error = errors.with_code(error, "GRAPHQL_PARSE_FAILED")
                 return ExecutionResult(data=None, errors=[error])
             schema = self.schema.graphql_schema
             budget = per_request(request, "cost-budget", limits.Budget)
-            errors = limits.check(schema, document, operation_name, variables, budget)
-            if errors:
-                return ExecutionResult(data=None, errors=errors)
+            refusals = limits.check(schema, document, operation_name, variables, budget)
+            if refusals:
+                return ExecutionResult(data=None, errors=refusals)
+            if get_operation_ast(document, operation_name) is None:
+                message = no_operation(document, operation_name)
+                raise HttpError(HttpResponseBadRequest(message))
         return super().execute_graphql_request(
             request, data, query, variables, operation_name, show_graphiql
         )
+
+
+def media_type(request):
+    """The media type of the answer: application/graphql-response+json when the
+    client prefers it to application/json, else application/json (also for no
+    Accept header, `*/*`, or only types the API does not answer in)."""
+    for accepted in get_accepted_content_types(request):
+        if accepted == GRAPHQL_RESPONSE:
+            return GRAPHQL_RESPONSE
+        if accepted in ("application/json", "application/*", "*/*"):
+            return "application/json"
+    return "application/json"
+
+
+def json_type(value):
+    """What JSON calls the type of `value` (or the type `value`)."""
+    kind = value if isinstance(value, type) else type(value)
+    for python, name in JSON_TYPES:
+        if issubclass(kind, python):
+            return name
+    return "null"
+
+
+def no_operation(document, operation_name):
+    """Why `operation_name` selects no operation of `document`."""
+    if operation_name:
+        return f"The query has no operation named {operation_name!r}."
+    if any(isinstance(d, OperationDefinitionNode) for d in document.definitions):
+        return "The query has several operations: name one in operationName."
+    return "The query has no operation."
 
 
 def graphql_endpoint():
@@ -106,7 +218,7 @@ def graphql_endpoint():
     browser) is checked like any form. Made once, at start-up: the schema is
     checked for what cms.api refers to (`assembly.verify`)."""
     assembly.verify(graphene_settings.SCHEMA.graphql_schema)
-    view = GraphQLView.as_view(graphiql=settings.CMS_GRAPHIQL)
+    view = GraphQLView.as_view()
     protected = csrf_protect(view)
 
     @csrf_exempt

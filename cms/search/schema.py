@@ -12,12 +12,12 @@ from functools import cache
 import graphene
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, Subquery
-from graphql import GraphQLError
 from grapple.registry import registry
 from wagtail.models import Locale
 
 from cms.api import ratelimit
 from cms.api.assembly import replace
+from cms.api.errors import bad_input
 from cms.api.locales import locale_argument, resolve_locale
 from cms.api.pagination import paginate, paginated_type, paging_arguments
 
@@ -38,14 +38,14 @@ def parse(request, text, argument="query"):
         raise ratelimit.rate_limited_error(limited) from None
     limit = settings.CMS_SEARCH_MAX_QUERY_LENGTH
     if text is None or not text.strip():
-        raise GraphQLError(f"{argument} is empty: give the words to search for.")
+        raise bad_input(f"{argument} is empty: give the words to search for.")
     if len(text) > limit:
-        raise GraphQLError(
+        raise bad_input(
             f"{argument} is {len(text)} characters long; at most {limit} are allowed."
         )
     query = Query(text)
     if not query:
-        raise GraphQLError(
+        raise bad_input(
             f"{argument} {text!r} has no letters, digits or Chinese characters to "
             "search for."
         )
@@ -168,8 +168,10 @@ def search_query_mixin():
     search_type, _hit, results_type = search_types()
 
     class SearchQuery:
+        # Nullable, as every rate-limited root field: a client over its search
+        # limit loses this field only, not the other root fields of its query.
         search = graphene.Field(
-            graphene.NonNull(results_type),
+            results_type,
             query=graphene.String(
                 required=True,
                 description="What to look for: Chinese in either script, Latin "
@@ -203,7 +205,7 @@ def search_query_mixin():
                 list(Locale.objects.all()) if all_locales else [resolve_locale(locale)]
             )
             if types == []:
-                raise GraphQLError("types is empty: leave it out for every type.")
+                raise bad_input("types is empty: leave it out for every type.")
             wanted = [getattr(kind, "value", kind) for kind in types or kinds()]
             found = entries(parsed, wanted, locales).order_by("-score", "pk")
             return paginate(

@@ -52,7 +52,7 @@ def deep(levels):
 def test_hostile_queries_are_refused_before_running(gql, query, message):
     with CaptureQueriesContext(connection) as queries:
         status, body = gql.post(query)
-    assert status == 400
+    assert status == 200
     assert any(message in error["message"] for error in body["errors"]), body
     assert {error["extensions"]["code"] for error in body["errors"]} == {
         "QUERY_TOO_COMPLEX"
@@ -147,7 +147,7 @@ def test_variable_default_order_is_checked(gql, order):
     query = f'query ($o: String = "{order}") {{ pages(order: $o) {{ id }} }}'
     with CaptureQueriesContext(connection) as queries:
         status, body = gql.post(query)
-    assert status == 400
+    assert status == 200
     [error] = body["errors"]
     assert error["message"].startswith(f"Cannot order pages by {order!r}."), error
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
@@ -160,7 +160,7 @@ def test_variable_default_page_size_counts(gql):
       siblings(limit: $n) { siblings(limit: $n) { id } } } }"""
     with CaptureQueriesContext(connection) as queries:
         status, body = gql.post(query)
-    assert status == 400
+    assert status == 200
     cost, queried = body["errors"]
     assert "1010101 estimated cost, over the limit of 200000" in cost["message"]
     assert "10100 estimated database queries" in queried["message"]
@@ -185,7 +185,7 @@ def test_variables_that_do_not_coerce_are_a_clear_error(gql):
     status, body = gql.post(
         "query ($n: PositiveInt) { pages(limit: $n) { id } }", {"n": "many"}
     )
-    assert status == 400
+    assert status == 200
     [error] = body["errors"]
     assert error["message"].startswith("Variable '$n' got invalid value 'many'")
 
@@ -203,7 +203,7 @@ INTROSPECTION_ALIASES = (
 def test_introspection_aliases_are_refused(gql):
     with CaptureQueriesContext(connection) as queries:
         status, body = gql.post(INTROSPECTION_ALIASES)
-    assert status == 400
+    assert status == 200
     [error] = body["errors"]
     assert "introspection cost, over the limit of" in error["message"]
     assert "(MAX_INTROSPECTION_COST)" in error["message"]
@@ -285,7 +285,7 @@ def test_full_introspection_query_passes(gql, options):
 )
 def test_recursive_fragment_is_a_validation_error(gql, query):
     status, body = gql.post(query)
-    assert status == 400
+    assert status == 200
     messages = [error["message"] for error in body["errors"]]
     assert any(message.startswith("Cannot spread fragment") for message in messages)
 
@@ -306,7 +306,7 @@ def test_schema_definition_in_query_is_an_error(gql, definition):
         f"{definition} {{ locales {{ code }} }}",
     ):
         status, body = gql.post(query)
-        assert status == 400
+        assert status == 200
         [error] = body["errors"]
         assert error["message"].endswith("definition is not executable."), error
 
@@ -339,7 +339,7 @@ def test_fragments_spread_many_times_are_checked_in_linear_time(gql):
         status, body = gql.post(query)
         assert time.perf_counter() - start < 2
         if message:
-            assert status == 400
+            assert status == 200
             assert any(message in error["message"] for error in body["errors"]), body
         else:  # execution, too, collects a fragment once per selection set
             assert "errors" not in body
@@ -352,10 +352,10 @@ def test_variables_that_are_not_an_object_are_a_clear_error(client, db):
         json.dumps({"query": "{ locales { code } }", "variables": [1]}),
         content_type="application/json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 400  # a malformed request, whatever the Accept
     [error] = response.json()["errors"]
-    assert error["message"] == "variables must be a JSON object."
-    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"] == "variables must be an object, not an array."
+    assert error["extensions"]["code"] == "BAD_REQUEST"
 
 
 def test_documents_over_the_token_limit_are_refused_before_validation(gql):
@@ -365,7 +365,7 @@ def test_documents_over_the_token_limit_are_refused_before_validation(gql):
         f"fragment F{i} on NewsArticlePage {{ title summary slug }}" for i in range(600)
     )
     status, body = gql.post(f"{{ locales {{ code }} }} {unused}")
-    assert status == 400
+    assert status == 200
     [error] = body["errors"]
     assert "more than 5000 tokens" in error["message"]
     assert error["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
@@ -374,7 +374,7 @@ def test_documents_over_the_token_limit_are_refused_before_validation(gql):
 
 def test_syntax_errors_say_where(gql):
     status, body = gql.post("{ locales { code }")
-    assert status == 400
+    assert status == 200
     [error] = body["errors"]
     assert error["message"].startswith("Syntax Error:")
     assert error["locations"] == [{"line": 1, "column": 19}]
@@ -386,7 +386,7 @@ def test_per_page_queries_are_limited_inside_the_cost_limit(gql):
     query = """{ pages(limit: 100) { siblings(limit: 100) {
       siblings(limit: 18) { id } } } }"""
     status, body = gql.post(query)
-    assert status == 400
+    assert status == 200
     [error] = body["errors"]
     assert error["message"] == (
         "The query is refused: 10100 estimated database queries, over the limit "

@@ -279,6 +279,8 @@ def test_unknown_menu_key_is_an_error(gql):
     assert gql.errors(MENU_QUERY, key="sidebar") == [
         "Unknown menu 'sidebar'. Menus: header, footer."
     ]
+    _status, body = gql.post(MENU_QUERY, {"key": "sidebar"})
+    assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
 
 def test_menu_query_count_does_not_grow_with_its_items(client, gql):

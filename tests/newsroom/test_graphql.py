@@ -113,7 +113,10 @@ def test_filters(gql):
     assert titles(gql(LIST, featured=True)) == ["甲"]
     assert titles(gql(LIST, year=2024)) == ["乙", "甲"]
     assert titles(gql(LIST, year=2024, month=3)) == ["甲"]
-    assert titles(gql(LIST, category="no-such-category")) == []
+    # An unknown slug is an error, not an empty list that looks like no news.
+    assert gql.errors(LIST, category="no-such-category") == [
+        "Unknown category 'no-such-category': no news category has this slug."
+    ]
 
 
 def test_orders(gql):
