@@ -104,9 +104,7 @@ def test_nested_articles_link_in_their_own_locale(gql, linked):
         publish(page)
     found = gql(QUERY, slug="visit-hant", locale="zh-hant")["newsArticle"]
     assert f'href="{policy["zh-hant"].url}"' in found["body"][0]["value"]
-    assert [related["slug"] for related in found["relatedArticles"]] == [
-        "policy-hant"
-    ]
+    assert [related["slug"] for related in found["relatedArticles"]] == ["policy-hant"]
 
 
 def test_a_page_field_rich_text_links_in_its_locale(gql):
