@@ -22,6 +22,7 @@ import wagtail_factories
 from django.conf import settings
 from django.db import transaction
 from taggit.models import Tag
+from wagtail.embeds.blocks import EmbedValue
 from wagtail.models import Locale, Page, Site
 
 from demo.data import SITE_NAME, page_fields
@@ -165,6 +166,53 @@ class NewsArticlePageFactory(OwnKeyPageFactory):
             self.categories = extracted
             if create:
                 self.save()
+
+
+# Texts of `every_block_body` per locale: heading, paragraph, caption, quotation,
+# attribution, document link text, table caption, table rows.
+EVERY_BLOCK_TEXTS = {
+    "zh-hans": ("一、协会创新工作情况", "协会秘书处参加会议。", "秘书处团队",
+                "以党建为引领。", "王立安副书记", "下载通知", "会员统计",
+                [["类别", "数量"], ["理事单位", "17"]]),
+    "zh-hant": ("一、協會創新工作情況", "協會秘書處參加會議。", "秘書處團隊",
+                "以黨建為引領。", "王立安副書記", "下載通知", "會員統計",
+                [["類別", "數量"], ["理事單位", "17"]]),
+    "en": ("1. Innovation at the association", "The secretariat attended.",
+           "The secretariat", "Led by party building.", "Deputy secretary Wang",
+           "Download the notice", "Members", [["Kind", "Count"], ["Directors", "17"]]),
+}  # fmt: skip
+EMBED_URL = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+
+
+def every_block_body(code, image, document):
+    """A NewsArticlePage body with one block of each type it can hold, in that
+    StreamField's order, in locale `code`'s words; the paragraph embeds `image`
+    too."""
+    heading, paragraph, caption, quote, who, link, table, rows = EVERY_BLOCK_TEXTS[code]
+    return [
+        ("heading", {"text": heading, "level": "3"}),
+        (
+            "paragraph",
+            f"<p>{paragraph}</p>"
+            f'<embed embedtype="image" id="{image.pk}" format="left" alt="{caption}"/>',
+        ),
+        ("image", {"image": image, "caption": caption, "alt_text": caption}),
+        ("quote", {"text": quote, "attribution": who}),
+        ("embed", EmbedValue(EMBED_URL)),
+        ("document", {"document": document, "title": link}),
+        (
+            "table",
+            {
+                "caption": table,
+                "table": {
+                    "data": rows,
+                    "first_row_is_header": True,
+                    "first_col_is_header": False,
+                    "table_header_choice": "row",
+                },
+            },
+        ),
+    ]
 
 
 # ---------------------------------------------------------------------- snippets

@@ -13,7 +13,8 @@ the only ones that touch those lists:
 - the project's root fields: the mixins apps declare with `root_query` and
   `root_mutation` in their `schema.py` (autodiscovered here);
 - grapple's model types get the fields of cms.api.extensions and lose the tree's
-  bookkeeping (cms.api.bookkeeping).
+  bookkeeping (cms.api.bookkeeping); block types get `jsonValue` and every
+  exposed StreamField a typed `<name>Blocks` (cms.api.blocks).
 
 `verify` then checks that every type and field the middleware and allowlists name
 exists in the built schema (cms.urls runs it when the endpoint is made).
@@ -29,12 +30,18 @@ from grapple.types.redirects import RedirectsQuery
 from cms.content.visibility import visible_pages
 
 from . import extensions
-from .blocks import EMBED_BLOCK, GENERIC_BLOCK, STREAM_FIELD_INTERFACE
+from .blocks import (
+    EMBED_BLOCK,
+    GENERIC_BLOCK,
+    STREAM_FIELD_INTERFACE,
+    add_json_value,
+    stream_fields,
+)
 from .bookkeeping import PUBLIC_VALUES, TREE_FIELDS
 from .limits import PER_PAGE_QUERY_FIELDS
 from .orders import ORDERS
 from .pages import LocalePagesQuery
-from .renditions import IMAGE_TYPE, RENDITION_FIELDS
+from .renditions import IMAGE_TYPE, RENDITION_FIELDS, ImageFiltersQuery
 from .visibility import GRAPPLE_PAGE_FIELDS
 
 QUERIES = []
@@ -93,6 +100,9 @@ def assemble_query(query_mixins):
             query_mixins[position] = ours
     query_mixins[:0] = QUERIES
     without_tree_bookkeeping([*registry.pages.values(), CollectionObjectType])
+    add_json_value()
+    for model, fields in stream_fields():
+        extensions.extend(model, **fields)
     extensions.apply()
 
 
@@ -125,6 +135,10 @@ def references():
     yield from ((IMAGE_TYPE, name) for name in RENDITION_FIELDS)
     yield from ((name, None) for name in ORDERS)
     yield (STREAM_FIELD_INTERFACE, "rawValue")
+    yield (STREAM_FIELD_INTERFACE, "jsonValue")
+    yield ("ImageRenditionObjectType", "url")
+    yield ("DocumentObjectType", "url")
+    yield (IMAGE_TYPE, "url")
     yield (EMBED_BLOCK, "value")
     yield (GENERIC_BLOCK, "value")
 
@@ -169,3 +183,4 @@ replace("grapple.types.redirects", "resolve_redirects")(
     lambda grapple: VisibleRedirectsQuery
 )
 replace("grapple.types.snippets", "resolve_snippets")(lambda grapple: None)
+root_query(ImageFiltersQuery)

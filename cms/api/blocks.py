@@ -17,12 +17,29 @@ argument. `StreamFieldValues` (graphene middleware) answers `rawValue` for every
 block type instead: the text of a text value, the JSON of anything structured,
 both from the block's own `get_prep_value` (the form Wagtail stores), so images,
 documents and pages are ids and hidden ones null.
+
+`jsonValue` (added to every block type and StreamFieldInterface by `add_json_value`)
+is the public value as JSON data to render from: structs as objects, lists and
+streams as arrays, rich text as HTML, an embed as its URL, and images, documents
+and pages as objects with their id, title and public URL (`media_url` for files;
+never a file path), hidden ones null.
+
+`stream_fields` gives each model type, for each StreamField it exposes (`body`),
+a field `bodyBlocks` whose items are a union of exactly the block types that
+StreamField can hold (`NewsArticlePageBodyBlock`): grapple's `body` is a list of
+StreamFieldInterface, from which code generators cannot tell which blocks to
+expect. The items are the same objects as `body`'s.
 """
 
 import json
 import re
 
+import graphene
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Model
+from graphene.types.generic import GenericScalar
+from grapple.registry import registry
+from grapple.types.interfaces import StreamFieldInterface
 from grapple.types.streamfield import EmbedBlock as GrappleEmbedBlock
 from grapple.types.streamfield import StreamFieldBlock as GrappleGenericBlock
 from wagtail import blocks
@@ -30,13 +47,14 @@ from wagtail.blocks.list_block import ListValue
 from wagtail.documents import get_document_model
 from wagtail.documents.models import AbstractDocument
 from wagtail.embeds.blocks import EmbedValue
+from wagtail.fields import StreamField
 from wagtail.images import get_image_model
 from wagtail.images.models import AbstractImage
 from wagtail.models import Page
 from wagtail.rich_text import RichText
 from wagtail.rich_text.rewriters import extract_attrs
 
-from cms.content.media import is_public, restricted_collections_of
+from cms.content.media import is_public, media_url, restricted_collections_of
 
 from .links import STREAM_FIELD_INTERFACE, linked_editions
 
@@ -186,3 +204,125 @@ class StreamFieldValues:
         if info.parent_type.name == EMBED_BLOCK:
             return value.url if isinstance(value, EmbedValue) else ""
         return next(root, info, **args)
+
+
+def as_json(block, value, request=None):
+    """JSON data of a public value (see `json_value`)."""
+    if value is None:
+        return None
+    if isinstance(block, blocks.StructBlock):
+        return {
+            name: as_json(child, value.get(name), request)
+            for name, child in block.child_blocks.items()
+        }
+    if isinstance(block, blocks.ListBlock):
+        return [as_json(block.child_block, item, request) for item in value]
+    if isinstance(block, blocks.StreamBlock):
+        return [
+            {
+                "type": child.block_type,
+                "id": child.id,
+                "value": as_json(child.block, child.value, request),
+            }
+            for child in value
+        ]
+    if isinstance(value, AbstractImage):
+        return {
+            "id": value.pk,
+            "title": value.title,
+            "url": media_url(value.file.url),
+            "width": value.width,
+            "height": value.height,
+        }
+    if isinstance(value, AbstractDocument):
+        return {"id": value.pk, "title": value.title, "url": media_url(value.url)}
+    if isinstance(value, Page):
+        return {"id": value.pk, "title": value.title, "url": value.get_url(request)}
+    if isinstance(value, RichText):
+        return value.__html__()
+    if isinstance(value, EmbedValue):
+        return value.url
+    prepared = block.get_prep_value(value)
+    return json.loads(json.dumps(prepared, cls=DjangoJSONEncoder))
+
+
+def json_value(block, value, request=None):
+    """`jsonValue`: the public value (`public_value`) as JSON data."""
+    return as_json(block, public_value(block, value, request), request)
+
+
+def resolve_json_value(root, info):
+    block, value = block_and_value(root)
+    return json_value(block, value, info.context)
+
+
+def add_json_value():
+    """`jsonValue` on StreamFieldInterface and every block type (graphene copies
+    an interface's fields into its types when they are made, so both)."""
+    field = graphene.Field(
+        GenericScalar,
+        resolver=resolve_json_value,
+        description=(
+            "The block's value as JSON: structs as objects, lists and streams as "
+            "arrays, rich text as HTML, an embed as its URL, images, documents "
+            "and pages as {id, title, url} (images with width and height); "
+            "restricted or hidden ones null."
+        ),
+    )
+    for type_ in (StreamFieldInterface, *set(registry.streamfield_blocks.values())):
+        type_._meta.fields["json_value"] = field
+
+
+def block_type(block):
+    """The GraphQL type of `block`, as StreamFieldInterface.resolve_type finds it:
+    its class's, a base class's, or grapple's generic block."""
+    for cls in type(block).__mro__:
+        if cls in registry.streamfield_blocks:
+            return registry.streamfield_blocks[cls]
+    return registry.streamfield_blocks["generic-block"]
+
+
+def stream_block_types(stream_block):
+    """The GraphQL types of a stream's child blocks, in order, each once."""
+    found = [block_type(child) for child in stream_block.child_blocks.values()]
+    return list(dict.fromkeys(found))
+
+
+def stream_field(type_name, name, stream_block):
+    """`<name>Blocks`: the StreamField `name`'s blocks, typed as a union of the
+    block types it can hold."""
+    members = stream_block_types(stream_block)
+    union = type(
+        f"{type_name}{name.title().replace('_', '')}Block",
+        (graphene.Union,),
+        {
+            "Meta": type("Meta", (), {"types": members}),
+            "resolve_type": classmethod(lambda cls, root, info: block_type(root.block)),
+            "__doc__": f"A block of {type_name}.{name}: one of the types it can hold.",
+        },
+    )
+    return graphene.Field(
+        graphene.List(graphene.NonNull(union)),
+        required=True,
+        resolver=lambda item, info: list(getattr(item, name) or []),
+        description=(
+            f"The blocks of `{name}`, each typed by what this StreamField can hold."
+        ),
+    )
+
+
+def stream_fields():
+    """(model, {field name: Field}): a `<name>_blocks` field for every StreamField
+    of every model type that exposes it."""
+    for model, type_ in list(registry.models.items()):
+        if not (isinstance(model, type) and issubclass(model, Model)):
+            continue
+        fields = {
+            f"{field.name}_blocks": stream_field(
+                type_._meta.name, field.name, field.stream_block
+            )
+            for field in model._meta.get_fields()
+            if isinstance(field, StreamField) and field.name in type_._meta.fields
+        }
+        if fields:
+            yield model, fields

@@ -2,17 +2,18 @@
 
 It is grapple's PageInterface plus what a multilingual frontend needs on every page:
 `locale` (the language code) and `translations` (the same page in the other locales,
-enough for a language switcher and hreflang links). Its tree fields (parent,
-children, ancestors, descendants, siblings) are re-resolved so that they show only
-live, public pages of the page's own locale, with a checked `order`: grapple's return
-a draft parent, Wagtail's root page, any ORM ordering, and the home pages of all
-locales together as siblings.
+enough for a language switcher and hreflang links), and a `urlPath` that
+`page(urlPath:)` takes back (grapple's is Wagtail's, home page slug and all). Its
+tree fields (parent, children, ancestors, descendants, siblings) are re-resolved so
+that they show only live, public pages of the page's own locale, with a checked
+`order`: grapple's return a draft parent, Wagtail's root page, any ORM ordering, and
+the home pages of all locales together as siblings.
 """
 
 import graphene
 from grapple.types.interfaces import PageInterface as GrapplePageInterface
 from grapple.types.interfaces import get_page_interface
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from cms.content.editions import (
     below,
@@ -41,6 +42,13 @@ class PageInterface(GrapplePageInterface):
             "`fallback` chain the first locale that had a live edition."
         ),
     )
+    url_path = graphene.String(
+        required=True,
+        description=(
+            "Path below the site's home page in the page's locale, e.g. '/news/' "
+            "('/' for the home page): what `page(urlPath:, locale:)` takes."
+        ),
+    )
     translation_status = translation_status_field(resolver=load_translation_status)
     translations = graphene.List(
         graphene.NonNull(get_page_interface),
@@ -52,6 +60,9 @@ class PageInterface(GrapplePageInterface):
     )
 
     resolve_locale = resolve_resolved_locale = edition_locale_code
+
+    def resolve_url_path(self, info):
+        return site_url_path(self)
 
     def resolve_translations(self, info):
         return TranslationLoader.for_request(info.context).load(self)
@@ -79,6 +90,22 @@ class PageInterface(GrapplePageInterface):
 
     def resolve_previous_siblings(self, info, **kwargs):
         return tree(self, info, kwargs, preceding, by_key)
+
+
+def site_url_path(page):
+    """The `urlPath` a page reports, the one `page(urlPath:)` takes back in its
+    locale: its path below the root of the site holding it ("/news/"; "/" for
+    the root). Wagtail's `url_path` starts with the home page's slug
+    ("/home-zh-hans/news/"), which no lookup accepts (cms.api.pages.find_page is
+    the inverse). A page outside every site keeps Wagtail's path."""
+    roots = [
+        root.root_path
+        for root in Site.get_site_root_paths()
+        if page.url_path.startswith(root.root_path)
+    ]
+    if not roots:
+        return page.url_path
+    return page.url_path[len(max(roots, key=len)) - 1 :]
 
 
 # Tree relations of a page, live and public.

@@ -10,20 +10,34 @@ restricted document, as Wagtail does for a deleted one, and the image embed
 handler writes nothing for a restricted image. Their files are kept off public
 URLs by cms.api.media_views; `rawValue` and the HTML page go through
 cms.api.blocks.
+
+File URLs follow one rule (`cms.content.media.media_url`, `CMS_MEDIA_BASE_URL`):
+grapple makes an image's, a rendition's and a document's `url` absolute with
+WAGTAILADMIN_BASE_URL (the admin's address, so every image broke when readers
+reached the site elsewhere) while rich text keeps them relative; `MediaUrls`
+(graphene middleware) answers those fields with `media_url`, and the rich-text
+handlers here write image and document URLs with it too.
 """
+
+import re
 
 from django.db.models import QuerySet
 from django.utils.html import escape
 from wagtail.documents.models import AbstractDocument
 from wagtail.documents.rich_text import DocumentLinkHandler
 from wagtail.images.formats import get_image_format
-from wagtail.images.models import AbstractImage
+from wagtail.images.models import AbstractImage, AbstractRendition
 from wagtail.images.rich_text import ImageEmbedHandler
 from wagtail.models import Collection
 from wagtail.rich_text.pages import PageLinkHandler
 from wagtail.search.backends.base import BaseSearchResults
 
-from cms.content.media import is_public, public_only, restricted_collections_of
+from cms.content.media import (
+    is_public,
+    media_url,
+    public_only,
+    restricted_collections_of,
+)
 
 from .links import linked_editions
 
@@ -57,6 +71,29 @@ class RestrictedMedia:
         return value
 
 
+# Grapple's fields holding a file's URL: (model class, GraphQL field names).
+URL_FIELDS = (
+    (AbstractImage, ("url", "src")),
+    (AbstractRendition, ("url",)),
+    (AbstractDocument, ("url",)),
+)
+
+
+class MediaUrls:
+    """Graphene middleware: file URLs through `media_url`, not grapple's."""
+
+    def resolve(self, next, root, info, **args):  # noqa: A002 - graphene's name
+        field = info.field_name
+        for model, fields in URL_FIELDS:
+            if field in fields and isinstance(root, model):
+                # An image has no `url` of its own: its original file's.
+                return media_url(getattr(root, "url", None) or root.file.url)
+        return next(root, info, **args)
+
+
+SRC = re.compile(r'\bsrc="([^"]*)"')
+
+
 class VisiblePageLinkHandler(PageLinkHandler):
     """Links to pages: each to the linked page's edition in the reader's locale
     (cms.api.links), none to a page anonymous readers cannot see."""
@@ -80,10 +117,18 @@ class PublicDocumentLinkHandler(DocumentLinkHandler):
     def get_many(cls, attrs_list):
         return public_only(super().get_many(attrs_list))
 
+    @classmethod
+    def expand_db_attributes_many(cls, attrs_list):
+        return [
+            f'<a href="{escape(media_url(doc.url))}">' if doc else "<a>"
+            for doc in cls.get_many(attrs_list)
+        ]
+
 
 class PublicImageEmbedHandler(ImageEmbedHandler):
     """Wagtail's <embed embedtype="image"> in rich text, left out (rendition URL,
-    file name, alt text and all) when the image is restricted or deleted."""
+    file name, alt text and all) when the image is restricted or deleted, its
+    rendition's URL through `media_url` otherwise."""
 
     @classmethod
     def get_many(cls, attrs_list):
@@ -92,7 +137,13 @@ class PublicImageEmbedHandler(ImageEmbedHandler):
     @classmethod
     def expand_db_attributes_many(cls, attrs_list):
         return [
-            get_image_format(attrs["format"]).image_to_html(image, attrs.get("alt", ""))
+            SRC.sub(
+                lambda src: f'src="{media_url(src[1])}"',
+                get_image_format(attrs["format"]).image_to_html(
+                    image, attrs.get("alt", "")
+                ),
+                count=1,
+            )
             if image
             else ""
             for attrs, image in zip(attrs_list, cls.get_many(attrs_list), strict=True)

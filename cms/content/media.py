@@ -1,6 +1,7 @@
 """Which documents and images readers may see: those outside every collection
 with a view restriction (and outside the collections below one)."""
 
+from django.conf import settings
 from django.db.models import Q
 from wagtail.models import Collection, CollectionViewRestriction
 
@@ -39,3 +40,15 @@ def public_only(items):
         item if item and item.collection_id not in restricted else None
         for item in items
     ]
+
+
+def media_url(url):
+    """A file's URL as clients get it: a path on this application (`/media/...`,
+    `/documents/...`) prefixed with `CMS_MEDIA_BASE_URL`, the origin readers reach
+    it at (empty: left relative, for the frontend to resolve); an absolute URL
+    (object storage) as it is. Never WAGTAILADMIN_BASE_URL: that is where editors
+    reach the admin, often not where readers reach the files."""
+    base = settings.CMS_MEDIA_BASE_URL.rstrip("/")
+    if base and url.startswith("/") and not url.startswith("//"):
+        return base + url
+    return url

@@ -180,6 +180,11 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 # Documents only through Wagtail's serve view (/documents/<id>/<name>), which checks
 # their collection's view restriction and streams the file: never the storage's URL.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# The origin that serves /media/ and /documents/ to readers (this application's
+# public address, or a CDN in front of it), prefixed to the file URLs of GraphQL
+# answers and rich text; empty: relative URLs. WAGTAILADMIN_BASE_URL is the
+# admin's address and is never used for them.
+CMS_MEDIA_BASE_URL = os.environ.get("CMS_MEDIA_BASE_URL", "")
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database"},
 }
@@ -196,6 +201,7 @@ GRAPHENE = {
     "MIDDLEWARE": [
         "cms.api.bookkeeping.PageBookkeeping",
         "cms.api.media.RestrictedMedia",
+        "cms.api.media.MediaUrls",
         "cms.api.blocks.StreamFieldValues",
         # Listed later is outer: sets the reader's locale for StreamFieldValues.
         "cms.api.links.ReadingLocale",

@@ -716,6 +716,9 @@ ROOT_CASES = {
     "locales": Case(
         lambda w: "{ locales { code name isDefault } }", lambda w: "zh-hans"
     ),
+    "imageFilters": Case(
+        lambda w: "{ imageFilters { spec arguments } }", lambda w: "width-320"
+    ),
     "pages": Case(
         lambda w: aliased(
             [
@@ -946,6 +949,12 @@ NESTED_CASES = {
     "body": Case(
         lambda w: on_entries(
             anchors(w), "... on NewsArticlePage { body { ...Block } }"
+        ),
+        control_text,
+    ),
+    "bodyBlocks": Case(
+        lambda w: on_entries(
+            anchors(w), "... on NewsArticlePage { bodyBlocks { ...Block } }"
         ),
         control_text,
     ),

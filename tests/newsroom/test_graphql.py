@@ -250,12 +250,14 @@ def test_previous_next_and_related(gql):
 def test_renditions_only_from_the_allowlist(gql):
     page = article(cover_image=wagtail_factories.ImageFactory())
     query = """query ($id: ID) { newsArticle(id: $id) { coverImage {
-      rendition(width: 640) { width url } srcSet(sizes: [320, 333]) } } }"""
+      rendition(width: 640) { width url } srcSet(sizes: [320, 480]) } } }"""
     cover = gql(query, id=page.pk)["newsArticle"]["coverImage"]
     assert "width-640" in cover["rendition"]["url"]
-    assert "333w" not in cover["srcSet"]
+    assert "width-480" in cover["srcSet"]
     [message] = gql.errors(query.replace("width: 640", "width: 641"), id=page.pk)
-    assert "Invalid filter specs" in message
+    assert "Filter 'width-641' is not allowed." in message
+    [message] = gql.errors(query.replace("480", "333"), id=page.pk)
+    assert "srcSet cannot make width 333." in message
 
 
 LISTING = """query ($perPage: Int) { newsArticles(perPage: $perPage) { items {
