@@ -636,11 +636,16 @@ def rolled_back(django_db_blocker):
         transaction.set_rollback(True)
 
 
-def generated_member_companies(vocab, count):
+def generated_member_companies(vocab, count, indexed=True):
     """`count` member companies at the directory's real size, from the seeded
     generator `organisation.demo_members.generated_companies` (a pure data
     builder: the same call gives the same companies; its tier sizes are
-    demo_members.TIER_SIZES), written in bulk and indexed as an import is."""
+    demo_members.TIER_SIZES), written in bulk and indexed as an import is.
+
+    `indexed=False` leaves the indexing out, for tests that never search: it is
+    most of the cost (for 5,000 on PostgreSQL some 9 s of 10, in a few dozen
+    queries: Wagtail's backend compiles each row's tsvector expressions in Python,
+    ours makes the terms of three entries a company and the GIN index takes them)."""
     from organisation.demo_members import generated_companies
     from organisation.search import index_companies
 
@@ -655,5 +660,6 @@ def generated_member_companies(vocab, count):
         )
         for company in generated_companies(count)
     )
-    index_companies(companies)
+    if indexed:
+        index_companies(companies)
     return companies
