@@ -309,35 +309,26 @@ class SiteSettings(OnePerLocale, TranslatableMixin, models.Model):
         ),
     ]
 
+    # Numbers and links: the same in every locale.
+    SHARED = (
+        "phone",
+        "email",
+        "icp_number",
+        "public_security_number",
+        "public_security_url",
+        "wechat_name",
+        "weibo_url",
+    )
+
     graphql_fields = [
         *texts("name"),
         GraphQLImage("logo"),
-        *texts(
-            "address",
-            "phone",
-            "email",
-            "icp_number",
-            "public_security_number",
-            "public_security_url",
-            "wechat_name",
-        ),
+        *texts("address", *SHARED),
         GraphQLImage("wechat_qr_code"),
-        *texts("weibo_url"),
         GraphQLStreamfield("social_links"),
     ]
 
-    override_translatable_fields = [
-        SynchronizedField(name)
-        for name in (
-            "phone",
-            "email",
-            "icp_number",
-            "public_security_number",
-            "public_security_url",
-            "wechat_name",
-            "weibo_url",
-        )
-    ]
+    override_translatable_fields = [SynchronizedField(name) for name in SHARED]
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("site settings")

@@ -94,6 +94,12 @@ class MediaUrls:
 SRC = re.compile(r'\bsrc="([^"]*)"')
 
 
+def anchors(urls):
+    """Rich text's opening <a> tags for link targets' URLs (None: a bare <a>,
+    the text of a link to nothing readers may open)."""
+    return [f'<a href="{escape(url)}">' if url else "<a>" for url in urls]
+
+
 class VisiblePageLinkHandler(PageLinkHandler):
     """Links to pages: each to the linked page's edition in the reader's locale
     (cms.api.links), none to a page anonymous readers cannot see."""
@@ -106,10 +112,7 @@ class VisiblePageLinkHandler(PageLinkHandler):
     def expand_db_attributes_many(cls, attrs_list):
         # Wagtail's takes `page.localized`, the edition in the active language,
         # which on /graphql/ is not the reader's.
-        return [
-            f'<a href="{escape(page.url)}">' if page else "<a>"
-            for page in cls.get_many(attrs_list)
-        ]
+        return anchors(page and page.url for page in cls.get_many(attrs_list))
 
 
 class PublicDocumentLinkHandler(DocumentLinkHandler):
@@ -119,10 +122,7 @@ class PublicDocumentLinkHandler(DocumentLinkHandler):
 
     @classmethod
     def expand_db_attributes_many(cls, attrs_list):
-        return [
-            f'<a href="{escape(media_url(doc.url))}">' if doc else "<a>"
-            for doc in cls.get_many(attrs_list)
-        ]
+        return anchors(doc and media_url(doc.url) for doc in cls.get_many(attrs_list))
 
 
 class PublicImageEmbedHandler(ImageEmbedHandler):
