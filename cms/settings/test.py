@@ -12,3 +12,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 # Tests send many requests from one address; test_ratelimit.py sets its own limits.
 CMS_RATE_LIMITS = dict.fromkeys(CMS_RATE_LIMITS, (10000, 60))  # noqa: F405
+# The defaults, whatever the shell exports: the tests set what they check.
+CMS_MEDIA_BASE_URL = ""
+CMS_SLUG_STYLE = "unicode"
+CMS_PREVIEW_URL = ""
+WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
+WAGTAILLOCALIZE_MACHINE_TRANSLATOR["OPTIONS"]["TRADITIONAL_VARIANT"] = "s2t"  # noqa: F405
