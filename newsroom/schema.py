@@ -39,6 +39,10 @@ ARTICLE_ORDERS = {
 RELEVANCE = "relevance"
 # Checked before execution (cms.api.orders); relevance needs `search` too.
 orders.register("NewsArticleList", [*ARTICLE_ORDERS, RELEVANCE])
+# An article's `authors` (grapple's list of NewsArticleAuthor).
+orders.register(
+    "NewsArticleAuthor", orders.both_ways("sort_order", "id", "name"), several=True
+)
 
 
 def article_type():

@@ -19,8 +19,8 @@ PAGE_ORDERS = both_ways(
 # By the GraphQL type a list field returns; page types take PAGE_ORDERS. These
 # take comma-separated lists (grapple's `order`); SINGLE those that take one value.
 SINGLE = set()
+# Wagtail's and grapple's own types; apps register theirs.
 ORDERS = {
-    "NewsArticleAuthor": both_ways("sort_order", "id", "name"),
     "ImageObjectType": both_ways("id", "title", "created_at", "width", "height"),
     "DocumentObjectType": both_ways("id", "title", "created_at"),
     "CollectionObjectType": both_ways("id", "name", "path"),
