@@ -14,13 +14,15 @@ from taggit.models import Tag
 from cms.api import orders
 from cms.api.assembly import replace, root_mutation, root_query
 from cms.api.errors import bad_input, client_error, unknown
+from cms.api.extensions import extend
 from cms.api.fallback import fallback_argument, locale_chain
 from cms.api.listing import page_id, prime
 from cms.api.locales import locale_argument
 from cms.api.pages import LocalePagesQuery
 from cms.api.pagination import check_range, paginate, paginated_type, paging_arguments
 from cms.api.ratelimit import RateLimited, rate_limited_error
-from cms.content.editions import first_in_chain, mark, resolved
+from cms.content.editions import chain_of, first_in_chain, mark, resolved
+from cms.content.requests import per_request
 from cms.content.visibility import visible_pages
 from cms.search.schema import matching
 
@@ -63,12 +65,35 @@ NewsArticleList = paginated_type(
 )
 
 
-class NewsCategoryCount(graphene.ObjectType):
-    """A news category of one locale with the number of its published articles."""
+def article_counts(request, chain):
+    """{category translation key: visible articles of the chain in it}, once per
+    request and chain: the articles newsArticles lists with that chain."""
 
-    name = graphene.String(required=True)
-    slug = graphene.String(required=True)
-    article_count = graphene.Int(required=True)
+    def load():
+        counts = (
+            visible_articles(chain)
+            .order_by()
+            .values_list("categories__translation_key")
+            .annotate(n=Count("id", distinct=True))
+        )
+        return dict(counts)
+
+    key = ("article-counts", tuple(locale.pk for locale in chain))
+    return per_request(request, key, load)
+
+
+extend(
+    NewsCategory,
+    article_count=graphene.Field(
+        graphene.Int,
+        required=True,
+        resolver=lambda category, info: article_counts(
+            info.context, chain_of(category)
+        ).get(category.translation_key, 0),
+        description="Published articles in this category, in the locale (chain) "
+        "it was read in.",
+    ),
+)
 
 
 class NewsArchiveMonth(graphene.ObjectType):
@@ -113,7 +138,7 @@ class NewsQuery:
         description="One published news article, by id, slug or urlPath.",
     )
     news_categories = graphene.List(
-        graphene.NonNull(NewsCategoryCount),
+        graphene.NonNull(lambda: registry.models[NewsCategory]),
         required=True,
         locale=locale_argument(),
         fallback=fallback_argument(),
@@ -182,21 +207,8 @@ class NewsQuery:
 
     def resolve_news_categories(self, info, locale=None, fallback=None):
         chain = locale_chain(locale, fallback)
-        counts = dict(
-            visible_articles(chain)
-            .order_by()
-            .values_list("categories__translation_key")
-            .annotate(n=Count("id", distinct=True))
-        )
         categories = NewsCategory.objects.all()
-        return [
-            NewsCategoryCount(
-                name=category.name,
-                slug=category.slug,
-                article_count=counts.get(category.translation_key, 0),
-            )
-            for category in resolved(categories, categories, chain)
-        ]
+        return mark(list(resolved(categories, categories, chain)), chain)
 
     def resolve_news_archive(self, info, locale=None, fallback=None):
         months = (

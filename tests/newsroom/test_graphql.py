@@ -222,6 +222,17 @@ def test_the_sidebar_follows_the_listing_fallback(gql):
     assert data["newsArchive"] == [{"year": 2024, "month": 3, "articleCount": 2}]
     alone = gql('{ newsCategories(locale: "en") { name articleCount } }')
     assert alone["newsCategories"] == [{"name": "Notices", "articleCount": 0}]
+    # Each category is its edition, with its own id: a client cache keyed by
+    # __typename:id keeps Notices and 通知公告 apart.
+    typed = gql(
+        """{ newsCategories(locale: "en", fallback: ["zh-hans"]) {
+          __typename id resolvedLocale } }"""
+    )["newsCategories"]
+    assert [(c["__typename"], c["id"], c["resolvedLocale"]) for c in typed][0] == (
+        "NewsCategory",
+        str(translated.pk),
+        "en",
+    )
 
 
 def test_previous_next_and_related(gql):
