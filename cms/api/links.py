@@ -18,16 +18,14 @@ no chain set.
 
 from contextvars import ContextVar
 
-from django.db.models import Q
 from graphql import get_named_type
 from grapple.types.interfaces import StreamFieldInterface
 from grapple.types.rich_text import RichText as RichTextScalar
 from wagtail.models import Locale, Page
 from wagtail.rich_text import RichText as WagtailRichText
 
-from cms.content.editions import chain_of
+from cms.content.editions import chain_of, link_targets
 from cms.content.requests import per_request
-from cms.content.visibility import visible_pages
 
 READING = ContextVar("cms_reading_chain", default=())
 
@@ -37,33 +35,8 @@ STREAM_FIELD_INTERFACE = StreamFieldInterface._meta.name
 
 def linked_editions(pages):
     """Each of `pages` (Pages or None) as a reader in READING's chain reaches it
-    (outside GraphQL: in the active language's locale, as on the HTML routes):
-    its visible edition in the first locale of the chain that has one, else in the
-    default locale, else itself; None when none of those is visible. One query
-    for the whole list."""
-    chain = READING.get() or (Locale.get_active(),)
-    wanted = [page for page in pages if page is not None]
-    if not wanted:
-        return list(pages)
-    order = [locale.pk for locale in chain]
-    default = Locale.get_default().pk
-    order += [default] if default not in order else []
-    candidates = visible_pages(Page.objects.all()).filter(
-        Q(translation_key__in={p.translation_key for p in wanted}, locale__in=order)
-        | Q(pk__in=[p.pk for p in wanted])
-    )
-    found = {(p.translation_key, p.locale_id): p for p in candidates}
-    by_id = {p.pk: p for p in candidates}
-
-    def edition(page):
-        if page is None:
-            return None
-        for locale_id in order:
-            if (page.translation_key, locale_id) in found:
-                return found[(page.translation_key, locale_id)]
-        return by_id.get(page.pk)
-
-    return [edition(page) for page in pages]
+    (outside GraphQL: in the active language's locale, as on the HTML routes)."""
+    return link_targets(pages, READING.get() or (Locale.get_active(),))
 
 
 def streams_and_rich_text(info):

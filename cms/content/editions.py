@@ -113,6 +113,35 @@ def parent_in_chain(page, chain, request):
     return per_request(request, key, load)
 
 
+def link_targets(pages, chain):
+    """Where a link to each of `pages` (Pages or None) should lead a reader of
+    `chain`: the page's visible edition in the first locale of the chain that has
+    one, else in the default locale, else the page itself; None when none of
+    those is visible. One query for the whole list."""
+    wanted = [page for page in pages if page is not None]
+    if not wanted:
+        return list(pages)
+    order = [locale.pk for locale in chain]
+    default = Locale.get_default().pk
+    order += [default] if default not in order else []
+    candidates = visible_pages(Page.objects.all()).filter(
+        Q(translation_key__in={p.translation_key for p in wanted}, locale__in=order)
+        | Q(pk__in=[p.pk for p in wanted])
+    )
+    found = {(p.translation_key, p.locale_id): p for p in candidates}
+    by_id = {p.pk: p for p in candidates}
+
+    def target(page):
+        if page is None:
+            return None
+        for locale_id in order:
+            if (page.translation_key, locale_id) in found:
+                return found[(page.translation_key, locale_id)]
+        return by_id.get(page.pk)
+
+    return [target(page) for page in pages]
+
+
 def in_locale(objects, locale_id):
     """The editions in one locale of translatable objects, in their order (one
     query at most); an object with no edition there is left out."""
