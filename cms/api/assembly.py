@@ -7,7 +7,9 @@ the only ones that touch those lists:
 
 - grapple's mixins we replace or drop (`replace`): its locale-blind `pages`, its
   `redirects` (also to hidden pages), its `snippets` (every row of every snippet
-  model at once, mixing locales), and what apps replace (search, tags). They are
+  model at once, mixing locales), its `images` and `documents` (whose
+  `searchQuery` always failed; cms.api.media), and what apps replace (search,
+  tags). They are
   found by module and resolver, so a grapple upgrade that renames one fails at
   start-up instead of silently serving grapple's again;
 - the project's root fields: the mixins apps declare with `root_query` and
@@ -39,6 +41,7 @@ from .blocks import (
 )
 from .bookkeeping import PUBLIC_VALUES, TREE_FIELDS
 from .limits import PER_PAGE_QUERY_FIELDS
+from .media import public_media_query
 from .orders import ORDERS
 from .pages import LocalePagesQuery
 from .renditions import IMAGE_TYPE, RENDITION_FIELDS, ImageFiltersQuery
@@ -183,4 +186,10 @@ replace("grapple.types.redirects", "resolve_redirects")(
     lambda grapple: VisibleRedirectsQuery
 )
 replace("grapple.types.snippets", "resolve_snippets")(lambda grapple: None)
+replace("grapple.types.images", "resolve_images")(
+    lambda grapple: public_media_query(grapple, "images")
+)
+replace("grapple.types.documents", "resolve_documents")(
+    lambda grapple: public_media_query(grapple, "documents")
+)
 root_query(ImageFiltersQuery)

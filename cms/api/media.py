@@ -21,8 +21,10 @@ handlers here write image and document URLs with it too.
 
 import re
 
+import graphene
 from django.db.models import QuerySet
 from django.utils.html import escape
+from grapple.utils import resolve_queryset
 from wagtail.documents.models import AbstractDocument
 from wagtail.documents.rich_text import DocumentLinkHandler
 from wagtail.images.formats import get_image_format
@@ -148,3 +150,34 @@ class PublicImageEmbedHandler(ImageEmbedHandler):
             else ""
             for attrs, image in zip(attrs_list, cls.get_many(attrs_list), strict=True)
         ]
+
+
+def public_media_query(grapple_mixin, field):
+    """Grapple's `images` or `documents` root (`field`), nullable and searchable.
+
+    Grapple's resolver filters on `collection__view_restrictions`, which Wagtail's
+    search cannot filter by, so any `searchQuery` failed; here the public
+    collections are named by id (a filter field of every document and image).
+    Nullable, as every rate-limited root field: a client over its search limit
+    loses this field alone, not the request's other fields."""
+    listing = getattr(grapple_mixin, field)
+    model = listing.of_type.of_type._meta.model
+
+    def resolve(self, info, **kwargs):
+        restricted = restricted_collections_of(info.context)
+        public = Collection.objects.exclude(pk__in=restricted).values_list("pk")
+        items = model.objects.filter(collection__in=list(public))
+        if issubclass(model, AbstractImage):
+            items = items.prefetch_renditions()
+        return resolve_queryset(items, info, **kwargs)
+
+    return type(
+        grapple_mixin.__name__,
+        (grapple_mixin,),
+        {
+            field: graphene.List(
+                listing.of_type, **{**listing.kwargs, "required": False}
+            ),
+            f"resolve_{field}": resolve,
+        },
+    )

@@ -204,7 +204,9 @@ def test_a_rate_limited_field_fails_alone(client, db, settings, article):
     query = """{ locales { code }
       search(query: "会员") { totalCount }
       newsArticles(search: "会员") { totalCount }
-      memberCompanies(search: "会员") { totalCount } }"""
+      memberCompanies(search: "会员") { totalCount }
+      images(searchQuery: "会员") { title }
+      documents(searchQuery: "会员") { title } }"""
     status, _type, decoded = answer(client, JSON, {"query": query})
     assert status == 200
     data = decoded["data"]
@@ -212,11 +214,17 @@ def test_a_rate_limited_field_fails_alone(client, db, settings, article):
     assert data["search"]["totalCount"] == 1
     assert data["newsArticles"]["totalCount"] == 1
     assert data["memberCompanies"] is None
+    assert data["images"] is None and data["documents"] is None
     assert len(data["locales"]) == 3
-    [error] = decoded["errors"]
-    assert error["path"] == ["memberCompanies"]
-    assert error["extensions"]["code"] == "RATE_LIMITED"
-    assert 0 < error["extensions"]["retryAfter"] <= 61
+    errors = decoded["errors"]
+    assert [e["path"] for e in errors] == [
+        ["memberCompanies"],
+        ["images"],
+        ["documents"],
+    ]
+    for error in errors:
+        assert error["extensions"]["code"] == "RATE_LIMITED"
+        assert 0 < error["extensions"]["retryAfter"] <= 61
     status, media_type, decoded = answer(client, GRAPHQL_RESPONSE, {"query": query})
     assert (status, media_type) == (200, GRAPHQL_RESPONSE)
     assert decoded["data"]["locales"] and decoded["data"]["search"] is None

@@ -236,6 +236,17 @@ def test_media_below_a_restricted_collection_is_not_listed(gql, media):
     assert data["image"] is None and data["document"] is None
 
 
+def test_searching_images_and_documents_finds_public_ones_only(gql, media):
+    """`searchQuery` on grapple's `images` and `documents` (which failed on the
+    restriction filter) searches the public collections only."""
+    data = gql(
+        """{ images(searchQuery: "image") { title }
+        documents(searchQuery: "document") { title } }"""
+    )
+    assert [i["title"] for i in data["images"]] == [f"{PUBLIC_TITLE} image"]
+    assert [d["title"] for d in data["documents"]] == [f"{PUBLIC_TITLE} document"]
+
+
 def test_restricted_document_file_is_not_at_a_media_url(web, media):
     # The route is live: a public image is served from /media/.
     assert_served(web, media["public_image"].file)
