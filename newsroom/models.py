@@ -19,7 +19,6 @@ from grapple.models import (
     GraphQLTag,
 )
 from grapple.registry import registry
-from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import (
@@ -35,6 +34,7 @@ from wagtail.fields import StreamField
 from wagtail.images import get_image_model
 from wagtail.models import Orderable, PageManager, PageQuerySet
 from wagtail.search import index
+from wagtail_localize.fields import TranslatableField
 
 from cms.content.editions import (
     chain_of,
@@ -44,6 +44,7 @@ from cms.content.editions import (
     snippets_in_chain,
 )
 from cms.content.visibility import visible_pages
+from cms.localization.fields import TranslatableTags
 from home.blocks import HeadingBlock, paragraph_block
 from home.graphql_fields import texts
 from home.models import (
@@ -194,9 +195,8 @@ class NewsArticlePage(BasePage):
         blank=True,
         related_name="articles",
     )
-    tags = ClusterTaggableManager(
-        through=NewsArticleTag, blank=True, verbose_name=_("tags")
-    )
+    # Each edition its own tags, translated like its text (cms.localization.fields).
+    tags = TranslatableTags(through=NewsArticleTag, blank=True, verbose_name=_("tags"))
     source = models.CharField(
         _("source"),
         max_length=255,
@@ -296,6 +296,8 @@ class NewsArticlePage(BasePage):
             description="Up to three articles sharing a category or tag, newest first.",
         ),
     ]
+
+    override_translatable_fields = [TranslatableField("tags")]
 
     parent_page_types = ["newsroom.NewsIndexPage"]
     subpage_types = []

@@ -14,16 +14,21 @@ translatable snippet:
   as a manual translation, which is how the editor marks it as overridden). A
   zh-hant edition that editors made on their own (no wagtail-localize translation
   behind it) and one whose synchronisation an editor stopped are left alone.
+  What wagtail-localize copies as it is rather than as segments (authors, table
+  cells, alt texts in rich text) is converted too, by `convert_verbatim` as the
+  edition is saved (cms.localization.verbatim).
 """
 
 import json
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Max
 from modelcluster.models import ClusterableModel, get_serializable_data_for_fields
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, TranslatableMixin
 from wagtail_localize.machine_translators import get_machine_translator
 from wagtail_localize.models import (
     StringSegment,
@@ -33,6 +38,7 @@ from wagtail_localize.models import (
     TranslationSource,
 )
 
+from . import verbatim
 from .translators import SIMPLIFIED, TRADITIONAL
 
 # Fields that change without any change of what translators translate: the
@@ -174,9 +180,41 @@ def sync_traditional(instance):
         translation.source.locale, translation.target_locale
     ):
         return
-    with transaction.atomic():
+    with transaction.atomic(), converting(instance, translation, translator):
         machine_translate(translation, translator)
         translation.save_target(publish=True)
+
+
+# The edition save_target is building: (translation key, locale id, translate).
+_converting = ContextVar("converting", default=None)
+
+
+@contextmanager
+def converting(instance, translation, translator):
+    """While the edition of `instance` in the translation's locale is built, its
+    save converts its verbatim texts with `translator` (`convert_verbatim`)."""
+    source, target = translation.source.locale, translation.target_locale
+
+    def translate(strings):
+        return translator.translate(source, target, strings)
+
+    token = _converting.set((instance.translation_key, target.pk, translate))
+    try:
+        yield
+    finally:
+        _converting.reset(token)
+
+
+def convert_verbatim(sender, instance, raw=False, **kwargs):
+    """pre_save: wagtail-localize saves the edition it built from the source (and
+    then its revision, from the same object); its verbatim texts are converted
+    just before, so the saved row and the published revision hold them converted."""
+    building = _converting.get()
+    if raw or building is None or not isinstance(instance, TranslatableMixin):
+        return
+    key, locale_id, translate = building
+    if instance.translation_key == key and instance.locale_id == locale_id:
+        verbatim.convert(instance, translate)
 
 
 def after_publish(instance):
