@@ -101,11 +101,10 @@ class CreateView(generic.CreateView):
         self.object = token
         context = self.get_context_data(secret=secret)
         context["page_title"] = context["header_title"] = _("Frontend token created")
-        response = TemplateResponse(
+        # The admin's responses are never cached (no-store): nor is this one.
+        return TemplateResponse(
             self.request, "cms_api/frontend_tokens/created.html", context
         )
-        response["Cache-Control"] = "no-store"
-        return response
 
 
 class EditView(generic.EditView):
