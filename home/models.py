@@ -156,10 +156,12 @@ class BasePage(Page):
     def serve_preview(self, request, mode_name):
         """With settings.CMS_PREVIEW_URL, the preview is the frontend's: it gets a
         token for the latest saved revision (cms.api.preview), so save a draft
-        to see its changes. Without it, Wagtail's plain preview."""
+        to see its changes, and the page's locale (for a preview route per
+        language). Without it, Wagtail's plain preview."""
         if settings.CMS_PREVIEW_URL and self.pk:
             token = quote(make_token(self), safe="")
-            return redirect(settings.CMS_PREVIEW_URL.format(token=token))
+            locale = self.locale.language_code
+            return redirect(settings.CMS_PREVIEW_URL.format(token=token, locale=locale))
         return super().serve_preview(request, mode_name)
 
 

@@ -18,7 +18,7 @@ from cms.api.extensions import extend
 from cms.api.fallback import fallback_argument, locale_chain
 from cms.api.listing import page_id, prime
 from cms.api.locales import locale_argument
-from cms.api.pages import LocalePagesQuery
+from cms.api.pages import PREVIEW_HELP, LocalePagesQuery
 from cms.api.pagination import check_range, paginate, paginated_type, paging_arguments
 from cms.api.ratelimit import RateLimited, rate_limited_error
 from cms.content.editions import chain_of, first_in_chain, mark, resolved
@@ -138,7 +138,9 @@ class NewsQuery:
         id=graphene.ID(),
         slug=graphene.String(),
         url_path=graphene.String(description="Path below the locale's home page."),
-        description="One published news article, by id, slug or urlPath.",
+        token=graphene.String(description=PREVIEW_HELP),
+        description="One published news article, by id, slug or urlPath; or the "
+        "revision of an article a preview token opens (null for another page).",
     )
     news_categories = graphene.List(
         graphene.NonNull(lambda: registry.models[NewsCategory]),

@@ -52,7 +52,8 @@ CODES = {
     "unknown locale, perPage out of range, an order not allowed.",
     "NOT_FOUND": "A filter names something that does not exist (an unknown "
     "category, tag, tier, region, industry or unit slug).",
-    "UNAUTHENTICATED": "A credential in the query is not valid (a preview token).",
+    "UNAUTHENTICATED": "A credential is not valid: a preview token in the query, "
+    "or the request's frontend token (cms.api.tokens, HTTP 401).",
     "FORBIDDEN": "The request is refused (a session without a CSRF token).",
     "RATE_LIMITED": "The client is over a rate limit; `retryAfter` says how many "
     "seconds to wait.",

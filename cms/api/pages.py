@@ -14,7 +14,7 @@ from django.db.models import Q
 from grapple.types.interfaces import get_page_interface
 from grapple.types.pages import get_site_filter
 from grapple.types.structures import QuerySetList
-from wagtail.models import Locale, Site
+from wagtail.models import Locale, Page, Site
 
 from cms.content.editions import below, first_in_chain, mark, resolved
 from cms.content.visibility import visible_pages
@@ -24,6 +24,13 @@ from .fallback import fallback_argument, locale_chain
 from .listing import page_id, page_list
 from .locales import locale_argument, site_locales
 from .preview import page_from_token
+
+PREVIEW_HELP = (
+    "A preview token from the admin's preview: opens one revision of one page, "
+    "for an hour. With `locale`, the page must be in that locale (or in "
+    "`fallback`); the error otherwise names the page's locale in "
+    "`extensions.locale`."
+)
 
 
 def content_type_filter(value):
@@ -133,10 +140,7 @@ class LocalePagesQuery:
                 "'/news/'; the language prefix of the page's url is not part of it."
             )
         ),
-        token=graphene.String(
-            description="A preview token from the admin's preview: opens one "
-            "revision of one page, for an hour."
-        ),
+        token=graphene.String(description=PREVIEW_HELP),
         locale=locale_argument(),
         fallback=fallback_argument(),
         content_type=graphene.String(description="Content type in app.Model notation."),
@@ -207,7 +211,16 @@ class LocalePagesQuery:
         **kwargs,
     ):
         if token:
-            return page_from_token(info.context, token)
+            chain = locale_chain(locale, fallback) if locale or fallback else None
+            page = page_from_token(info.context, token, chain)
+            if (
+                content_type
+                and not Page.objects.filter(content_type_filter(content_type))
+                .filter(pk=page.pk)
+                .exists()
+            ):
+                return None
+            return page
         if id is None and slug is None and url_path is None:
             raise bad_input("page needs one of id, slug, urlPath or token.")
         pages = visible_pages()

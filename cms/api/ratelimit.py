@@ -2,8 +2,10 @@
 of the application's processes share one count per client.
 
 A fixed window per scope: at most `limit` calls per `seconds`, from
-`settings.CMS_RATE_LIMITS`. Clients are told how long to wait. A count is kept per
-client address, or per any other key a caller names (one protected page, say).
+`settings.CMS_RATE_LIMITS`. Clients are told how long to wait. `client` says who
+is counted and what it may do: a frontend with its token (cms.api.tokens), with
+the token's quotas, else the client's address. A caller may name another key
+(one protected page, say), counted with the defaults.
 """
 
 import functools
@@ -13,11 +15,21 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.models import PageViewRestriction
 
 from cms.clients import client_ip
 
 from .errors import client_error
+
+# The scopes the API routes count per client, which a frontend token's quotas
+# may raise (the password forms are HTML, counted per address only).
+API_SCOPES = {
+    "search": gettext_lazy("Searches"),
+    "article-view": gettext_lazy("Article views"),
+    "rendition": gettext_lazy("New image renditions"),
+    "preview-token": gettext_lazy("Wrong preview tokens"),
+}
 
 
 class RateLimited(Exception):
@@ -31,18 +43,45 @@ class RateLimited(Exception):
         )
 
 
+class Client:
+    """Who is counted: `key` in the cache, and `limit(scope)` calls allowed per
+    window of `scope`."""
+
+    def __init__(self, key, token=None):
+        self.key = key
+        self.token = token
+
+    def limit(self, scope):
+        if self.token is not None:
+            return self.token.limit(scope)
+        return settings.CMS_RATE_LIMITS[scope][0]
+
+
+def client(request, key=None):
+    """The one answer to "who is this and what may it do": the frontend of the
+    request's token (cms.api.tokens) with its quotas; else the client's address
+    (cms.clients.client_ip), or `key` if the caller names one, with the defaults
+    of CMS_RATE_LIMITS. Anonymous browsers are counted per address."""
+    if key is not None:
+        return Client(key)
+    token = getattr(request, "frontend_token", None)
+    if token is not None:
+        return Client(f"token:{token.pk}", token)
+    return Client(client_ip(request))
+
+
 def window(scope):
-    """(limit, seconds, cache key prefix of the current window, its end)."""
-    limit, seconds = settings.CMS_RATE_LIMITS[scope]
+    """(seconds, cache key prefix of the current window, its end)."""
+    seconds = settings.CMS_RATE_LIMITS[scope][1]
     current = int(time.time() // seconds)
-    return limit, seconds, f"ratelimit:{scope}:{current}", (current + 1) * seconds
+    return seconds, f"ratelimit:{scope}:{current}", (current + 1) * seconds
 
 
 def add(request, scope, amount=1, key=None):
     """Count `amount` calls of `scope` by `request`'s client (or by `key`); the
     new count."""
-    _limit, seconds, prefix, _end = window(scope)
-    key = f"{prefix}:{key or client_ip(request)}"
+    seconds, prefix, _end = window(scope)
+    key = f"{prefix}:{client(request, key).key}"
     cache.add(key, 0, timeout=seconds + 1)
     try:
         return cache.incr(key, amount)
@@ -51,28 +90,31 @@ def add(request, scope, amount=1, key=None):
         return amount
 
 
-def refused(scope):
+def over(request, scope, key=None, amount=1):
+    """Count `amount` calls; whether the client (or `key`) is now over its limit."""
+    return add(request, scope, amount, key) > client(request, key).limit(scope)
+
+
+def refused(request, scope, key=None):
     """The RateLimited of `scope`, telling how long its window still runs."""
-    limit, seconds, _prefix, end = window(scope)
+    seconds, _prefix, end = window(scope)
+    limit = client(request, key).limit(scope)
     return RateLimited(scope, limit, seconds, int(end - time.time()) + 1)
-
-
-def refuse(scope):
-    raise refused(scope)
 
 
 def hit(request, scope):
     """Count one call of `scope` by `request`'s client; RateLimited when over."""
-    if add(request, scope) > settings.CMS_RATE_LIMITS[scope][0]:
-        refuse(scope)
+    if over(request, scope):
+        raise refused(request, scope)
 
 
 def check(request, scope, key=None):
     """RateLimited if `request`'s client (or `key`) has used up `scope`, without
     counting."""
-    limit, _seconds, prefix, _end = window(scope)
-    if cache.get(f"{prefix}:{key or client_ip(request)}", 0) >= limit:
-        refuse(scope)
+    _seconds, prefix, _end = window(scope)
+    who = client(request, key)
+    if cache.get(f"{prefix}:{who.key}", 0) >= who.limit(scope):
+        raise refused(request, scope, key)
 
 
 def rate_limited_error(limited):
@@ -110,13 +152,9 @@ def password_form(view, protected):
         if request.method != "POST":
             return view(request, *args, **kwargs)
         counts = [("password", None), ("password-page", protected(kwargs))]
-        over = [
-            scope
-            for scope, key in counts
-            if add(request, scope, key=key) > settings.CMS_RATE_LIMITS[scope][0]
-        ]
-        if over:
-            limited = refused(over[0])
+        exceeded = [scope for scope, key in counts if over(request, scope, key)]
+        if exceeded:
+            limited = refused(request, exceeded[0], dict(counts)[exceeded[0]])
             response = HttpResponse(
                 _("Too many wrong passwords. Try again in %(seconds)s seconds.")
                 % {"seconds": limited.retry_after},

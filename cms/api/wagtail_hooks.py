@@ -1,6 +1,6 @@
 """Wagtail hooks of the API layer: the schema's assembly (cms.api.assembly), rich
-text that links only to what readers may see, and Wagtail's HTML routes hiding
-expired pages as the API does."""
+text that links only to what readers may see, Wagtail's HTML routes hiding
+expired pages as the API does, and the admin of frontend tokens."""
 
 from django.http import Http404
 from wagtail import hooks
@@ -13,6 +13,7 @@ from .media import (
     PublicImageEmbedHandler,
     VisiblePageLinkHandler,
 )
+from .viewsets import FrontendTokenViewSet
 
 
 @hooks.register("register_schema_query", order=1)
@@ -41,3 +42,8 @@ def hide_expired_pages(page, request, serve_args, serve_kwargs):
     expiry is a 404 at once, not only once publish_scheduled has run."""
     if is_expired(page):
         raise Http404
+
+
+@hooks.register("register_admin_viewset")
+def register_frontend_tokens():
+    return FrontendTokenViewSet("frontend_tokens", url_prefix="frontend-tokens")

@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "cms.api.errors.ApiErrors",  # first: errors on /graphql/ and /api/ as JSON
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # A frontend's token on /graphql/ and /api/: its own limits, named in the log.
+    "cms.api.tokens.FrontendTokens",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -287,4 +289,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # One line per API request a frontend token identifies (cms.api.tokens).
+    "loggers": {"cms.api.tokens": {"level": "INFO"}},
 }

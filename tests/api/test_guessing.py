@@ -178,7 +178,7 @@ def test_password_attempts_count_before_the_password_is_checked(db, few_guesses)
     seen = []
 
     def form(request, restriction_id):
-        seen.append(cache.get(f"{ratelimit.window('password')[2]}:203.0.113.7"))
+        seen.append(cache.get(f"{ratelimit.window('password')[1]}:203.0.113.7"))
         return HttpResponse("the form again")
 
     guarded = ratelimit.password_form(form, lambda kwargs: "collection:1")

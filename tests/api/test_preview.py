@@ -123,3 +123,64 @@ def test_development_key_is_random_per_checkout_and_kept(tmp_path):
     assert stat.S_IMODE((tmp_path / "a").stat().st_mode) == 0o600
     ignored = (Path(__file__).resolve().parents[2] / ".gitignore").read_text()
     assert "/.secret-key" in ignored.splitlines()
+
+
+LOCALE_PREVIEW = """query($token: String, $locale: String, $fallback: [String!]) {
+  page(token: $token, locale: $locale, fallback: $fallback) {
+    title locale resolvedLocale
+  }
+  newsArticle(token: $token, locale: $locale, fallback: $fallback) { title }
+}"""
+
+
+def test_a_preview_honours_the_locale_asked_for(gql, draft, english):
+    """A frontend's preview route in one language asks with its locale: the
+    previewed page if it is in that locale (or its fallback), else an error
+    naming the page's locale, so the frontend can switch routes."""
+    token = make_token(draft)
+    for arguments in (
+        {},
+        {"locale": "zh-hans"},
+        {"locale": "en", "fallback": ["zh-hans"]},
+    ):
+        data = gql(LOCALE_PREVIEW, token=token, **arguments)
+        assert data["page"]["title"] == data["newsArticle"]["title"] == "预览草稿"
+        assert data["page"]["locale"] == "zh-hans"
+    assert (
+        gql(LOCALE_PREVIEW, token=token, locale="en", fallback=["zh-hans"])["page"][
+            "resolvedLocale"
+        ]
+        == "zh-hans"
+    )
+    status, body = gql.post(LOCALE_PREVIEW, {"token": token, "locale": "zh-hant"})
+    assert status == 200
+    assert body["data"] == {"page": None, "newsArticle": None}
+    for error in body["errors"]:
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "locale": "zh-hans"}
+        assert error["message"] == (
+            "This preview token opens a page in locale 'zh-hans', not 'zh-hant': "
+            "ask with locale: 'zh-hans' (or without locale)."
+        )
+
+
+def test_news_article_opens_only_articles(gql, draft):
+    home = draft.get_parent().get_parent().specific
+    home.title = "首页草稿"
+    home.save_revision()
+    token = make_token(home)
+    data = gql(LOCALE_PREVIEW, token=token)
+    assert data == {
+        "page": {"title": "首页草稿", "locale": "zh-hans", "resolvedLocale": "zh-hans"},
+        "newsArticle": None,
+    }
+
+
+def test_the_preview_url_may_name_the_locale(draft, settings, gql):
+    settings.CMS_PREVIEW_URL = "https://www.example.org/{locale}/preview?token={token}"
+    url = urlparse(draft.serve_preview(RequestFactory().get("/"), "")["Location"])
+    assert url.path == "/zh-hans/preview"
+    [token] = parse_qs(url.query)["token"]
+    assert (
+        gql(LOCALE_PREVIEW, token=token, locale="zh-hans")["page"]["title"]
+        == "预览草稿"
+    )
