@@ -7,15 +7,19 @@ code; the app's `schema.py` declares it here instead, with `extend`, and the
 schema is built with it (cms.api.wagtail_hooks calls `apply` before grapple
 builds the schema). Every translatable snippet type with fields of its own also
 gets `resolvedLocale` and `translationStatus`, as every page type has them
-through PageInterface.
+through PageInterface, and every model type's `id` names the chain its item
+was read through (cms.content.editions.edition_id).
 """
+
+import copy
 
 import graphene
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model
 from grapple.registry import registry
 from wagtail.models import Page, TranslatableMixin
 
-from .locales import edition_locale_code
+from .locales import ID_DESCRIPTION, edition_locale_code, resolve_edition_id
 from .status import load_translation_status, translation_status_field
 
 # model -> {field name: graphene.Field}
@@ -48,6 +52,13 @@ def apply():
     """Add the registered fields to grapple's types (once, before the schema is
     built); a model grapple has no type for is a start-up error."""
     types = registry.models
+    rows = {t for m, t in types.items() if isinstance(m, type) and issubclass(m, Model)}
+    for type_ in rows:
+        if "id" in type_._meta.fields:
+            field = copy.copy(type_._meta.fields["id"])
+            field.resolver = resolve_edition_id
+            field.description = ID_DESCRIPTION
+            type_._meta.fields["id"] = field
     for model, type_ in types.items():
         if (
             isinstance(model, type)

@@ -26,12 +26,13 @@ from cms.content.editions import (
 from cms.content.visibility import visible_pages
 
 from .listing import page_list, visible_parent
-from .locales import edition_locale_code
+from .locales import ID_DESCRIPTION, edition_locale_code, resolve_edition_id
 from .status import load_translation_status, translation_status_field
 from .translations import TranslationLoader
 
 
 class PageInterface(GrapplePageInterface):
+    id = graphene.ID(description=ID_DESCRIPTION)
     locale = graphene.String(
         required=True, description="Language code of the page's locale, e.g. zh-hans."
     )
@@ -60,6 +61,7 @@ class PageInterface(GrapplePageInterface):
     )
 
     resolve_locale = resolve_resolved_locale = edition_locale_code
+    resolve_id = resolve_edition_id
 
     def resolve_url_path(self, info):
         return site_url_path(self)

@@ -13,18 +13,20 @@ page whose fields it resolves, by its position in the response, and sets it
 while a field below that page resolves (a block, a rich text), so nested pages
 (an article's related articles) each link in their own chain. Rich text of a page
 field is rendered right there, as the GraphQL scalar would render it later with
-no chain set.
+no chain set. The same middleware makes a block's `id` its row's id and its own
+("12@en,zh-hans/3f2a..."), since a translation keeps its source's block ids.
 """
 
 from contextvars import ContextVar
 
+from django.db.models import Model
 from graphql import get_named_type
 from grapple.types.interfaces import StreamFieldInterface
 from grapple.types.rich_text import RichText as RichTextScalar
 from wagtail.models import Locale, Page
 from wagtail.rich_text import RichText as WagtailRichText
 
-from cms.content.editions import chain_of, link_targets
+from cms.content.editions import chain_of, edition_id, link_targets
 from cms.content.requests import per_request
 
 READING = ContextVar("cms_reading_chain", default=())
@@ -46,23 +48,33 @@ def streams_and_rich_text(info):
     return get_named_type(info.return_type).name in (RICH_TEXT, STREAM_FIELD_INTERFACE)
 
 
-def nearest(chains, path):
-    """The chain of the innermost page noted above `path`."""
+def nearest(noted, path):
+    """What was noted (a chain, a row) for the innermost path above `path`."""
     for end in range(len(path) - 1, 0, -1):
-        if path[:end] in chains:
-            return chains[path[:end]]
+        if path[:end] in noted:
+            return noted[path[:end]]
     return None
 
 
 class ReadingLocale:
     """Graphene middleware: sets READING while a page's StreamField or rich text,
-    or anything below them, resolves (see the module's docstring)."""
+    or anything below them, resolves (see the module's docstring), and gives each
+    block an id unique to its row and chain."""
 
     def resolve(self, next, root, info, **args):  # noqa: A002 - graphene's name
         if not streams_and_rich_text(info):
             return next(root, info, **args)
-        chains = per_request(info.context, "reading-chains", dict)
         path = tuple(info.path.as_list())
+        owners = per_request(info.context, "stream-owners", dict)
+        if isinstance(root, Model):
+            owners.setdefault(path[:-1], root)
+        elif info.field_name == "id" and (owner := nearest(owners, path)):
+            # A translation keeps its source's block ids, and a row read through
+            # another chain links elsewhere: the block's id is its row's id (the
+            # chain's too, cms.content.editions.edition_id) and its own.
+            value = next(root, info, **args)
+            return value and f"{edition_id(owner, info.context)}/{value}"
+        chains = per_request(info.context, "reading-chains", dict)
         if isinstance(root, Page):
             chain = chains.setdefault(path[:-1], tuple(chain_of(root)))
         else:

@@ -2,6 +2,7 @@
 
 from grapple.utils import resolve_queryset
 
+from cms.content.editions import row_id
 from cms.content.requests import per_request
 from cms.content.visibility import visible_pages
 
@@ -26,9 +27,11 @@ MAX_ID = 2**63 - 1  # the largest id any of our databases stores
 
 
 def page_id(value, argument):
-    """A page id argument as an integer, or a GraphQL error naming the argument."""
+    """A page id argument as an integer (of an id as the API gives them, chain
+    and all: cms.content.editions.edition_id), or a GraphQL error naming the
+    argument."""
     try:
-        number = int(value)
+        number = int(row_id(value)[0])
     except (TypeError, ValueError):
         number = 0
     if not 0 < number <= MAX_ID:

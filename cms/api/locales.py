@@ -9,7 +9,7 @@ import graphene
 from django.conf import settings
 from wagtail.models import Locale
 
-from cms.content.editions import language_codes
+from cms.content.editions import edition_id, language_codes
 
 from .errors import bad_input
 
@@ -28,6 +28,20 @@ def edition_locale_code(item, info):
     """Resolves a page's or translatable snippet's own locale to its language
     code (`locale`, and `resolvedLocale` when no fallback chain replaced it)."""
     return language_codes(info.context)[item.locale_id]
+
+
+ID_DESCRIPTION = (
+    "The row's id, and when it was read through another locale chain than its "
+    "own locale alone, that chain too ('12@en,zh-hans'): one object per row and "
+    "chain for a client cache keyed by __typename:id. Arguments that take ids "
+    "take either form."
+)
+
+
+def resolve_edition_id(item, info):
+    """The `id` of a page or a row: named with the chain it was read through when
+    that is not its own locale alone (cms.content.editions.edition_id)."""
+    return edition_id(item, info.context)
 
 
 def language_order(code):

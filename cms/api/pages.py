@@ -16,7 +16,7 @@ from grapple.types.pages import get_site_filter
 from grapple.types.structures import QuerySetList
 from wagtail.models import Locale, Page, Site
 
-from cms.content.editions import below, first_in_chain, mark, resolved
+from cms.content.editions import below, first_in_chain, mark, resolved, row_id
 from cms.content.visibility import visible_pages
 
 from .errors import bad_input
@@ -226,6 +226,10 @@ class LocalePagesQuery:
         pages = visible_pages()
         if content_type:
             pages = pages.filter(content_type_filter(content_type))
+        if id is not None and locale is None and not fallback:
+            # An id read through a chain ("12@en,zh-hans") is read through it again.
+            codes = row_id(id)[1]
+            locale, fallback = (codes[0], codes[1:]) if codes else (None, None)
         if id is not None:
             # An id names one edition, in any locale of the site.
             site_pages = in_site(pages, info, None, kwargs)

@@ -65,7 +65,13 @@ class StatusLoader(PerRequest):
         self.statuses = {}  # (model, translation_key) -> [TranslationStatus]
 
     def prime(self, pages):
-        self.pending_pages.update(p.translation_key for p in pages)
+        # Pages loaded already are left out: loading one again would list its
+        # editions twice.
+        self.pending_pages.update(
+            p.translation_key
+            for p in pages
+            if (Page, p.translation_key) not in self.statuses
+        )
 
     def load(self, item):
         model = Page if isinstance(item, Page) else type(item)

@@ -10,6 +10,11 @@ the chain that has a visible one. The choice is made in SQL (`resolved`), before
 filters, ordering and pagination, so a page of 10 is 10 resolved items and counts
 are right. Each item remembers its chain (`mark`) so that its nested relations
 (children, parent, related articles, categories) resolve through the same chain.
+
+What an item shows depends on that chain (its links, children, categories, a
+unit's committee page and role labels), so its GraphQL `id` names it too
+(`edition_id`): a client cache keyed by `__typename:id` (Apollo's, urql's) keeps
+one object per row and chain, never one row's values read for another chain.
 """
 
 import copy
@@ -41,6 +46,26 @@ def mark(items, chain):
         setattr(item, LOCALE_CHAIN, chain)
         marked.append(item)
     return marked
+
+
+def edition_id(item, request=None):
+    """The GraphQL id of an item: its row's id ("12") when it is read in its own
+    locale alone, else the row's id and the chain it was read through
+    ("12@en,zh-hans"; a row with no locale of its own, a member company or a
+    position, always names it). `row_id` takes either back."""
+    chain = getattr(item, LOCALE_CHAIN, None)
+    own = getattr(item, "locale_id", None)
+    if not chain or (len(chain) == 1 and chain[0].pk == own):
+        return str(item.pk)
+    codes = language_codes(request)
+    return f"{item.pk}@{','.join(codes[locale.pk] for locale in chain)}"
+
+
+def row_id(value):
+    """(the row's id as the string before "@", the language codes of the chain
+    after it: [] for a plain id), for an id that `edition_id` gave."""
+    row, _at, chain = str(value).partition("@")
+    return row, chain.split(",") if chain else []
 
 
 def resolved(queryset, visible, chain):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.module_loading import autodiscover_modules
 
-from .models import SearchEntry
+from .models import SearchEntry, item_key
 from .text import index_terms
 
 REGISTRY = {}
@@ -73,11 +73,15 @@ class Document:
         return [self.entry(obj, obj.locale_id, self.texts(obj)) for obj in objects]
 
     def entry(self, obj, locale_id, texts):
+        label = self.model._meta.label_lower
         return SearchEntry(
             kind=self.kind(obj),
-            model=self.model._meta.label_lower,
+            model=label,
             object_id=obj.pk,
             locale_id=locale_id,
+            translation_key=item_key(
+                label, obj.pk, getattr(obj, "translation_key", None)
+            ),
             title=texts.title,
             summary=texts.summary,
             body=texts.body,

@@ -8,8 +8,18 @@ text machinery indexes the terms (see `backends`): SQLite's FTS5 and PostgreSQL'
 tsvector with a GIN index, so no search service is needed.
 """
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def item_key(label, pk, translation_key=None):
+    """What an entry's `translation_key` holds: the object's translation key, or
+    for an object that is not translated (a member company: one row, an entry
+    per locale) a key made from its model and id, so that a fallback search
+    counts its entries in several locales as one item too."""
+    return translation_key or uuid.uuid5(uuid.NAMESPACE_URL, f"cms.search:{label}:{pk}")
 
 
 class SearchEntry(models.Model):
@@ -23,6 +33,9 @@ class SearchEntry(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
+    # The item the entry stands for in every locale (`item_key`): a search with a
+    # fallback chain shows each item once, in the first locale that has it.
+    translation_key = models.UUIDField(_("translation key"), null=True)
     title = models.TextField(_("title"))
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(_("body"), blank=True)
@@ -40,7 +53,10 @@ class SearchEntry(models.Model):
                 name="unique_search_entry_per_object",
             )
         ]
-        indexes = [models.Index(fields=["kind", "locale"])]
+        indexes = [
+            models.Index(fields=["kind", "locale"]),
+            models.Index(fields=["translation_key", "locale"]),
+        ]
 
     def __str__(self):
         return self.title

@@ -13,13 +13,14 @@ import graphene
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, Subquery
 from grapple.registry import registry
-from wagtail.models import Locale
 
 from cms.api import ratelimit
 from cms.api.assembly import replace
 from cms.api.errors import bad_input
-from cms.api.locales import locale_argument, resolve_locale
+from cms.api.fallback import fallback_argument, locale_chain
+from cms.api.locales import locale_argument
 from cms.api.pagination import paginate, paginated_type, paging_arguments
+from cms.content.editions import mark, resolved
 
 from .backends import Matches, Score
 from .documents import kinds
@@ -59,21 +60,26 @@ def matches(query, kinds_wanted, locales):
     )
 
 
-def entries(query, kinds_wanted, locales):
-    """The matching entries an anonymous reader may see, with their `score`.
+def entries(query, kinds_wanted, chain=None):
+    """The matching entries an anonymous reader may see, with their `score`: of
+    every locale (chain None), or of a locale chain, where only each item's
+    entry in the first locale of the chain that has a visible one counts, chosen
+    before matching (cms.content.editions.resolved), so that an item shows once
+    and counts once (`search(fallback:)`).
 
     Visibility is asked entry by entry (EXISTS on the object's primary key), so a
     rare word costs a few lookups, not a list of every visible page.
     """
-    found = matches(query, kinds_wanted, locales)
+    visible = SearchEntry.objects.filter(kind__in=kinds_wanted)
     documents = {doc for kind, doc in kinds().items() if kind in kinds_wanted}
     for document in documents:
-        visible = document.visible()
-        if visible is not None:
+        shown = document.visible()
+        if shown is not None:
             label = document.model._meta.label_lower
-            seen = Exists(visible.filter(pk=OuterRef("object_id")))
-            found = found.filter(~Q(model=label) | seen)
-    return found.annotate(score=Score(query))
+            seen = Exists(shown.filter(pk=OuterRef("object_id")))
+            visible = visible.filter(~Q(model=label) | seen)
+    found = resolved(visible, visible, chain) if chain else visible
+    return found.filter(Matches(query)).annotate(score=Score(query))
 
 
 def matching(request, queryset, text, kind, locales):
@@ -139,15 +145,17 @@ def search_types():
     return search_type, SearchHit, results
 
 
-def hits(request, query, page_of_entries):
+def hits(request, query, page_of_entries, chain=None):
     """SearchHits for one page of entries: each document loads its items in a
-    fixed number of queries."""
+    fixed number of queries; with a `chain`, each item remembers it (its id and
+    nested fields follow it, as in the listings)."""
     found = list(page_of_entries.select_related("locale"))
     documents = kinds()
     items = {}
     for document in {documents[entry.kind] for entry in found}:
         own = [entry for entry in found if documents[entry.kind] is document]
-        items.update(zip(own, document.results(request, own), strict=True))
+        results = document.results(request, own)
+        items.update(zip(own, mark(results, chain) if chain else results, strict=True))
     _type, hit_type, _results = search_types()
     return [
         hit_type(
@@ -178,8 +186,11 @@ def search_query_mixin():
                 "words, numbers, or a mix. Text only, never query syntax.",
             ),
             locale=locale_argument(),
+            fallback=fallback_argument(),
             all_locales=graphene.Boolean(
-                default_value=False, description="Search every locale at once."
+                default_value=False,
+                description="Search every locale at once (each edition its own "
+                "result; `fallback` is then ignored).",
             ),
             types=graphene.List(
                 graphene.NonNull(search_type),
@@ -187,7 +198,8 @@ def search_query_mixin():
             ),
             **paging_arguments(settings.CMS_SEARCH_MAX_PER_PAGE),
             description="Search news, committees, units, people and member "
-            "companies of one locale, best match first.",
+            "companies of one locale (with `fallback`: each item in the first "
+            "locale of the chain that has it), best match first.",
         )
 
         def resolve_search(
@@ -195,26 +207,28 @@ def search_query_mixin():
             info,
             query,
             locale=None,
+            fallback=None,
             all_locales=False,
             types=None,
             page=None,
             per_page=None,
         ):
             parsed = parse(info.context, query)
-            locales = (
-                list(Locale.objects.all()) if all_locales else [resolve_locale(locale)]
-            )
+            chain = None if all_locales else locale_chain(locale, fallback)
             if types == []:
                 raise bad_input("types is empty: leave it out for every type.")
             wanted = [getattr(kind, "value", kind) for kind in types or kinds()]
-            found = entries(parsed, wanted, locales).order_by("-score", "pk")
+            found = entries(parsed, wanted, chain)
+            found = found.order_by("-score", "pk")
             return paginate(
                 results_type,
                 found,
                 page,
                 per_page,
                 settings.CMS_SEARCH_MAX_PER_PAGE,
-                lambda page_of_entries: hits(info.context, parsed, page_of_entries),
+                lambda page_of_entries: hits(
+                    info.context, parsed, page_of_entries, chain
+                ),
             )
 
     return SearchQuery

@@ -169,8 +169,10 @@ def header_in(code, pages):
     )
 
 
-def page_of(page, code):
-    return {"id": str(page.pk), "title": page.title, "locale": code}
+def page_of(page, code, chain=""):
+    """A menu item's page as the API gives it; read through a fallback chain, its
+    id names the chain (cms.content.editions.edition_id)."""
+    return {"id": f"{page.pk}{chain}", "title": page.title, "locale": code}
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -232,11 +234,11 @@ def test_menu_falls_back_and_its_pages_follow_the_requested_locale(gql):
     header = MenuFactory(items=[menu_item(page=news), menu_item(page=only_chinese)])
     assert gql(MENU_QUERY, key="header", locale="en")["menu"] is None
     data = gql(MENU_QUERY, key="header", locale="en", fallback=["zh-hans"])["menu"]
-    assert data["id"] == str(header.pk)
+    assert data["id"] == f"{header.pk}@en,zh-hans"
     assert data["resolvedLocale"] == "zh-hans"
     assert [i["page"] for i in data["items"]] == [
-        page_of(english_news, "en"),
-        page_of(only_chinese, "zh-hans"),
+        page_of(english_news, "en", "@en,zh-hans"),
+        page_of(only_chinese, "zh-hans", "@en,zh-hans"),
     ]
     assert data["items"][0]["url"] == english_news.url
 
@@ -249,7 +251,9 @@ def test_a_page_item_uses_the_chain_when_its_edition_is_hidden(gql):
     alone = gql(MENU_QUERY, key="header", locale="en")["menu"]
     assert alone["items"] == []
     chained = gql(MENU_QUERY, key="header", locale="en", fallback=["zh-hans"])
-    assert chained["menu"]["items"][0]["page"] == page_of(news, "zh-hans")
+    assert chained["menu"]["items"][0]["page"] == page_of(
+        news, "zh-hans", "@en,zh-hans"
+    )
 
 
 def test_hidden_pages_are_left_out_with_their_sub_items(gql):

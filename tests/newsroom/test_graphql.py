@@ -222,17 +222,19 @@ def test_the_sidebar_follows_the_listing_fallback(gql):
     assert data["newsArchive"] == [{"year": 2024, "month": 3, "articleCount": 2}]
     alone = gql('{ newsCategories(locale: "en") { name articleCount } }')
     assert alone["newsCategories"] == [{"name": "Notices", "articleCount": 0}]
-    # Each category is its edition, with its own id: a client cache keyed by
-    # __typename:id keeps Notices and 通知公告 apart.
-    typed = gql(
-        """{ newsCategories(locale: "en", fallback: ["zh-hans"]) {
-          __typename id resolvedLocale } }"""
-    )["newsCategories"]
+    # Each category is its edition, its id naming the chain it was read through
+    # (its articleCount depends on it): a client cache keyed by __typename:id
+    # keeps Notices with fallback, Notices alone and 通知公告 apart.
+    query = """query ($fallback: [String!]) {
+      newsCategories(locale: "en", fallback: $fallback) {
+        __typename id resolvedLocale } }"""
+    typed = gql(query, fallback=["zh-hans"])["newsCategories"]
     assert [(c["__typename"], c["id"], c["resolvedLocale"]) for c in typed][0] == (
         "NewsCategory",
-        str(translated.pk),
+        f"{translated.pk}@en,zh-hans",
         "en",
     )
+    assert gql(query)["newsCategories"][0]["id"] == str(translated.pk)
 
 
 def test_previous_next_and_related(gql):

@@ -403,8 +403,9 @@ def normalised(found, cache):
 def test_a_normalised_client_cache_never_mixes_locales(gql):
     """Each item is its edition in the requested locale, with the edition's id: a
     client cache keyed by __typename:id keeps 区块链专业委员会 and its 繁體 and
-    English editions apart (a row shown in a locale it has no edition in keeps
-    its own id and says so in resolvedLocale)."""
+    English editions apart (a row shown in a locale it has no edition in has an
+    id naming that locale, and says so in resolvedLocale:
+    tests/api/test_locale_ids.py)."""
     cache = {}
     for locale in ("zh-hans", "zh-hant", "en"):
         normalised(gql(NAMED, locale=locale), cache)
