@@ -11,6 +11,7 @@ from wagtail.models import Locale
 from newsroom.models import NewsIndexPage
 from organisation.models import CommitteePage, MemberCompany, OrgUnit, Person, Position
 from tests import factories
+from tests.client_cache import NormalisedCache
 from tests.factories import NewsArticlePageFactory
 
 # The association of tests.factories.structure: three committees (health,
@@ -385,31 +386,17 @@ NAMED = """query ($locale: String) {
   membershipTiers(locale: $locale) { __typename id name } }"""
 
 
-def normalised(found, cache):
-    """Put every object with an id into a client's normalised cache (keyed by
-    __typename:id, as Apollo and urql do); fail on a key seen with other data."""
-    if isinstance(found, list):
-        for item in found:
-            normalised(item, cache)
-    elif isinstance(found, dict):
-        if "id" in found:
-            key = f"{found['__typename']}:{found['id']}"
-            scalars = {k: v for k, v in found.items() if not isinstance(v, dict)}
-            assert cache.setdefault(key, scalars) == scalars, key
-        for value in found.values():
-            normalised(value, cache)
-
-
 def test_a_normalised_client_cache_never_mixes_locales(gql):
     """Each item is its edition in the requested locale, with the edition's id: a
     client cache keyed by __typename:id keeps 区块链专业委员会 and its 繁體 and
     English editions apart (a row shown in a locale it has no edition in has an
     id naming that locale, and says so in resolvedLocale:
     tests/api/test_locale_ids.py)."""
-    cache = {}
+    cache = NormalisedCache()
     for locale in ("zh-hans", "zh-hant", "en"):
-        normalised(gql(NAMED, locale=locale), cache)
-    names = {v["name"] for k, v in cache.items() if k.startswith("OrgUnit:")}
+        cache.write(gql(NAMED, locale=locale))
+    cache.check()
+    names = {v["name"] for k, v in cache.objects.items() if k.startswith("OrgUnit:")}
     assert {"区块链专业委员会", "區塊鏈專業委員會", "Blockchain Committee"} <= names
 
 
