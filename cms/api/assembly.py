@@ -42,6 +42,7 @@ from .limits import PER_PAGE_QUERY_FIELDS
 from .orders import ORDERS
 from .pages import LocalePagesQuery
 from .renditions import IMAGE_TYPE, RENDITION_FIELDS, ImageFiltersQuery
+from .seo import PublicUrlsQuery
 from .visibility import GRAPPLE_PAGE_FIELDS
 
 QUERIES = []
@@ -184,3 +185,4 @@ replace("grapple.types.redirects", "resolve_redirects")(
 )
 replace("grapple.types.snippets", "resolve_snippets")(lambda grapple: None)
 root_query(ImageFiltersQuery)
+root_query(PublicUrlsQuery)

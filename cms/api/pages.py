@@ -20,12 +20,12 @@ from cms.content.visibility import visible_pages
 
 from .errors import bad_input
 from .fallback import fallback_argument, locale_chain
-from .limits import limit
 from .listing import page_id, page_listing, prime
 from .locales import locale_argument, site_locales
 from .orders import PAGE_ORDERS, register
 from .pagination import paginate, paginated_type, paging_arguments
 from .preview import page_from_token
+from .seo import MAX_PER_PAGE
 
 
 def content_type_filter(value):
@@ -78,8 +78,9 @@ def in_site(queryset, info, locales, kwargs):
 
 def listed_pages(info, locale, fallback, content_type, parent, ancestor, kwargs):
     """The pages `pages` lists before its searchQuery, inMenu and order, and the
-    locale chain; `kwargs` keeps the remaining arguments."""
+    locale chain; takes inSite and site out of `kwargs`, leaving those three."""
     pages = visible_pages()
+    site_arguments = {name: kwargs.pop(name, None) for name in ("in_site", "site")}
     if parent or ancestor:
         argument = "parent" if parent else "ancestor"
         anchor = pages.filter(pk=page_id(parent or ancestor, argument)).first()
@@ -92,9 +93,7 @@ def listed_pages(info, locale, fallback, content_type, parent, ancestor, kwargs)
     else:
         chain = locale_chain(locale, fallback)
     pages = resolved(pages, visible_pages(), chain)
-    pages = in_site(pages, info, chain, kwargs)
-    kwargs.pop("in_site", None)
-    kwargs.pop("site", None)
+    pages = in_site(pages, info, chain, site_arguments)
     if pages is None:
         return visible_pages().none(), chain
     if content_type:
@@ -119,8 +118,6 @@ PageList = paginated_type(
     "One page of a page listing, with the counts a paginator needs.",
 )
 register("PageList", PAGE_ORDERS, several=True)
-# Grapple's page lists' largest size, which the query limits enforce too.
-MAX_PER_PAGE = limit("MAX_PAGE_SIZE")
 
 
 class LocalePagesQuery:

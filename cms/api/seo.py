@@ -17,16 +17,25 @@ at once (`ImageLoader`, primed with the list's pages).
 """
 
 import graphene
+from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import to_locale
+from grapple.registry import registry
 from grapple.types.images import get_image_type
 from wagtail.images import get_image_model
 
 from cms.content.editions import chain_of, language_codes
 from cms.content.media import is_public
-from cms.content.public_urls import public_url
+from cms.content.public_urls import public_url, site_url_path
+from cms.content.visibility import visible_pages
 
+from .limits import limit
+from .locales import locale_argument, resolve_locale
+from .pagination import paginate, paginated_type, paging_arguments
 from .status import StatusLoader
 from .translations import PerRequest
+
+# The largest perPage of `pages` and `publicUrls`: the query limits' page size.
+MAX_PER_PAGE = limit("MAX_PAGE_SIZE")
 
 # At most one function (request, chain) -> the id of the site's default sharing
 # image for a page read through `chain`, or None. Registered by an app.
@@ -137,3 +146,76 @@ OG_IMAGE = graphene.Field(
 
 def og_image(page, request):
     return ImageLoader.for_request(request).load(page)
+
+
+class PublicUrl(graphene.ObjectType):
+    """A public page's address, for static site generation: made from the page
+    row alone (no page type's own table is read)."""
+
+    id = graphene.ID(required=True)
+    url_path = graphene.String(
+        required=True, description="What `page(urlPath:, locale:)` takes."
+    )
+    url = graphene.String(required=True, description="The absolute public URL.")
+    last_modified = graphene.DateTime(
+        description="When the page was last published (null for a page made live "
+        "without a publication, as some imports do)."
+    )
+    page_type = graphene.String(
+        required=True, description="The GraphQL type of the page, e.g. NewsArticlePage."
+    )
+    alternates = ALTERNATES
+
+    def resolve_id(page, info):
+        return page.pk
+
+    def resolve_url_path(page, info):
+        return site_url_path(page)
+
+    def resolve_url(page, info):
+        return canonical_url(page, info.context)
+
+    def resolve_last_modified(page, info):
+        return page.last_published_at
+
+    def resolve_page_type(page, info):
+        model = ContentType.objects.get_for_id(page.content_type_id).model_class()
+        return registry.pages[model]._meta.name
+
+    def resolve_alternates(page, info):
+        return alternates(page, info.context)
+
+
+PublicUrlList = paginated_type(
+    "PublicUrlList", PublicUrl, "One page of a locale's public URLs."
+)
+
+
+def public_pages(locale=None):
+    """The pages of a locale (or every locale) readers may see, in tree order:
+    what `publicUrls` and the sitemaps list."""
+    pages = visible_pages().order_by("path")
+    return pages if locale is None else pages.filter(locale=locale)
+
+
+class PublicUrlsQuery:
+    public_urls = graphene.Field(
+        PublicUrlList,
+        required=True,
+        locale=locale_argument(),
+        **paging_arguments(MAX_PER_PAGE),
+        description=(
+            "Every live, public page of one locale (no fallback) with its absolute "
+            "URL, last publication and alternates, in tree order: the pages a "
+            "static site generator builds."
+        ),
+    )
+
+    def resolve_public_urls(self, info, locale=None, page=None, per_page=None):
+        def load(pages):
+            pages = list(pages)
+            StatusLoader.for_request(info.context).prime(pages)
+            return pages
+
+        pages = public_pages(resolve_locale(locale))
+        return paginate(PublicUrlList, pages, page, per_page, MAX_PER_PAGE, load)

@@ -746,6 +746,20 @@ ROOT_CASES = {
         ),
         control_text,
     ),
+    "publicUrls": Case(
+        lambda w: aliased(
+            [
+                (
+                    code.replace("-", ""),
+                    f'publicUrls(locale: "{code}", perPage: 100) {{ items '
+                    "{ id urlPath url pageType alternates { hreflang url } } }",
+                )
+                for code in ("zh-hans", "zh-hant", "en")
+            ]
+        ),
+        lambda w: "zq-anchor-0",
+        "urls only: the anchors' slugs are the control",
+    ),
     "page": Case(lambda w: aliased(page_lookups(w, "page")), control_text),
     "organisation": Case(
         lambda w: (
