@@ -47,32 +47,34 @@ from cms.api import limits  # noqa: E402
 
 REPEAT = 200
 HOSTILE = {
-    "depth 40": "{ pages { " + "children { " * 40 + "id" + " }" * 40 + " } }",
+    "depth 40": "{ pages { items { " + "children { " * 40 + "id" + " }" * 40 + " } } }",
     "500 aliases": "{ locales { "
     + " ".join(f"a{i}: code" for i in range(500))
     + " } }",
     "200 root fields": "{ "
     + " ".join(f"a{i}: locales {{ code }}" for i in range(200))
     + " }",
-    "cost 10^8": "{ pages(limit: 100) { children(limit: 100) { children(limit: 100) "
-    "{ children(limit: 100) { id } } } } }",
-    "page size 10^6": "{ pages(limit: 1000000) { id } }",
+    "cost 10^8": "{ pages(perPage: 100) { items { children(limit: 100) { "
+    "children(limit: 100) { children(limit: 100) { id } } } } } }",
+    "page size 10^6": "{ pages(perPage: 1000000) { totalCount } }",
     "order by password": '{ images(order: "uploaded_by_user__password") { id } }',
-    "default $n = 100": "query ($n: PositiveInt = 100) { pages(limit: $n) { "
-    "siblings(limit: $n) { siblings(limit: $n) { id } } } }",
+    "default $n = 100": "query ($n: PositiveInt = 100, $p: Int = 100) { "
+    "pages(perPage: $p) { items { siblings(limit: $n) { siblings(limit: $n) "
+    "{ id } } } } }",
     "default order": 'query ($o: String = "-latest_revision__id") '
-    "{ pages(order: $o) { id } }",
+    "{ pages(order: $o) { totalCount } }",
     "introspection x20": "{ __schema { "
     + " ".join(f"t{i}: types {{ ...T }}" for i in range(20))
     + " } } fragment T on __Type { name fields { ...F } } "
     "fragment F on __Field { name args { name type { name } } type { name } }",
-    "fragments 2^40": "{ pages { ...F40 } } fragment F0 on PageInterface { id } "
+    "fragments 2^40": "{ pages { items { ...F40 } } } "
+    "fragment F0 on PageInterface { id } "
     + " ".join(
         f"fragment F{i} on PageInterface {{ children {{ ...F{i - 1} }} "
         f"parent {{ ...F{i - 1} }} }}"
         for i in range(1, 41)
     ),
-    "recursive fragment": "{ pages { ...F } } "
+    "recursive fragment": "{ pages { items { ...F } } } "
     "fragment F on PageInterface { children { ...F } }",
 }
 

@@ -2,6 +2,7 @@
 
 /media/ serves public image files only, in every environment (cms/api/media_views.py);
 documents are served at /documents/<id>/<name>, which checks their collection.
+/robots.txt, /sitemap.xml and /sitemap-<locale>.xml: cms/api/sitemaps.py.
 
 Wagtail-served page URLs carry the language (/zh-hans/..., /zh-hant/..., /en/...),
 the default language included, so every URL names its locale.
@@ -17,12 +18,17 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.documents.views import serve as wagtaildocs_serve
 
+from cms.api import sitemaps
 from cms.api.media_views import media_urlpatterns
 from cms.api.ratelimit import password_form, protected_page
 from cms.api.views import graphql_endpoint
 from newsroom import views as newsroom_views
 
 urlpatterns = [
+    # Outside the language prefixes: crawlers look for them at the root.
+    path("robots.txt", sitemaps.robots, name="robots"),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap_index"),
+    path("sitemap-<str:code>.xml", sitemaps.sitemap, name="sitemap"),
     path("admin/", include(wagtailadmin_urls)),
     # Wagtail's password forms, throttled; before the includes that also route them.
     path(

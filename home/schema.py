@@ -5,10 +5,12 @@ row of the first locale of the request's chain (`locale`, then `fallback`) that
 has one, as its edition with its own id. A menu's items are hand-built
 (`MenuItem`): each page item is that page's edition in the requested chain, read
 from the stored ids in a fixed number of queries however long the menu, and left
-out, with its sub-items, when anonymous readers can see no edition of it.
+out, with its sub-items, when anonymous readers can see no edition of it. The
+settings' default sharing image stands in for pages without one (cms.api.seo).
 """
 
 import graphene
+from django.conf import settings
 from grapple.registry import registry
 from grapple.types.interfaces import get_page_interface
 from wagtail.models import Page
@@ -18,7 +20,9 @@ from cms.api.errors import client_error
 from cms.api.extensions import extend
 from cms.api.fallback import fallback_argument, locale_chain
 from cms.api.locales import locale_argument
+from cms.api.seo import default_image
 from cms.content.editions import chain_of, first_in_chain, mark, resolved
+from cms.content.requests import per_request
 from cms.content.visibility import visible_pages
 
 from .models import Menu, SiteSettings
@@ -157,3 +161,24 @@ class SiteContentQuery:
         return first_in_chain(
             Menu.objects.filter(key=key), locale_chain(locale, fallback)
         )
+
+
+@default_image
+def default_sharing_image(request, chain):
+    """The id of the default sharing image of the site settings in the first
+    locale of the chain that has one set, else of the default locale's."""
+
+    def load():
+        rows = SiteSettings.objects.exclude(default_og_image=None).values_list(
+            "locale_id", "locale__language_code", "default_og_image_id"
+        )
+        images = {}
+        for locale_id, code, image_id in rows:
+            images[locale_id] = image_id
+            if code == settings.LANGUAGE_CODE:
+                images[code] = image_id
+        return images
+
+    images = per_request(request, "default-sharing-images", load)
+    found = (images.get(locale.pk) for locale in chain)
+    return next(filter(None, found), None) or images.get(settings.LANGUAGE_CODE)

@@ -240,6 +240,7 @@ class NewsArticlePage(BasePage):
     promote_panels = [
         MultiFieldPanel(BasePage.promote_panels, heading=_("Search and sharing")),
     ]
+    sharing_image_fields = ("og_image", "cover_image")
     base_form_class = NewsArticlePageForm
     edit_handler = TabbedInterface(
         [

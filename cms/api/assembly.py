@@ -45,6 +45,7 @@ from .media import public_media_query
 from .orders import ORDERS
 from .pages import LocalePagesQuery
 from .renditions import IMAGE_TYPE, RENDITION_FIELDS, ImageFiltersQuery
+from .seo import PublicUrlsQuery
 from .visibility import GRAPPLE_PAGE_FIELDS
 
 QUERIES = []
@@ -193,3 +194,4 @@ replace("grapple.types.documents", "resolve_documents")(
     lambda grapple: public_media_query(grapple, "documents")
 )
 root_query(ImageFiltersQuery)
+root_query(PublicUrlsQuery)

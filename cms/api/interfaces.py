@@ -13,7 +13,7 @@ the home pages of all locales together as siblings.
 import graphene
 from grapple.types.interfaces import PageInterface as GrapplePageInterface
 from grapple.types.interfaces import get_page_interface
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from cms.content.editions import (
     below,
@@ -23,8 +23,10 @@ from cms.content.editions import (
     parent_in_chain,
     resolved,
 )
+from cms.content.public_urls import site_url_path
 from cms.content.visibility import visible_pages
 
+from . import seo
 from .listing import page_list, visible_parent
 from .locales import ID_DESCRIPTION, edition_locale_code, resolve_edition_id
 from .status import load_translation_status, translation_status_field
@@ -60,8 +62,21 @@ class PageInterface(GrapplePageInterface):
         ),
     )
 
+    canonical_url = seo.CANONICAL_URL
+    alternates = seo.ALTERNATES
+    og_image = seo.OG_IMAGE
+
     resolve_locale = resolve_resolved_locale = edition_locale_code
     resolve_id = resolve_edition_id
+
+    def resolve_canonical_url(self, info):
+        return seo.canonical_url(self, info.context)
+
+    def resolve_alternates(self, info):
+        return seo.alternates(self, info.context)
+
+    def resolve_og_image(self, info):
+        return seo.og_image(self, info.context)
 
     def resolve_url_path(self, info):
         return site_url_path(self)
@@ -92,22 +107,6 @@ class PageInterface(GrapplePageInterface):
 
     def resolve_previous_siblings(self, info, **kwargs):
         return tree(self, info, kwargs, preceding, by_key)
-
-
-def site_url_path(page):
-    """The `urlPath` a page reports, the one `page(urlPath:)` takes back in its
-    locale: its path below the root of the site holding it ("/news/"; "/" for
-    the root). Wagtail's `url_path` starts with the home page's slug
-    ("/home-zh-hans/news/"), which no lookup accepts (cms.api.pages.find_page is
-    the inverse). A page outside every site keeps Wagtail's path."""
-    roots = [
-        root.root_path
-        for root in Site.get_site_root_paths()
-        if page.url_path.startswith(root.root_path)
-    ]
-    if not roots:
-        return page.url_path
-    return page.url_path[len(max(roots, key=len)) - 1 :]
 
 
 # Tree relations of a page, live and public.

@@ -1,12 +1,14 @@
 """What every page list of the API shares: visibility, ids, ordering, batching."""
 
 from grapple.utils import resolve_queryset
+from wagtail.search.utils import parse_query_string
 
 from cms.content.editions import row_id
 from cms.content.requests import per_request
 from cms.content.visibility import visible_pages
 
 from .errors import bad_input
+from .seo import ImageLoader
 from .status import StatusLoader
 from .translations import TranslationLoader
 
@@ -41,6 +43,32 @@ def page_id(value, argument):
     return number
 
 
+def searchable(pages):
+    """`pages` as Wagtail's search backends can search them: they filter only by
+    indexed fields, not by the expiry, EXISTS or paths that decide visibility,
+    so the search runs among the ids."""
+    return pages.model.objects.filter(pk__in=list(pages.values_list("pk", flat=True)))
+
+
+def page_listing(pages, order=None, search_query=None, in_menu=None):
+    """Grapple's list filters on `pages`, unsliced, for a paginated field:
+    `inMenu`, `order` (checked before execution by cms.api.orders), then
+    `searchQuery` (by relevance unless ordered)."""
+    if in_menu is not None:
+        pages = pages.in_menu() if in_menu else pages.not_in_menu()
+    if order:
+        pages = pages.order_by(*(part.strip() for part in order.split(",")))
+    if not search_query:
+        return pages.specific()
+    _filters, query = parse_query_string(search_query, "and")
+    return (
+        searchable(pages)
+        .order_by(*pages.query.order_by)
+        .specific()
+        .search(query, order_by_relevance=not order, operator="and")
+    )
+
+
 def page_list(pages, info, order=None, **kwargs):
     """Evaluate a page list field: grapple's arguments (limit, offset, searchQuery,
     inMenu, id, and `order`, which cms.api.orders checked before execution) with a
@@ -48,18 +76,16 @@ def page_list(pages, info, order=None, **kwargs):
     if kwargs.get("id") is not None:
         kwargs["id"] = page_id(kwargs["id"], "id")
     if kwargs.get("search_query"):
-        # Wagtail's search backends filter only by indexed fields, not by the
-        # expiry, EXISTS or paths that decide visibility: search among the ids.
-        pages = pages.model.objects.filter(
-            pk__in=list(pages.values_list("pk", flat=True))
-        )
+        pages = searchable(pages)
     results = list(resolve_queryset(pages.specific(), info, order=order, **kwargs))
     prime(info.context, results)
     return results
 
 
 def prime(request, pages):
-    """Tell the per-request loaders about a list of pages, so that `translations`
-    and `translationStatus` load for the whole list at once."""
+    """Tell the per-request loaders about a list of pages, so that `translations`,
+    `translationStatus` (and the alternates made from it) and `ogImage` load for
+    the whole list at once."""
     TranslationLoader.for_request(request).prime(pages)
     StatusLoader.for_request(request).prime(pages)
+    ImageLoader.for_request(request).prime(pages)

@@ -13,7 +13,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from grapple.types.interfaces import get_page_interface
 from grapple.types.pages import get_site_filter
-from grapple.types.structures import QuerySetList
 from wagtail.models import Locale, Page, Site
 
 from cms.content.editions import below, first_in_chain, mark, resolved, row_id
@@ -21,9 +20,12 @@ from cms.content.visibility import visible_pages
 
 from .errors import bad_input
 from .fallback import fallback_argument, locale_chain
-from .listing import page_id, page_list
+from .listing import page_id, page_listing, prime
 from .locales import locale_argument, site_locales
+from .orders import PAGE_ORDERS, register
+from .pagination import paginate, paginated_type, paging_arguments
 from .preview import page_from_token
+from .seo import MAX_PER_PAGE
 
 PREVIEW_HELP = (
     "A preview token from the admin's preview: opens one revision of one page, "
@@ -81,6 +83,31 @@ def in_site(queryset, info, locales, kwargs):
     return queryset.filter(condition)
 
 
+def listed_pages(info, locale, fallback, content_type, parent, ancestor, kwargs):
+    """The pages `pages` lists before its searchQuery, inMenu and order, and the
+    locale chain; takes inSite and site out of `kwargs`, leaving those three."""
+    pages = visible_pages()
+    site_arguments = {name: kwargs.pop(name, None) for name in ("in_site", "site")}
+    if parent or ancestor:
+        argument = "parent" if parent else "ancestor"
+        anchor = pages.filter(pk=page_id(parent or ancestor, argument)).first()
+        if anchor is None:
+            return pages.none(), locale_chain(locale, fallback)
+        # Below a page means in that page's locale, unless `locale` says otherwise.
+        chain = locale_chain(locale or anchor.locale, fallback)
+        relation = "child_of" if parent else "descendant_of"
+        pages = below(anchor, chain, lambda a: getattr(pages, relation)(a))
+    else:
+        chain = locale_chain(locale, fallback)
+    pages = resolved(pages, visible_pages(), chain)
+    pages = in_site(pages, info, chain, site_arguments)
+    if pages is None:
+        return visible_pages().none(), chain
+    if content_type:
+        pages = pages.filter(content_type_filter(content_type))
+    return pages, chain
+
+
 class LocaleType(graphene.ObjectType):
     """A content locale of the site, for language switchers."""
 
@@ -92,6 +119,14 @@ class LocaleType(graphene.ObjectType):
         name = "Locale"
 
 
+PageList = paginated_type(
+    "PageList",
+    get_page_interface,
+    "One page of a page listing, with the counts a paginator needs.",
+)
+register("PageList", PAGE_ORDERS, several=True)
+
+
 class LocalePagesQuery:
     """Root fields `pages`, `page` and `locales`, locale-aware."""
 
@@ -100,8 +135,10 @@ class LocalePagesQuery:
         required=True,
         description="The site's content locales, default first.",
     )
-    pages = QuerySetList(
-        graphene.NonNull(get_page_interface),
+    # Nullable, as every rate-limited root field: a client over its search limit
+    # (searchQuery) loses this field only, not the other root fields of its query.
+    pages = graphene.Field(
+        lambda: PageList,
         locale=locale_argument(),
         fallback=fallback_argument(),
         content_type=graphene.String(
@@ -123,10 +160,17 @@ class LocalePagesQuery:
                 "takes precedence over ancestor."
             )
         ),
-        enable_search=True,
-        enable_in_menu=True,
-        required=True,
-        description="Live, public pages of one locale, in tree order by default.",
+        search_query=graphene.String(description="Only pages matching these words."),
+        in_menu=graphene.Boolean(description="Only pages shown (or not) in menus."),
+        order=graphene.String(
+            description="Comma-separated fields, e.g. -first_published_at,title; "
+            "tree order if left out (relevance with searchQuery)."
+        ),
+        **paging_arguments(MAX_PER_PAGE),
+        description=(
+            "Live, public pages of one locale, in tree order by default, one page "
+            "of them with the total count."
+        ),
     )
     page = graphene.Field(
         get_page_interface(),
@@ -174,29 +218,21 @@ class LocalePagesQuery:
         content_type=None,
         parent=None,
         ancestor=None,
+        page=None,
+        per_page=None,
         **kwargs,
     ):
-        pages = visible_pages()
-        if parent or ancestor:
-            argument = "parent" if parent else "ancestor"
-            anchor = pages.filter(pk=page_id(parent or ancestor, argument)).first()
-            if anchor is None:
-                return []
-            # Below a page means in that page's locale, unless `locale` says otherwise.
-            chain = locale_chain(locale or anchor.locale, fallback)
-            relation = "child_of" if parent else "descendant_of"
-            pages = below(anchor, chain, lambda a: getattr(pages, relation)(a))
-        else:
-            chain = locale_chain(locale, fallback)
-        pages = resolved(pages, visible_pages(), chain)
-        pages = in_site(pages, info, chain, kwargs)
-        if pages is None:
-            return []
-        if content_type:
-            pages = pages.filter(content_type_filter(content_type))
-        kwargs.pop("in_site", None)
-        kwargs.pop("site", None)
-        return mark(page_list(pages, info, **kwargs), chain)
+        pages, chain = listed_pages(
+            info, locale, fallback, content_type, parent, ancestor, kwargs
+        )
+        pages = page_listing(pages, **kwargs)
+
+        def load(items):
+            items = list(items)
+            prime(info.context, items)
+            return mark(items, chain)
+
+        return paginate(PageList, pages, page, per_page, MAX_PER_PAGE, load)
 
     def resolve_page(
         self,

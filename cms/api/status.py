@@ -17,6 +17,7 @@ from wagtail.models import Page
 from wagtail_localize.models import Translation
 
 from cms.content.editions import language_codes
+from cms.content.public_urls import public_url
 from cms.content.visibility import visible_pages
 from cms.localization.sync import last_synced
 
@@ -118,16 +119,22 @@ class StatusLoader(PerRequest):
         for edition in sorted(
             editions, key=lambda e: language_order(codes[e.locale_id])
         ):
+            code = codes[edition.locale_id]
             if model is Page:
                 published = edition.pk in public
                 url = edition.get_url(self.request) if published else None
             else:
                 published, url = True, None
-            self.statuses[(model, edition.translation_key)].append(
-                TranslationStatus(
-                    locale=codes[edition.locale_id],
-                    url=url,
-                    published=published,
-                    out_of_date=(edition.translation_key, edition.locale_id) in stale,
-                )
+            status = TranslationStatus(
+                locale=code,
+                url=url,
+                published=published,
+                out_of_date=(edition.translation_key, edition.locale_id) in stale,
             )
+            # Not a field: the absolute URL of a published page (cms.api.seo).
+            status.public_url = (
+                public_url(edition, code, self.request)
+                if model is Page and published
+                else None
+            )
+            self.statuses[(model, edition.translation_key)].append(status)

@@ -187,6 +187,15 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # answers and rich text; empty: relative URLs. WAGTAILADMIN_BASE_URL is the
 # admin's address and is never used for them.
 CMS_MEDIA_BASE_URL = os.environ.get("CMS_MEDIA_BASE_URL", "")
+# Where readers reach each locale's pages (the frontend's addresses), for the
+# absolute URLs of GraphQL's canonicalUrl, alternates and publicUrls, the sitemaps
+# and robots.txt (cms/content/public_urls.py). Comma-separated `code=URL` entries
+# and at most one bare URL, the default for locales not listed:
+# "zh-hans=https://www.zjsme.org.cn,en=https://en.example.org,https://www.example.org".
+# A listed locale's URL is its home page (a path prefix in it stays); other
+# locales keep their language prefix below the default. Empty: the request's own
+# origin with the language prefix, as Wagtail serves pages here.
+CMS_PUBLIC_BASE_URLS = os.environ.get("CMS_PUBLIC_BASE_URLS", "")
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database"},
 }

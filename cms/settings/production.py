@@ -3,8 +3,8 @@
 Required: SECRET_KEY (50+ characters, not a development key), DATABASE_URL,
 ALLOWED_HOSTS (comma-separated host names). Optional: CACHE_URL (redis://...; the
 cache is shared by all processes), MEDIA_ROOT, MEDIA_URL, WAGTAILADMIN_BASE_URL,
-CMS_MEDIA_BASE_URL (read in base.py), CSRF_TRUSTED_ORIGINS, CORS_ALLOWED_ORIGINS
-(the frontends' origins), CMS_GRAPHQL_INTROSPECTION (default off),
+CMS_MEDIA_BASE_URL and CMS_PUBLIC_BASE_URLS (read in base.py), CSRF_TRUSTED_ORIGINS,
+CORS_ALLOWED_ORIGINS (the frontends' origins), CMS_GRAPHQL_INTROSPECTION (default off),
 SECURE_SSL_REDIRECT (default on; set "false" only when the proxy in front already
 redirects). A missing or unsafe value stops the process at start-up with
 ImproperlyConfigured that names the variable, rather than serving with a default

@@ -14,6 +14,7 @@ MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 CMS_RATE_LIMITS = dict.fromkeys(CMS_RATE_LIMITS, (10000, 60))  # noqa: F405
 # The defaults, whatever the shell exports: the tests set what they check.
 CMS_MEDIA_BASE_URL = ""
+CMS_PUBLIC_BASE_URLS = ""
 CMS_SLUG_STYLE = "unicode"
 CMS_PREVIEW_URL = ""
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"

@@ -215,9 +215,10 @@ def test_ancestors_and_siblings_of_a_fallback_item(gql, articles):
 
 def test_search_with_a_fallback_chain(gql, articles):
     query = """{ pages(locale: "en", fallback: ["zh-hans"], searchQuery: "有英文版",
-      contentType: "newsroom.NewsArticlePage") { title resolvedLocale } }"""
+      contentType: "newsroom.NewsArticlePage") { items { title resolvedLocale } } }"""
     # One edition per item: the English one, not also the Chinese it stands for.
-    assert gql(query)["pages"] == [{"title": "EN 有英文版", "resolvedLocale": "en"}]
+    [found] = gql(query)["pages"]["items"]
+    assert found == {"title": "EN 有英文版", "resolvedLocale": "en"}
 
 
 def test_related_people_are_named_through_the_chain(gql, articles):

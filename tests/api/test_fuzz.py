@@ -189,7 +189,13 @@ def test_the_fuzzer_reaches_every_root_field():
         ),
         st.integers(min_value=1, max_value=500).map(
             lambda n: json.dumps(
-                {"query": "{ pages " + "{ children " * n + "{ id }" + " }" * n + " }"}
+                {
+                    "query": "{ pages { items "
+                    + "{ children " * n
+                    + "{ id }"
+                    + " }" * n
+                    + " } }"
+                }
             ).encode()
         ),
     ),
@@ -285,11 +291,11 @@ def requests_with_defaults(draw, only_orders_and_sizes=False):
 NESTED_DEFAULTS = st.builds(
     lambda size, order, fields: (
         f"query ($n: PositiveInt = {literal(size)}, $o: String = {literal(order)}) "
-        "{ pages(limit: $n, order: $o) { "
+        "{ pages(perPage: $n, order: $o) { items { "
         + " ".join(f"{f}(limit: $n, order: $o) {{ " for f in fields)
         + "id"
         + " }" * len(fields)
-        + " } }",
+        + " } } }",
         {},
     ),
     HOSTILE_SIZES,
@@ -335,14 +341,18 @@ def recursive_fragments(draw):
                     f"... on PageInterface {{ children {{ ...{target} ...{target} }}"
                     " }",
                     f"fields {{ type {{ ...{target} }} }}",
-                    f"pages {{ ...{target} }}",
+                    f"pages {{ items {{ ...{target} }} }}",
                 ]
             )
         )
         fragments.append(f"fragment {name} on {on} {{ {body} }}")
     operation = draw(
         st.sampled_from(
-            ["{ pages { ...F0 } }", "{ ...F0 }", '{ __type(name: "Query") { ...F0 } }']
+            [
+                "{ pages { items { ...F0 } } }",
+                "{ ...F0 }",
+                '{ __type(name: "Query") { ...F0 } }',
+            ]
         )
     )
     return " ".join([operation, *draw(st.permutations(fragments))])

@@ -175,7 +175,7 @@ def test_deliberate_errors_keep_their_message_and_code(client, db, settings):
     [error] = post(client, query).json()["errors"]
     assert error["message"].startswith("Too many requests (search)")
     assert error["extensions"]["code"] == "RATE_LIMITED"
-    [error] = post(client, '{ pages(locale: "xx") { id } }').json()["errors"]
+    [error] = post(client, '{ pages(locale: "xx") { totalCount } }').json()["errors"]
     assert error["message"].startswith("Unknown locale 'xx'.")
 
 

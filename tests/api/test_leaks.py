@@ -558,6 +558,12 @@ FRAGMENTS = "\n".join(
 LIST = 'limit: 100, order: "-id"'
 
 
+def paged(arguments, order='order: "-id"'):
+    """The `pages` root field with `arguments`, 100 a page, its items as P."""
+    arguments = ", ".join(filter(None, [arguments, "perPage: 100", order]))
+    return f"pages({arguments}) {{ items {{ ...P }} }}"
+
+
 def aliased(items):
     """`{ a0: ... a1: ... }` from (alias, field) pairs."""
     return "{ " + " ".join(f"{alias}: {text}" for alias, text in items) + " }"
@@ -722,36 +728,37 @@ ROOT_CASES = {
     "pages": Case(
         lambda w: aliased(
             [
-                ("zh", f"pages({LIST}) {{ ...P }}"),
-                ("en", f'pages(locale: "en", {LIST}) {{ ...P }}'),
-                ("hant", f'pages(locale: "zh-hant", {LIST}) {{ ...P }}'),
-                (
-                    "fb",
-                    f'pages(locale: "en", fallback: ["zh-hans"], {LIST}) {{ ...P }}',
-                ),
-                ("news", f"pages(parent: {w.news['zh-hans'].pk}, {LIST}) {{ ...P }}"),
-                (
-                    "home",
-                    f"pages(ancestor: {w.homes['zh-hans'].pk}, {LIST}) {{ ...P }}",
-                ),
-                ("enhome", f"pages(ancestor: {w.homes['en'].pk}, {LIST}) {{ ...P }}"),
-                (
-                    "hanthome",
-                    f"pages(ancestor: {w.homes['zh-hant'].pk}, {LIST}) {{ ...P }}",
-                ),
-                ("search", f'pages(searchQuery: "{COMMON}", limit: 100) {{ ...P }}'),
-                (
-                    "type",
-                    'pages(contentType: "newsroom.NewsArticlePage", '
-                    f"{LIST}) {{ ...P }}",
-                ),
+                ("zh", paged("")),
+                ("en", paged('locale: "en"')),
+                ("hant", paged('locale: "zh-hant"')),
+                ("fb", paged('locale: "en", fallback: ["zh-hans"]')),
+                ("news", paged(f"parent: {w.news['zh-hans'].pk}")),
+                ("home", paged(f"ancestor: {w.homes['zh-hans'].pk}")),
+                ("enhome", paged(f"ancestor: {w.homes['en'].pk}")),
+                ("hanthome", paged(f"ancestor: {w.homes['zh-hant'].pk}")),
+                ("search", paged(f'searchQuery: "{COMMON}"', order="")),
+                ("type", paged('contentType: "newsroom.NewsArticlePage"')),
             ]
             + [
-                (f"below_{k}", f"pages(ancestor: {page.pk}, {LIST}) {{ ...P }}")
+                (f"below_{k}", paged(f"ancestor: {page.pk}"))
                 for k, page in secret_pages(w)
             ]
         ),
         control_text,
+    ),
+    "publicUrls": Case(
+        lambda w: aliased(
+            [
+                (
+                    code.replace("-", ""),
+                    f'publicUrls(locale: "{code}", perPage: 100) {{ items '
+                    "{ id urlPath url pageType alternates { hreflang url } } }",
+                )
+                for code in ("zh-hans", "zh-hant", "en")
+            ]
+        ),
+        lambda w: "zq-anchor-0",
+        "urls only: the anchors' slugs are the control",
     ),
     "page": Case(lambda w: aliased(page_lookups(w, "page")), control_text),
     "organisation": Case(

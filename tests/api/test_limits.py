@@ -17,7 +17,9 @@ SCHEMA = schema.graphql_schema
 
 
 def deep(levels):
-    return "{ pages { " + "children { " * levels + "id" + " }" * levels + " } }"
+    return (
+        "{ pages { items { " + "children { " * levels + "id" + " }" * levels + " } } }"
+    )
 
 
 @pytest.mark.parametrize(
@@ -33,8 +35,8 @@ def deep(levels):
             "31 aliases, over the limit of 30 (MAX_ALIASES)",
         ),
         (
-            "{ pages(limit: 100) { children(limit: 100) { children(limit: 100) "
-            "{ id } } } }",
+            "{ pages(perPage: 100) { items { children(limit: 100) { "
+            "children(limit: 100) { id } } } } }",
             "estimated cost, over the limit of 200000 (MAX_COST)",
         ),
         (
@@ -42,7 +44,10 @@ def deep(levels):
             "(limit: 100) { descendants(limit: 100) { id } } } } } }",
             "estimated cost, over the limit of 200000 (MAX_COST)",
         ),
-        ("{ pages(limit: 101) { id } }", "limit 101 on pages is over the maximum"),
+        (
+            "{ pages(perPage: 101) { totalCount } }",
+            "perPage 101 on pages is over the maximum",
+        ),
         (
             '{ search(query: "党", perPage: 1000) { totalCount } }',
             "perPage 1000 on search is over the maximum page size of 100",
@@ -63,13 +68,13 @@ def test_hostile_queries_are_refused_before_running(gql, query, message):
 
 def test_limits_count_fragments_and_variables(gql):
     query = """
-    query($n: PositiveInt) { ...A }
-    fragment A on Query { pages(limit: $n) { ...B } }
+    query($n: PositiveInt, $p: Int) { ...A }
+    fragment A on Query { pages(perPage: $p) { items { ...B } } }
     fragment B on PageInterface { children(limit: $n) { children(limit: $n) { id } } }
     """
-    errors = gql.errors(query, n=100)
-    assert any("1010101 estimated cost" in error for error in errors), errors
-    assert gql(query, n=3)["pages"] is not None
+    errors = gql.errors(query, n=100, p=100)
+    assert any("1010102 estimated cost" in error for error in errors), errors
+    assert gql(query, n=3, p=3)["pages"] is not None
 
 
 def test_a_fragment_cycle_is_a_validation_error_not_a_crash(gql):
@@ -93,7 +98,7 @@ def test_ordinary_queries_pass(gql):
 
 def test_limits_come_from_settings(gql, settings):
     settings.CMS_GRAPHQL_LIMITS = {**settings.CMS_GRAPHQL_LIMITS, "MAX_DEPTH": 2}
-    [error] = gql.errors("{ pages { children { id } } }")
+    [error] = gql.errors("{ pages { items { id } } }")
     assert "over the limit of 2 (MAX_DEPTH)" in error
 
 
@@ -144,7 +149,7 @@ def test_introspection_follows_the_setting(gql):
 
 @pytest.mark.parametrize("order", ["nosuchfield", "-latest_revision__id"])
 def test_variable_default_order_is_checked(gql, order):
-    query = f'query ($o: String = "{order}") {{ pages(order: $o) {{ id }} }}'
+    query = f'query ($o: String = "{order}") {{ pages(order: $o) {{ totalCount }} }}'
     with CaptureQueriesContext(connection) as queries:
         status, body = gql.post(query)
     assert status == 200
@@ -156,20 +161,22 @@ def test_variable_default_order_is_checked(gql, order):
 
 
 def test_variable_default_page_size_counts(gql):
-    query = """query ($n: PositiveInt = 100) { pages(limit: $n) {
-      siblings(limit: $n) { siblings(limit: $n) { id } } } }"""
+    query = """query ($n: PositiveInt = 100, $p: Int = 100) { pages(perPage: $p) {
+      items { siblings(limit: $n) { siblings(limit: $n) { id } } } } }"""
     with CaptureQueriesContext(connection) as queries:
         status, body = gql.post(query)
     assert status == 200
     cost, queried = body["errors"]
-    assert "1010101 estimated cost, over the limit of 200000" in cost["message"]
+    assert "1010102 estimated cost, over the limit of 200000" in cost["message"]
     assert "10100 estimated database queries" in queried["message"]
     assert cost["extensions"]["code"] == "QUERY_TOO_COMPLEX"
     assert len(queries) == 0
-    [message] = gql.errors("query ($n: PositiveInt = 101) { pages(limit: $n) { id } }")
-    assert "limit 101 on pages is over the maximum page size of 100" in message
+    [message] = gql.errors(
+        "query ($n: Int = 101) { pages(perPage: $n) { totalCount } }"
+    )
+    assert "perPage 101 on pages is over the maximum page size of 100" in message
     # A value sent for the variable still wins over its default.
-    assert gql(query, n=2)["pages"]
+    assert gql(query, n=2, p=2)["pages"]
 
 
 def test_argument_defaults_count(gql, settings):
@@ -183,7 +190,7 @@ def test_argument_defaults_count(gql, settings):
 
 def test_variables_that_do_not_coerce_are_a_clear_error(gql):
     status, body = gql.post(
-        "query ($n: PositiveInt) { pages(limit: $n) { id } }", {"n": "many"}
+        "query ($n: Int) { pages(perPage: $n) { totalCount } }", {"n": "many"}
     )
     assert status == 200
     [error] = body["errors"]
@@ -276,10 +283,12 @@ def test_full_introspection_query_passes(gql, options):
 @pytest.mark.parametrize(
     "query",
     [
-        "{ pages { ...F } } fragment F on PageInterface { children { ...F } }",
-        "{ pages { ...A } } fragment A on PageInterface { children { ...B } } "
+        "{ pages { items { ...F } } } "
+        "fragment F on PageInterface { children { ...F } }",
+        "{ pages { items { ...A } } } "
+        "fragment A on PageInterface { children { ...B } } "
         "fragment B on PageInterface { parent { ...A } }",
-        "{ ...Q } fragment Q on Query { pages { ...F } } "
+        "{ ...Q } fragment Q on Query { pages { items { ...F } } } "
         "fragment F on PageInterface { ... on PageInterface { children { ...F } } }",
     ],
 )
@@ -325,11 +334,12 @@ def test_fragments_spread_many_times_are_checked_in_linear_time(gql):
     )
     for query, message in (
         (
-            "{ pages { ...F40 } } " + chain("children {{ {0} }} parent {{ {0} }}"),
+            "{ pages { items { ...F40 } } } "
+            + chain("children {{ {0} }} parent {{ {0} }}"),
             "(MAX_DEPTH)",
         ),
         (
-            "{ pages { ...F40 } } "
+            "{ pages { items { ...F40 } } } "
             + chain("a: children {{ {0} }} b: parent {{ {0} }}"),
             "aliases, over the limit of 30 (MAX_ALIASES)",
         ),
@@ -383,8 +393,8 @@ def test_syntax_errors_say_where(gql):
 def test_per_page_queries_are_limited_inside_the_cost_limit(gql):
     """An outside review: `siblings` nested in lists of 100, just under the cost
     limit, sent 10,000 queries (8 s); ten such operations in a batch, 106 s."""
-    query = """{ pages(limit: 100) { siblings(limit: 100) {
-      siblings(limit: 18) { id } } } }"""
+    query = """{ pages(perPage: 100) { items { siblings(limit: 100) {
+      siblings(limit: 18) { id } } } } }"""
     status, body = gql.post(query)
     assert status == 200
     [error] = body["errors"]
@@ -392,12 +402,12 @@ def test_per_page_queries_are_limited_inside_the_cost_limit(gql):
         "The query is refused: 10100 estimated database queries, over the limit "
         "of 500 (MAX_QUERIES)."
     )
-    assert gql("{ pages(limit: 100) { children { id } } }")["pages"]
+    assert gql("{ pages(perPage: 100) { items { children { id } } } }")["pages"]
 
 
 def test_a_batch_shares_one_cost_limit(client, db, settings):
     settings.CMS_GRAPHQL_LIMITS = {**settings.CMS_GRAPHQL_LIMITS, "MAX_COST": 2_500}
-    operation = {"query": "{ pages(limit: 100) { id title slug } }"}  # cost 301
+    operation = {"query": "{ pages(perPage: 100) { items { id title slug } } }"}
     status, answers = post(client, [operation] * 10)
     refused = [
         n

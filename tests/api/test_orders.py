@@ -43,9 +43,9 @@ def test_every_order_argument_has_an_allowlist():
             f"Cannot order tags by '{HOSTILE}'",
         ),
         (f'{{ sites(order: "{HOSTILE}") {{ hostname }} }}', "Cannot order sites"),
-        (f'{{ pages(order: "{HOSTILE}") {{ id }} }}', "Cannot order pages"),
+        (f'{{ pages(order: "{HOSTILE}") {{ totalCount }} }}', "Cannot order pages"),
         (
-            f'{{ pages {{ children(order: "{HOSTILE}") {{ id }} }} }}',
+            f'{{ pages {{ items {{ children(order: "{HOSTILE}") {{ id }} }} }} }}',
             "Cannot order children by",
         ),
         (
