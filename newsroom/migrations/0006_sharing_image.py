@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsroom', '0004_category_on_shared_label_base'),
+        ('newsroom', '0005_tags_translated_like_text'),
         ('wagtailimages', '0027_image_description'),
     ]
 
