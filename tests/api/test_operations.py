@@ -4,6 +4,7 @@ validates them, then sent over /graphql/ in every locale, as Apollo Client sends
 them (with `__typename` added to every selection), with checks of what comes back,
 and every response put into one normalising client cache."""
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,8 @@ TITLES = {
 }
 # A word of the title, as a reader would search for it.
 WORDS = {"zh-hans": "座谈会", "zh-hant": "座談會", "en": "forum"}
+ORIGIN = "http://testserver"  # the test client's: no CMS_PUBLIC_BASE_URLS
+HREFLANG = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant", "en": "en"}
 # The renditions fragments.graphql asks for.
 RENDITIONS = ("width-320", "width-640", "width-1024", "fill-800x450")
 BLOCK_TYPES = [
@@ -134,6 +137,7 @@ def test_the_operations_are_the_sites_pages():
         "Organisation",
         "Search",
         "SiteChrome",
+        "Sitemap",
     ]
 
 
@@ -169,7 +173,12 @@ def site(django_db_setup, django_db_blocker):
             page.locale.language_code: page
             for page in OrganisationIndexPage.objects.select_related("locale")
         }
-        source = SiteSettingsFactory(name=NAMES["zh-hans"])
+        image, document = factories.ImageFactory(), factories.DocumentFactory()
+        # Made once: a rendition a test makes is rolled back with it, and the
+        # next would be another file, which a client cache would rightly see as
+        # another value of the same image.
+        image.get_renditions(*RENDITIONS)
+        source = SiteSettingsFactory(name=NAMES["zh-hans"], default_og_image=image)
         for code in CODES[1:]:
             translation_of(source, code, name=NAMES[code])
         for code in CODES:
@@ -186,11 +195,8 @@ def site(django_db_setup, django_db_blocker):
                 items=[menu_item(page=about[code])],
             )
         category = factories.association_news()
-        image, document = factories.ImageFactory(), factories.DocumentFactory()
-        # Made once: a rendition a test makes is rolled back with it, and the
-        # next would be another file, which a client cache would rightly see as
-        # another value of the same image.
-        image.get_renditions(*RENDITIONS)
+        cover = factories.ImageFactory()
+        cover.get_renditions(*RENDITIONS)
         articles = in_locales(
             NewsArticlePageFactory,
             {
@@ -199,6 +205,7 @@ def site(django_db_setup, django_db_blocker):
                     "title": TITLES[code],
                     "body": every_block_body(code, image, document),
                     "categories": [category[code]],
+                    "cover_image": cover,
                 }
                 for code in CODES
             },
@@ -210,7 +217,14 @@ def site(django_db_setup, django_db_blocker):
         vocab = factories.vocabularies()
         factories.member_companies(vocab)
         factories.structure(about)
-        yield articles
+        yield Site(articles, image, cover)
+
+
+@dataclass
+class Site:
+    articles: dict  # code -> the article's edition
+    default_image: object  # the site's sharing image
+    cover: object  # the article's cover
 
 
 def run(client, name, cache, **variables):
@@ -248,7 +262,14 @@ def test_site_chrome(gql, site, cache, code):
 @pytest.mark.parametrize("code", CODES)
 def test_home_page(gql, site, cache, code):
     data = run(gql, "HomePage", cache, locale=code)
-    assert data["page"]["url"] == f"/{code}/"
+    home = data["page"]
+    assert home["url"] == f"/{code}/"
+    assert home["canonicalUrl"] == f"{ORIGIN}/{code}/"
+    assert {a["hreflang"]: a["url"] for a in home["alternates"]} == {
+        **{HREFLANG[c]: f"{ORIGIN}/{c}/" for c in CODES},
+        "x-default": f"{ORIGIN}/zh-hans/",
+    }
+    assert home["ogImage"]["id"] == str(site.default_image.pk)
     assert {s["locale"] for s in data["page"]["translationStatus"]} == set(CODES)
     [featured] = data["featured"]["items"]
     assert (featured["title"], featured["locale"]) == (TITLES[code], code)
@@ -257,7 +278,7 @@ def test_home_page(gql, site, cache, code):
 
 @pytest.mark.parametrize("code", CODES)
 def test_news_list_category_and_archive(gql, site, cache, code):
-    article = site[code]
+    article = site.articles[code]
     data = run(gql, "NewsList", cache, locale=code, category="news")
     [item] = data["newsArticles"]["items"]
     assert item["id"] == str(article.pk)
@@ -280,6 +301,9 @@ def test_article_with_every_block_generic_and_typed(gql, site, cache, code):
     data = run(gql, "Article", cache, locale=code, slug="digital-forum")
     article = data["newsArticle"]
     assert article["title"] == TITLES[code]
+    assert article["canonicalUrl"] == ORIGIN + site.articles[code].url
+    assert article["ogImage"]["id"] == article["coverImage"]["id"]
+    assert article["ogImage"]["id"] == str(site.cover.pk)
     blocks = article["bodyBlocks"]
     assert [b["__typename"] for b in blocks] == BLOCK_TYPES
     assert [b["blockType"] for b in article["body"]] == BLOCK_TYPES
@@ -294,17 +318,30 @@ def test_article_with_every_block_generic_and_typed(gql, site, cache, code):
     assert document["linkText"] == link and document["document"]["url"]
     assert (table_block["caption"], table_block["rows"]) == (table, rows)
     switcher = {s["locale"]: s["url"] for s in article["translationStatus"]}
-    assert switcher == {c: site[c].url for c in CODES}
+    assert switcher == {c: site.articles[c].url for c in CODES}
 
 
 @pytest.mark.parametrize("code", CODES)
 def test_search(gql, site, cache, code):
     data = run(gql, "Search", cache, locale=code, query=WORDS[code])
     hits = [hit["item"] for hit in data["search"]["items"]]
-    assert {"__typename": "NewsArticlePage", "id": str(site[code].pk)} in [
+    assert {"__typename": "NewsArticlePage", "id": str(site.articles[code].pk)} in [
         {"__typename": h["__typename"], "id": h["id"]} for h in hits
     ]
     assert all(hit["locale"] == code for hit in data["search"]["items"])
+    # Through a fallback chain, the same article is another object (its id
+    # names the chain), found once; zh-hans falling back to itself is no chain.
+    chained = run(
+        gql, "Search", cache, locale=code, fallback=["zh-hans"], query=WORDS[code]
+    )
+    articles = [
+        hit["item"]["id"]
+        for hit in chained["search"]["items"]
+        if hit["item"]["__typename"] == "NewsArticlePage"
+    ]
+    [found] = articles
+    assert found.partition("@")[0] == str(site.articles[code].pk)
+    assert ("@" in found) == (code != "zh-hans")
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -356,3 +393,16 @@ def test_language_switcher(gql, site, cache, code):
     data = run(gql, "LanguageSwitcher", cache, locale=code, urlPath="/news/")
     urls = {s["locale"]: s["url"] for s in data["page"]["translationStatus"]}
     assert urls == {c: f"/{c}/news/" for c in CODES}
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_sitemap_listing(gql, site, cache, code):
+    data = run(gql, "Sitemap", cache, locale=code)["publicUrls"]
+    urls = {item["urlPath"]: item for item in data["items"]}
+    assert set(urls) >= {"/", "/news/", "/about/", "/news/digital-forum/"}
+    assert data["totalCount"] == len(data["items"])
+    article = urls["/news/digital-forum/"]
+    assert article["url"] == ORIGIN + site.articles[code].url
+    assert article["pageType"] == "NewsArticlePage"
+    assert article["lastModified"]
+    assert len(article["alternates"]) == len(CODES) + 1  # and x-default
