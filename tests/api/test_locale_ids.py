@@ -197,9 +197,10 @@ def test_ids_the_api_gives_are_taken_back(gql, news):
     parent_id = found["parent"]["id"]
     assert parent_id == f"{index('en').pk}{CHAIN}"
     children = gql(
-        """query ($id: ID!) { pages(parent: $id, fallback: ["zh-hans"]) { id } }""",
+        """query ($id: ID!) {
+          pages(parent: $id, fallback: ["zh-hans"]) { items { id } } }""",
         id=parent_id,
-    )["pages"]
+    )["pages"]["items"]
     assert chained_id in {child["id"] for child in children}
     # Not counted (the test client is no browser), but found: no NOT_FOUND.
     viewed = gql(
