@@ -2,7 +2,9 @@
 
 Required: SECRET_KEY (50+ characters, not a development key), DATABASE_URL,
 ALLOWED_HOSTS (comma-separated host names). Optional: CACHE_URL (redis://...; the
-cache is shared by all processes), MEDIA_ROOT, MEDIA_URL, WAGTAILADMIN_BASE_URL,
+cache is shared by all processes), MEDIA_ROOT, MEDIA_URL, the media bucket
+(AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL, AWS_S3_REGION_NAME,
+AWS_S3_ACCESS_KEY_ID, AWS_S3_SECRET_ACCESS_KEY), WAGTAILADMIN_BASE_URL,
 CMS_MEDIA_BASE_URL (read in base.py), CSRF_TRUSTED_ORIGINS, CORS_ALLOWED_ORIGINS
 (the frontends' origins), CMS_GRAPHQL_INTROSPECTION (default off),
 SECURE_SSL_REDIRECT (default on; set "false" only when the proxy in front already
@@ -12,6 +14,7 @@ nobody chose.
 """
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -107,6 +110,28 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+# Media in a private S3-compatible bucket when one is named (every app process
+# then shares it), on local disk otherwise. Readers still get files from this
+# application's checked routes, at CMS_MEDIA_BASE_URL (cms/content/storage.py).
+# Without AWS_S3_ACCESS_KEY_ID, boto3 finds credentials itself (AWS_ACCESS_KEY_ID,
+# an instance role); without AWS_S3_ENDPOINT_URL, the bucket is on AWS.
+media_bucket = {
+    "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip(),
+    "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+    "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+    "access_key": os.environ.get("AWS_S3_ACCESS_KEY_ID") or None,
+    "secret_key": os.environ.get("AWS_S3_SECRET_ACCESS_KEY") or None,
+}
+if media_bucket["bucket_name"]:
+    if urlsplit(MEDIA_URL).netloc or not MEDIA_URL.startswith("/"):
+        raise ImproperlyConfigured(
+            "With AWS_STORAGE_BUCKET_NAME, MEDIA_URL must be a path on this site "
+            "(/media/): files are served by the application, not the bucket."
+        )
+    STORAGES["default"] = {
+        "BACKEND": "cms.content.storage.PrivateS3Storage",
+        "OPTIONS": {k: v for k, v in media_bucket.items() if v is not None},
+    }
 
 # Proxies in front of the application (cms/clients.py); one TLS proxy by default.
 CMS_NUM_PROXIES = _number("CMS_NUM_PROXIES", 1)
