@@ -100,9 +100,9 @@ MEDIA_ROOT = os.environ.get("MEDIA_ROOT", MEDIA_ROOT)  # noqa: F405
 MEDIA_URL = os.environ.get("MEDIA_URL", MEDIA_URL)  # noqa: F405
 # Static files served by the application itself, compressed and cache-busted.
 MIDDLEWARE = [
-    MIDDLEWARE[0],  # noqa: F405  (SecurityMiddleware stays first)
+    *MIDDLEWARE[:2],  # noqa: F405  (health endpoints, then API errors, stay first)
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    *MIDDLEWARE[1:],  # noqa: F405
+    *MIDDLEWARE[2:],  # noqa: F405
 ]
 STORAGES = {
     **STORAGES,  # noqa: F405
