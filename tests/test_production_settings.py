@@ -26,22 +26,28 @@ SHOW_SILENCED = (
 )
 
 
-def manage(*args, **env_changes):
+def production_env(**changes):
+    """The environment of a production process: GOOD_ENV with `changes` (None
+    removes a variable), nothing of the shell's own media bucket."""
     env = {
         k: v
         for k, v in os.environ.items()
         if k not in GOOD_ENV and not k.startswith("AWS_")
     }
     env.update(GOOD_ENV)
-    for name, value in env_changes.items():
+    for name, value in changes.items():
         if value is None:
             env.pop(name, None)
         else:
             env[name] = value
+    return env
+
+
+def manage(*args, **env_changes):
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env=env,
+        env=production_env(**env_changes),
         capture_output=True,
         text=True,
         timeout=120,
