@@ -9,7 +9,12 @@ tests/test_make_run.py load the demo site.
 """
 
 import json
+import logging
+import socket
+import uuid
+from types import SimpleNamespace
 
+import boto3
 import pytest
 from django.core.cache import cache
 from django.db import transaction
@@ -75,3 +80,59 @@ class GraphQLClient:
 @pytest.fixture
 def gql(client, db):
     return GraphQLClient(client)
+
+
+def free_port():
+    """A local TCP port nothing listens on (as the system hands it out)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+S3_CREDENTIALS = {"access_key": "mk-access", "secret_key": "mk-secret-key"}
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A real S3 API over HTTP on a free local port (moto's server mode), which the
+    application reaches as it would a bucket elsewhere: nothing of boto is mocked."""
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line per request
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+def s3_options(endpoint, bucket):
+    """The media storage's OPTIONS, as production.py builds them."""
+    return {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint,
+        "region_name": "us-east-1",
+        **S3_CREDENTIALS,
+    }
+
+
+@pytest.fixture
+def media_bucket(s3_endpoint, settings):
+    """A new private bucket on that API, made the default storage (media)."""
+    name = f"media-{uuid.uuid4().hex[:12]}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=S3_CREDENTIALS["access_key"],
+        aws_secret_access_key=S3_CREDENTIALS["secret_key"],
+    )
+    client.create_bucket(Bucket=name)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "cms.content.storage.PrivateS3Storage",
+            "OPTIONS": s3_options(s3_endpoint, name),
+        },
+    }
+    return SimpleNamespace(client=client, name=name, endpoint=s3_endpoint)

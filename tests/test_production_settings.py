@@ -26,18 +26,28 @@ SHOW_SILENCED = (
 )
 
 
-def manage(*args, **env_changes):
-    env = {k: v for k, v in os.environ.items() if k not in GOOD_ENV}
+def production_env(**changes):
+    """The environment of a production process: GOOD_ENV with `changes` (None
+    removes a variable), nothing of the shell's own media bucket."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in GOOD_ENV and not k.startswith("AWS_")
+    }
     env.update(GOOD_ENV)
-    for name, value in env_changes.items():
+    for name, value in changes.items():
         if value is None:
             env.pop(name, None)
         else:
             env[name] = value
+    return env
+
+
+def manage(*args, **env_changes):
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env=env,
+        env=production_env(**env_changes),
         capture_output=True,
         text=True,
         timeout=120,
@@ -129,3 +139,52 @@ def test_development_serves_graphiql():
         "shell", "--no-imports", "-c", code, DJANGO_SETTINGS_MODULE="cms.settings.dev"
     )
     assert result.stdout.split() == ["200", "True"], result.stderr
+
+
+SHOW_MEDIA_STORAGE = (
+    "from django.conf import settings; s = settings.STORAGES['default'];"
+    "print(s['BACKEND'], *sorted(s.get('OPTIONS', {}).items()), sep='\\n')"
+)
+
+
+def test_media_are_on_local_disk_unless_a_bucket_is_named():
+    result = manage("shell", "--no-imports", "-c", SHOW_MEDIA_STORAGE)
+    assert result.stdout.split() == ["django.core.files.storage.FileSystemStorage"]
+    bucket = {
+        "AWS_STORAGE_BUCKET_NAME": "zjsme-media",
+        "AWS_S3_ENDPOINT_URL": "https://s3.example.net",
+        "AWS_S3_REGION_NAME": "cn-east-1",
+        "AWS_S3_ACCESS_KEY_ID": "mk-id",
+        "AWS_S3_SECRET_ACCESS_KEY": "mk-key",
+    }
+    result = manage("shell", "--no-imports", "-c", SHOW_MEDIA_STORAGE, **bucket)
+    assert result.stdout.splitlines() == [
+        "cms.content.storage.PrivateS3Storage",
+        "('access_key', 'mk-id')",
+        "('bucket_name', 'zjsme-media')",
+        "('endpoint_url', 'https://s3.example.net')",
+        "('region_name', 'cn-east-1')",
+        "('secret_key', 'mk-key')",
+    ], result.stderr
+    # Credentials left out: boto3's own chain (instance role, AWS_ACCESS_KEY_ID).
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        SHOW_MEDIA_STORAGE,
+        AWS_STORAGE_BUCKET_NAME="zjsme-media",
+    )
+    assert result.stdout.splitlines() == [
+        "cms.content.storage.PrivateS3Storage",
+        "('bucket_name', 'zjsme-media')",
+    ], result.stderr
+
+
+def test_a_bucket_is_not_served_from_another_host():
+    result = manage(
+        "check",
+        AWS_STORAGE_BUCKET_NAME="zjsme-media",
+        MEDIA_URL="https://zjsme-media.s3.example.net/",
+    )
+    assert result.returncode != 0
+    assert "MEDIA_URL must be a path on this site" in result.stderr

@@ -13,15 +13,14 @@ The one exception is the admin: a user who may change or choose a restricted ima
 (Wagtail's image permissions) gets its files, which the admin shows as
 thumbnails, with `Cache-Control: private, no-store` so no shared cache keeps them.
 
-Production: with media on local disk (the default storage; MEDIA_URL a path such
-as /media/), cms/urls.py routes MEDIA_URL here in production too, not only under
-DEBUG. A proxy or web server in front must pass /media/ to the application and
-must not serve MEDIA_ROOT itself, which would publish every document and every
-restricted image. It may cache the public answers: `Cache-Control: public` for
-PUBLIC_MAX_AGE seconds, so an image moved into a restricted collection can stay in
-such a cache that long. When MEDIA_URL names another host (object storage), no
-route is added and that storage must keep restricted files private itself
-(private objects and signed URLs: not built yet).
+Production: MEDIA_URL is a path (/media/) and cms/urls.py routes it here in
+production too, not only under DEBUG, whichever storage holds the files: local
+disk, or a private bucket (cms.content.storage), read here through the storage
+API. A proxy or web server in front must pass /media/ to the application and
+must not serve MEDIA_ROOT (or the bucket) itself, which would publish every
+document and every restricted image. It may cache the public answers:
+`Cache-Control: public` for PUBLIC_MAX_AGE seconds, so an image moved into a
+restricted collection can stay in such a cache that long.
 """
 
 import mimetypes

@@ -55,7 +55,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "cms.api.errors.ApiErrors",  # first: errors on /graphql/ and /api/ as JSON
+    # First of all: /healthz and /readyz, before redirects, host checks, sessions.
+    "cms.health.HealthEndpoints",
+    "cms.api.errors.ApiErrors",  # errors on /graphql/ and /api/ as JSON
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # A frontend's token on /graphql/ and /api/: its own limits, named in the log.

@@ -2,9 +2,11 @@
 
 Required: SECRET_KEY (50+ characters, not a development key), DATABASE_URL,
 ALLOWED_HOSTS (comma-separated host names). Optional: CACHE_URL (redis://...; the
-cache is shared by all processes), MEDIA_ROOT, MEDIA_URL, WAGTAILADMIN_BASE_URL,
-CMS_MEDIA_BASE_URL and CMS_PUBLIC_BASE_URLS (read in base.py), CSRF_TRUSTED_ORIGINS,
-CORS_ALLOWED_ORIGINS (the frontends' origins), CMS_GRAPHQL_INTROSPECTION (default off),
+cache is shared by all processes), MEDIA_ROOT, MEDIA_URL, the media bucket
+(AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL, AWS_S3_REGION_NAME,
+AWS_S3_ACCESS_KEY_ID, AWS_S3_SECRET_ACCESS_KEY), WAGTAILADMIN_BASE_URL,
+CMS_MEDIA_BASE_URL and CMS_PUBLIC_BASE_URLS (read in base.py), CSRF_TRUSTED_ORIGINS, CORS_ALLOWED_ORIGINS
+(the frontends' origins), CMS_GRAPHQL_INTROSPECTION (default off),
 SECURE_SSL_REDIRECT (default on; set "false" only when the proxy in front already
 redirects). A missing or unsafe value stops the process at start-up with
 ImproperlyConfigured that names the variable, rather than serving with a default
@@ -12,6 +14,7 @@ nobody chose.
 """
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -97,9 +100,9 @@ MEDIA_ROOT = os.environ.get("MEDIA_ROOT", MEDIA_ROOT)  # noqa: F405
 MEDIA_URL = os.environ.get("MEDIA_URL", MEDIA_URL)  # noqa: F405
 # Static files served by the application itself, compressed and cache-busted.
 MIDDLEWARE = [
-    MIDDLEWARE[0],  # noqa: F405  (SecurityMiddleware stays first)
+    *MIDDLEWARE[:2],  # noqa: F405  (health endpoints, then API errors, stay first)
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    *MIDDLEWARE[1:],  # noqa: F405
+    *MIDDLEWARE[2:],  # noqa: F405
 ]
 STORAGES = {
     **STORAGES,  # noqa: F405
@@ -107,6 +110,28 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+# Media in a private S3-compatible bucket when one is named (every app process
+# then shares it), on local disk otherwise. Readers still get files from this
+# application's checked routes, at CMS_MEDIA_BASE_URL (cms/content/storage.py).
+# Without AWS_S3_ACCESS_KEY_ID, boto3 finds credentials itself (AWS_ACCESS_KEY_ID,
+# an instance role); without AWS_S3_ENDPOINT_URL, the bucket is on AWS.
+media_bucket = {
+    "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip(),
+    "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+    "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+    "access_key": os.environ.get("AWS_S3_ACCESS_KEY_ID") or None,
+    "secret_key": os.environ.get("AWS_S3_SECRET_ACCESS_KEY") or None,
+}
+if media_bucket["bucket_name"]:
+    if urlsplit(MEDIA_URL).netloc or not MEDIA_URL.startswith("/"):
+        raise ImproperlyConfigured(
+            "With AWS_STORAGE_BUCKET_NAME, MEDIA_URL must be a path on this site "
+            "(/media/): files are served by the application, not the bucket."
+        )
+    STORAGES["default"] = {
+        "BACKEND": "cms.content.storage.PrivateS3Storage",
+        "OPTIONS": {k: v for k, v in media_bucket.items() if v is not None},
+    }
 
 # Proxies in front of the application (cms/clients.py); one TLS proxy by default.
 CMS_NUM_PROXIES = _number("CMS_NUM_PROXIES", 1)

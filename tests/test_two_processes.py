@@ -1,0 +1,219 @@
+"""Two application processes share one database and one media bucket (issue 15,
+item 3): an image uploaded through one process's admin has its rendition made by
+the other, and each serves the files the other wrote. Nothing lands on either
+process's disk.
+
+The processes are real servers (`manage.py runserver`) under the production
+settings, configured from the environment only, as an operator would; the bucket
+is moto's S3 server over HTTP (`media_bucket`); the database a new one, on
+PostgreSQL when the suite runs there, else a SQLite file both open.
+"""
+
+import json
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode
+
+import psycopg
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+from django.utils.crypto import get_random_string
+
+from tests.api.test_object_storage import CDN, keys, png, stored
+from tests.conftest import S3_CREDENTIALS, free_port
+from tests.test_production_settings import ROOT, manage, production_env
+
+PASSWORD = "mk-Editor-pass-2718"
+IMAGES = "{ images { id title } }"
+RENDITION = "query ($id: ID) { image(id: $id) { url rendition(width: 320) { url } } }"
+
+
+@pytest.fixture
+def shared_database(tmp_path):
+    """A URL of a new, empty database, dropped afterwards."""
+    if connection.vendor != "postgresql":
+        yield f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+        return
+    params = {
+        key: value
+        for key in ("host", "port", "user", "password")
+        if (value := connection.settings_dict[key.upper()])
+    }
+    name = f"cms_two_processes_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    user = params.get("user", "")
+    password = f":{params['password']}" if "password" in params else ""
+    host = params.get("host", "127.0.0.1")
+    port = params.get("port", 5432)
+    yield f"postgres://{user}{password}@{host}:{port}/{name}"
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class Server:
+    """One `runserver` process under the production settings."""
+
+    def __init__(self, env, log):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        self.process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "manage.py", "runserver", "--noreload"]
+            + [f"127.0.0.1:{self.port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        self.cookies = {}
+
+    def wait(self):
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log.read_text()
+            try:
+                if self.request("GET", "/healthz")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.3)
+        raise AssertionError(f"no answer from {self.base}: {self.log.read_text()}")
+
+    def request(self, method, path, data=None, content_type=None):
+        """(status, headers, body) of a request as a browser behind the TLS
+        proxy would send it, with this server's cookies."""
+        headers = {
+            "X-Forwarded-Proto": "https",
+            "Referer": f"https://127.0.0.1:{self.port}{path}",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+        }
+        if content_type:
+            headers["Content-Type"] = content_type
+        request = urllib.request.Request(  # noqa: S310
+            self.base + path, data=data, headers=headers, method=method
+        )
+        try:
+            response = urllib.request.build_opener(NoRedirects).open(request)
+        except urllib.error.HTTPError as error:
+            response = error
+        with response:
+            for header in response.headers.get_all("Set-Cookie") or []:
+                for name, morsel in SimpleCookie(header).items():
+                    self.cookies[name] = morsel.value
+            return response.status, response.headers, response.read()
+
+    def form(self, path, fields):
+        body = urlencode({"csrfmiddlewaretoken": self.cookies["csrftoken"], **fields})
+        return self.request(
+            "POST", path, body.encode(), "application/x-www-form-urlencoded"
+        )
+
+    def graphql(self, query, **variables):
+        body = json.dumps({"query": query, "variables": variables}).encode()
+        status, _headers, answer = self.request(
+            "POST", "/graphql/", body, "application/json"
+        )
+        answer = json.loads(answer)
+        assert status == 200 and "errors" not in answer, answer
+        return answer["data"]
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@pytest.fixture
+def two_servers(tmp_path, shared_database, media_bucket):
+    env = {
+        "DATABASE_URL": shared_database,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "CACHE_URL": None,  # each process its own cache: nothing shared there
+        "CMS_NUM_PROXIES": "0",
+        "SECURE_SSL_REDIRECT": "false",
+        "CMS_MEDIA_BASE_URL": CDN,
+        "AWS_STORAGE_BUCKET_NAME": media_bucket.name,
+        "AWS_S3_ENDPOINT_URL": media_bucket.endpoint,
+        "AWS_S3_REGION_NAME": "us-east-1",
+        "AWS_S3_ACCESS_KEY_ID": S3_CREDENTIALS["access_key"],
+        "AWS_S3_SECRET_ACCESS_KEY": S3_CREDENTIALS["secret_key"],
+    }
+    for command in (
+        ["migrate", "--noinput"],
+        ["createsuperuser", "--noinput", "--username", "mk-editor", "--email", ""],
+    ):
+        result = manage(*command, DJANGO_SUPERUSER_PASSWORD=PASSWORD, **env)
+        assert result.returncode == 0, result.stderr
+    servers = [
+        Server(
+            production_env(**env, MEDIA_ROOT=str(tmp_path / f"{name}-media")),
+            tmp_path / f"{name}.log",
+        )
+        for name in ("first", "second")
+    ]
+    try:
+        for server in servers:
+            server.wait()
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
+    for name in ("first", "second"):
+        assert not (tmp_path / f"{name}-media").exists(), "a file went to a disk"
+
+
+def test_image_uploaded_through_one_process_rendered_through_the_other(
+    two_servers, media_bucket
+):
+    first, second = two_servers
+    # Production pages need collectstatic's manifest; the answers used here (a
+    # login's or an upload's redirect) render none, so a CSRF token of our own
+    # stands in for the login page's.
+    first.cookies["csrftoken"] = get_random_string(32)
+    status, _headers, _body = first.form(
+        "/admin/login/", {"username": "mk-editor", "password": PASSWORD}
+    )
+    assert status == 302
+    upload = encode_multipart(
+        BOUNDARY,
+        {
+            "csrfmiddlewaretoken": first.cookies["csrftoken"],
+            "title": "mk-harbour",
+            "file": SimpleUploadedFile("harbour.png", png(), "image/png"),
+            "collection": "1",
+        },
+    )
+    status, _headers, body = first.request(
+        "POST", "/admin/images/add/", upload, MULTIPART_CONTENT
+    )
+    assert status == 302, body[:2000]
+    first.cookies.clear()  # from here on, an anonymous reader
+
+    (image,) = [
+        i for i in second.graphql(IMAGES)["images"] if i["title"] == "mk-harbour"
+    ]
+    made = second.graphql(RENDITION, id=image["id"])["image"]
+    assert made["rendition"]["url"].startswith(f"{CDN}/media/images/harbour")
+    # The first process finds the rendition the second made.
+    assert first.graphql(RENDITION, id=image["id"])["image"] == made
+
+    original = made["url"].removeprefix(f"{CDN}/media/")
+    rendition = made["rendition"]["url"].removeprefix(f"{CDN}/media/")
+    assert {original, rendition} <= keys(media_bucket)
+    # Each process serves the file the other wrote, from the bucket.
+    for server, name in ((second, original), (first, rendition)):
+        status, headers, content = server.request("GET", f"/media/{name}")
+        assert status == 200
+        assert headers["Content-Type"] == "image/png"
+        assert content == stored(media_bucket, name)
