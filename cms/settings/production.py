@@ -5,8 +5,9 @@ ALLOWED_HOSTS (comma-separated host names). Optional: CACHE_URL (redis://...; th
 cache is shared by all processes), MEDIA_ROOT, MEDIA_URL, the media bucket
 (AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL, AWS_S3_REGION_NAME,
 AWS_S3_ACCESS_KEY_ID, AWS_S3_SECRET_ACCESS_KEY), WAGTAILADMIN_BASE_URL,
-CMS_MEDIA_BASE_URL and CMS_PUBLIC_BASE_URLS (read in base.py), CSRF_TRUSTED_ORIGINS, CORS_ALLOWED_ORIGINS
-(the frontends' origins), CMS_GRAPHQL_INTROSPECTION (default off),
+CMS_MEDIA_BASE_URL and CMS_PUBLIC_BASE_URLS (read in base.py),
+CSRF_TRUSTED_ORIGINS, CORS_ALLOWED_ORIGINS (the frontends' origins),
+CMS_GRAPHQL_INTROSPECTION (default off),
 SECURE_SSL_REDIRECT (default on; set "false" only when the proxy in front already
 redirects). A missing or unsafe value stops the process at start-up with
 ImproperlyConfigured that names the variable, rather than serving with a default
