@@ -182,6 +182,16 @@ EVERY_BLOCK_TEXTS = {
            "Download the notice", "Members", [["Kind", "Count"], ["Directors", "17"]]),
 }  # fmt: skip
 EMBED_URL = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+# The GraphQL types of `every_block_body`'s blocks, in its order.
+EVERY_BLOCK_TYPES = [
+    "HeadingBlock",
+    "RichTextBlock",
+    "ImageBlock",
+    "QuoteBlock",
+    "EmbedBlock",
+    "DocumentBlock",
+    "TableBlock",
+]
 
 
 def every_block_body(code, image, document):

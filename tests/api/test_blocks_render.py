@@ -19,6 +19,7 @@ from organisation.models import CommitteePage, OrganisationIndexPage
 from tests.factories import (
     EMBED_URL,
     EVERY_BLOCK_TEXTS,
+    EVERY_BLOCK_TYPES,
     CommitteeIndexPageFactory,
     CommitteePageFactory,
     DocumentFactory,
@@ -55,18 +56,7 @@ UNION = """query ($name: String!) { __type(name: $name) {
 # Every StreamField of the apps and the union of its `<field>Blocks`: a new one
 # fails test_every_streamfield_is_rendered_here until it is rendered here too.
 UNIONS = {
-    (NewsArticlePage, "body"): (
-        "NewsArticlePageBodyBlock",
-        [
-            "HeadingBlock",
-            "RichTextBlock",
-            "ImageBlock",
-            "QuoteBlock",
-            "EmbedBlock",
-            "DocumentBlock",
-            "TableBlock",
-        ],
-    ),
+    (NewsArticlePage, "body"): ("NewsArticlePageBodyBlock", EVERY_BLOCK_TYPES),
     (CommitteePage, "body"): (
         "CommitteePageBodyBlock",
         ["HeadingBlock", "RichTextBlock"],

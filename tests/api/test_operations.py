@@ -28,6 +28,7 @@ from tests.client_cache import NormalisedCache
 from tests.factories import (
     CODES,
     EVERY_BLOCK_TEXTS,
+    EVERY_BLOCK_TYPES,
     MenuFactory,
     NewsArticlePageFactory,
     SiteSettingsFactory,
@@ -56,15 +57,6 @@ ORIGIN = "http://testserver"  # the test client's: no CMS_PUBLIC_BASE_URLS
 HREFLANG = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant", "en": "en"}
 # The renditions fragments.graphql asks for.
 RENDITIONS = ("width-320", "width-640", "width-1024", "fill-800x450")
-BLOCK_TYPES = [
-    "HeadingBlock",
-    "RichTextBlock",
-    "ImageBlock",
-    "QuoteBlock",
-    "EmbedBlock",
-    "DocumentBlock",
-    "TableBlock",
-]
 
 
 def fragments():
@@ -305,8 +297,8 @@ def test_article_with_every_block_generic_and_typed(gql, site, cache, code):
     assert article["ogImage"]["id"] == article["coverImage"]["id"]
     assert article["ogImage"]["id"] == str(site.cover.pk)
     blocks = article["bodyBlocks"]
-    assert [b["__typename"] for b in blocks] == BLOCK_TYPES
-    assert [b["blockType"] for b in article["body"]] == BLOCK_TYPES
+    assert [b["__typename"] for b in blocks] == EVERY_BLOCK_TYPES
+    assert [b["blockType"] for b in article["body"]] == EVERY_BLOCK_TYPES
     assert all(b["jsonValue"] is not None for b in article["body"])
     heading, paragraph, caption, quote, who, link, table, rows = EVERY_BLOCK_TEXTS[code]
     heading_block, rich, image, quote_block, embed, document, table_block = blocks
