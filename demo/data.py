@@ -17,6 +17,13 @@ PAGE_TEXTS = [
     ("about", "title", "关于协会", "關於協會", "About the association"),
 ]  # fmt: skip
 
+# News categories: slug, then the name in zh-hans, zh-hant, en. Made before the
+# old site's (Traditional) article is imported, so that its category is found by
+# name rather than made with the Traditional name as the slug of every edition.
+NEWS_CATEGORIES = [
+    ("association-news", "协会动态", "協會動態", "Association news"),
+]  # fmt: skip
+
 
 def page_fields(language_codes):
     """PAGE_TEXTS as {code: {page: {field: text}}}, for the language codes of its

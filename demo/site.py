@@ -21,7 +21,7 @@ from cms.search import index as search_index
 from cms.search.models import SearchEntry
 from home.models import HomePage, Menu, SiteSettings
 from newsroom.importer import LegacyNewsImporter
-from newsroom.models import NewsArticlePage, NewsIndexPage
+from newsroom.models import NewsArticlePage, NewsCategory, NewsIndexPage
 from organisation import demo_data, demo_members
 from organisation.models import (
     CommitteeIndexPage,
@@ -37,7 +37,7 @@ from organisation.models import (
 )
 from organisation.search import index_companies
 
-from .data import SITE_NAME, page_fields
+from .data import NEWS_CATEGORIES, SITE_NAME, page_fields
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 LEGACY_ARTICLE = CONTENT_DIR / "2021-07-12-party-building-guidance-visit.txt"
@@ -372,6 +372,7 @@ def load(report=lambda line: None):
             page = ensure_page(home, locale, model, slug, slug, **texts[code][slug])
             if slug == "about":
                 about_pages.append(page)
+    ensure_labels(NewsCategory, NEWS_CATEGORIES, locales)
     ensure_article_editions(import_legacy_article(report))
     ensure_member_companies(locales, ensure_tiers(locales))
     ensure_committee_pages(about_pages, *ensure_structure(locales))

@@ -168,6 +168,13 @@ def test_the_sample_article_in_three_editions():
     english = editions["en"]
     assert english.title.startswith("Officials of the Party Committee")
     assert [c.name for c in english.categories.all()] == ["Association news"]
+    # One category, its slug the demo's in every edition (not the Traditional
+    # name of the imported article's category).
+    assert {
+        (c.slug, c.translation_key)
+        for code in editions
+        for c in editions[code].categories.all()
+    } == {("association-news", original.categories.get().translation_key)}
     body = " ".join(str(block.value) for block in english.body)
     assert "Cai Zhangsheng" in body
     assert not re.search(r"[\u4e00-\u9fff]", english.title + english.summary)
