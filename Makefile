@@ -65,9 +65,11 @@ lock: $(VENV)/.test-installed
 		--no-emit-index-url --no-emit-find-links --extra test \
 		-o requirements/test.lock pyproject.toml
 
-## schema: print the GraphQL schema to schema.graphql (a test checks it is current).
+## schema: print the GraphQL schema to schema.graphql and its possible types to
+## frontend/possible-types.json (a test checks both are current).
 schema: $(VENV)/.run-installed
-	$(TEST_SETTINGS) $(BIN)/python manage.py print_schema schema.graphql
+	$(TEST_SETTINGS) $(BIN)/python manage.py print_schema schema.graphql \
+		--possible-types frontend/possible-types.json
 
 ## messages: update locale/*/django.po from the code and compile them (needs gettext).
 messages: $(VENV)/.run-installed

@@ -134,7 +134,7 @@ def test_a_normalised_client_cache_never_mixes_locales(gql, news):
         {"locale": "en"},
         {"locale": "zh-hans", "fallback": ["en"]},
     ):
-        cache.write(gql(ARTICLE, slug="report", **arguments))
+        cache.write(ARTICLE, gql(ARTICLE, slug="report", **arguments))
     cache.check()
     hans, english = (
         c.pk for c in (news["category"]["zh-hans"], news["category"]["en"])
@@ -168,8 +168,8 @@ def test_organisation_rows_read_in_another_locale_have_their_own_ids(gql):
     cache = NormalisedCache()
     hans = gql(STRUCTURE, locale="zh-hans")
     english = gql(STRUCTURE, locale="en")
-    cache.write(hans)
-    cache.write(english)
+    cache.write(STRUCTURE, hans)
+    cache.write(STRUCTURE, english)
     cache.check()
     [committee] = english["committees"]
     assert committee["id"] == f"{unit.pk}@en"

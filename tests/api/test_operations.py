@@ -142,6 +142,17 @@ def test_operation_is_valid_against_the_committed_schema(name):
     assert validate(schema, operation(name)) == []
 
 
+def test_without_possible_types_fragments_on_interfaces_read_back_missing(gql, site):
+    """Why frontend/possible-types.json is shipped: without it a client cache
+    cannot tell that a NewsArticlePage is a PageInterface, and the SEO
+    fragment's fields read back as missing (Apollo's InMemoryCache then returns
+    the article without them, silently)."""
+    run(gql, "Article", NormalisedCache(), locale="zh-hans", slug="digital-forum")
+    blind = NormalisedCache(possible_types={})
+    with pytest.raises(AssertionError):
+        run(gql, "Article", blind, locale="zh-hans", slug="digital-forum")
+
+
 def test_every_shared_fragment_is_used():
     used = set().union(*(spreads(operation(n)) for n in NAMES_OF_OPERATIONS))
     assert used == set(fragments())
@@ -222,10 +233,11 @@ class Site:
 def run(client, name, cache, **variables):
     """Send operation `name` as Apollo Client does; its data, written to `cache`,
     which must still give back every response written to it."""
-    status, body = client.post(print_ast(with_typenames(operation(name))), variables)
+    document = with_typenames(operation(name))
+    status, body = client.post(print_ast(document), variables)
     assert status == 200
     assert "errors" not in body, body["errors"]
-    cache.write(body["data"])
+    cache.write(document, body["data"])
     cache.check()
     return body["data"]
 

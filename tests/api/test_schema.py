@@ -5,15 +5,24 @@ from django.core.exceptions import ImproperlyConfigured
 from grapple.schema import schema
 
 from cms.api import assembly
-from cms.api.schema import schema_sdl
+from cms.api.schema import possible_types_json, schema_sdl
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema.graphql"
+POSSIBLE_TYPES_FILE = SCHEMA_FILE.parent / "frontend" / "possible-types.json"
 
 
 def test_committed_schema_is_the_live_schema():
     """Frontends generate their types from schema.graphql: run `make schema`."""
     assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_sdl(), (
         "schema.graphql is out of date; run `make schema` and commit it."
+    )
+
+
+def test_committed_possible_types_are_the_live_schemas():
+    """A client cache matches fragments on interfaces and unions with these:
+    run `make schema`."""
+    assert POSSIBLE_TYPES_FILE.read_text(encoding="utf-8") == possible_types_json(), (
+        "frontend/possible-types.json is out of date; run `make schema`."
     )
 
 

@@ -394,7 +394,7 @@ def test_a_normalised_client_cache_never_mixes_locales(gql):
     tests/api/test_locale_ids.py)."""
     cache = NormalisedCache()
     for locale in ("zh-hans", "zh-hant", "en"):
-        cache.write(gql(NAMED, locale=locale))
+        cache.write(NAMED, gql(NAMED, locale=locale))
     cache.check()
     names = {v["name"] for k, v in cache.objects.items() if k.startswith("OrgUnit:")}
     assert {"区块链专业委员会", "區塊鏈專業委員會", "Blockchain Committee"} <= names
