@@ -30,6 +30,7 @@ from .search import index_companies
 
 COLUMNS = {
     "name": ("企业名称", "企業名稱", "单位名称", "單位名稱", "company name", "name"),
+    "english_name": ("英文名称", "英文名稱", "english name"),
     "credit_code": (
         "统一社会信用代码",
         "統一社會信用代碼",
@@ -45,8 +46,8 @@ COLUMNS = {
     "join_date": ("入会日期", "入會日期", "join date", "date joined"),
 }
 REQUIRED = ("name", "credit_code", "tier")
-FIELDS = ("name", "tier", "region", "industry", "website", "join_date")
-TEXT_FIELDS = ("name", "credit_code", "website")
+FIELDS = ("name", "english_name", "tier", "region", "industry", "website", "join_date")
+TEXT_FIELDS = ("name", "english_name", "credit_code", "website")
 LABELS = {"region": Region, "industry": Industry}
 MAX_ROWS = 50_000
 EXCEL_ERROR = re.compile(r"^#(N/A|[A-Z0-9/]+[!?]?)$")

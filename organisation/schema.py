@@ -303,8 +303,26 @@ extend(
 )
 
 
+def resolve_company_name(company, info):
+    return company.name_in(language_codes(info.context)[chain_of(company)[0].pk])
+
+
 extend(
     MemberCompany,
+    name=graphene.Field(
+        graphene.String,
+        required=True,
+        resolver=resolve_company_name,
+        description="The name in the reader's locale: the registered name in "
+        "Traditional characters on zh-hant, the English name (else the registered "
+        "name) on en.",
+    ),
+    registered_name=graphene.Field(
+        graphene.String,
+        required=True,
+        resolver=lambda company, info: company.name,
+        description="The registered (legal) name, as registered, in every locale.",
+    ),
     tier=graphene.Field(
         of(MembershipTier), required=True, resolver=relation_as_read("tier")
     ),

@@ -157,7 +157,7 @@ class MemberCompanyDocument(Document):
                 company,
                 locale_id,
                 Texts(
-                    company.name,
+                    " ".join(filter(None, [company.name, company.english_name])),
                     " · ".join(
                         filter(
                             None,

@@ -14,6 +14,7 @@ sync to several locales never fails because one of them has no translator.
 from functools import cache
 
 import opencc
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from wagtail_localize.machine_translators.base import BaseMachineTranslator
 from wagtail_localize.strings import StringValue
@@ -39,6 +40,17 @@ def chinese_config(source_code, target_code, variant):
     if pair == (TRADITIONAL, SIMPLIFIED):
         return TRADITIONAL_VARIANTS[variant]
     return None
+
+
+def in_script_of(text, language_code):
+    """Simplified Chinese `text` as the zh-hant edition writes it (converted with
+    the site translator's variant, as that edition's texts are), else as it is:
+    for texts that have no editions, such as a member company's registered
+    name."""
+    if language_code.lower() != TRADITIONAL:
+        return text
+    options = settings.WAGTAILLOCALIZE_MACHINE_TRANSLATOR["OPTIONS"]
+    return converter(options.get("TRADITIONAL_VARIANT", "s2t")).convert(text)
 
 
 class LanguagePairTranslator(BaseMachineTranslator):

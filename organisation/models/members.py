@@ -7,6 +7,7 @@ from grapple.models import GraphQLField, GraphQLInt
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
+from cms.localization.translators import in_script_of
 from home.graphql_fields import texts
 from home.models import (
     SlugKeyed,
@@ -75,12 +76,26 @@ class MemberCompany(index.Indexed, models.Model):
 
     A snippet, not a page: there are thousands, they are edited as records and
     listed in a directory, and none has content of its own. Not translatable: the
-    registered name is the legal name in every language; what readers see
-    translated (tier, region, industry) comes from translatable snippets. The
-    credit code identifies a company, so imports update rather than duplicate.
+    registered name is the legal name in every language, so readers see it in
+    their script (`name_in`: converted on the zh-hant site) or the company's
+    English name on the English site; what readers see translated (tier, region,
+    industry) comes from translatable snippets. The credit code identifies a
+    company, so imports update rather than duplicate.
     """
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        help_text=_("The registered name, in Simplified Chinese."),
+    )
+    english_name = models.CharField(
+        _("English name"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Shown on the English site; empty: the registered name is shown there."
+        ),
+    )
     credit_code = models.CharField(
         _("unified social credit code"),
         max_length=18,
@@ -116,6 +131,7 @@ class MemberCompany(index.Indexed, models.Model):
 
     panels = [
         FieldPanel("name"),
+        FieldPanel("english_name"),
         FieldPanel("credit_code"),
         FieldPanel("tier"),
         FieldPanel("region"),
@@ -130,15 +146,16 @@ class MemberCompany(index.Indexed, models.Model):
     search_fields = [
         index.SearchField("name"),
         index.AutocompleteField("name"),
+        index.SearchField("english_name"),
         index.SearchField("credit_code"),
         index.FilterField("tier"),
         index.FilterField("active"),
     ]
 
-    # The tier, region and industry are named in the reader's locale
+    # The name, tier, region and industry are named in the reader's locale
     # (organisation.schema).
     graphql_fields = [
-        *texts("name", "credit_code", "website"),
+        *texts("english_name", "credit_code", "website"),
         GraphQLField("join_date", graphene.Date),
     ]
 
@@ -149,6 +166,14 @@ class MemberCompany(index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
+
+    def name_in(self, language_code):
+        """The name readers of `language_code` see: in Chinese, the registered
+        name in their script; otherwise the English name, or the registered name
+        where there is none."""
+        if language_code.startswith("zh"):
+            return in_script_of(self.name, language_code)
+        return self.english_name or self.name
 
     def clean(self):
         self.credit_code = normalise_credit_code(self.credit_code)

@@ -87,6 +87,38 @@ def test_tier_names_follow_the_locale_and_fall_back(gql):
     assert fallback == "会员单位"
 
 
+def test_company_names_follow_the_reader(gql):
+    """The registered name is shown in the reader's script, or as the company's
+    English name on the English site (else as registered); `registeredName`
+    stays as registered everywhere."""
+    company = MemberCompany.objects.filter(active=True, tier__slug="member").first()
+    company.name = "杭州锦恒实业发展有限公司"
+    company.save()  # indexed as the admin saves it
+    query = """query ($l: String, $search: String) {
+      memberCompanies(locale: $l, search: $search) {
+        items { name registeredName englishName } } }"""
+
+    def found(code, search="锦恒实业发展"):
+        [company] = gql(query, l=code, search=search)["memberCompanies"]["items"]
+        return company
+
+    registered = "杭州锦恒实业发展有限公司"
+    assert found("zh-hans")["name"] == registered
+    assert found("zh-hant")["name"] == "杭州錦恆實業發展有限公司"
+    assert found("en") == {
+        "name": registered,
+        "registeredName": registered,
+        "englishName": "",
+    }
+    english = "Hangzhou Jinheng Industrial Development Co., Ltd."
+    company.english_name = english
+    company.save()
+    assert found("en", "Jinheng")["name"] == english
+    assert {found(c)["registeredName"] for c in ("zh-hans", "zh-hant", "en")} == {
+        registered
+    }
+
+
 def test_inactive_companies_are_not_listed(gql):
     company = MemberCompany.objects.filter(
         tier__slug="executive-vice-president"

@@ -159,6 +159,22 @@ def test_rows_update_by_credit_code_and_headers_may_be_english_or_traditional(tm
         "director",
         "杭州市滨江区",
     )
+    assert company.english_name == ""
+    path = write_csv(
+        tmp_path / "names.csv",
+        [
+            ["Company name", "English name", "Credit code", "Tier"],
+            [
+                "杭州锦恒实业集团有限公司",
+                "Hangzhou Jinheng Group",
+                "91330106MA2H3J9H09",
+                "Director members",
+            ],
+        ],
+    )
+    _out, _err, ok = run(path)
+    company.refresh_from_db()
+    assert ok and company.english_name == "Hangzhou Jinheng Group"
     traditional = ["企業名稱", "統一社會信用代碼", "會員類別"]
     path = write_csv(
         tmp_path / "hant.csv",
