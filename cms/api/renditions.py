@@ -77,9 +77,19 @@ def src_set_specs(args):
     return specs
 
 
+def widths_that_differ(image, widths):
+    """The asked widths narrower than the image, and the narrowest of the others:
+    Wagtail does not enlarge, so each of those would be the image at its own
+    width again (one file made several times, and a srcset repeating a width
+    descriptor, which HTML does not allow)."""
+    widths = sorted(set(widths))
+    narrower = [width for width in widths if width < image.width]
+    return narrower + [width for width in widths if width >= image.width][:1]
+
+
 def src_set(image, info, args):
     """Grapple's srcSet (its rendition resolver, SVGs kept safe), URLs through
-    `media_url`."""
+    `media_url`, one entry per width the image really has."""
     extra = {"format": args["format"]} if args.get("format") else {}
     renditions = [
         ImageObjectType.resolve_rendition(
@@ -89,7 +99,7 @@ def src_set(image, info, args):
             preserve_svg=args.get("preserve_svg", True),
             **extra,
         )
-        for width in src_set_specs(args)
+        for width in widths_that_differ(image, src_set_specs(args))
     ]
     return ", ".join(f"{media_url(r.url)} {r.width}w" for r in renditions)
 

@@ -223,3 +223,23 @@ def test_src_set_of_allowed_widths_has_them_all(gql, settings, tmp_path):
         "1280w",
     ]
     assert all(".webp " in entry + " " for entry in src_set.split(", "))
+
+
+@pytest.mark.parametrize(
+    ("width", "sizes", "entries"),
+    [
+        (300, [320, 640, 1024], ["300w"]),
+        (500, [1024, 320, 480, 640], ["320w", "480w", "500w"]),
+    ],
+)
+def test_src_set_of_a_small_image_names_each_width_once(
+    gql, settings, tmp_path, width, sizes, entries
+):
+    """Wagtail does not enlarge: widths at or over the image's own are one
+    entry, the image at its width, made once."""
+    settings.MEDIA_ROOT = tmp_path
+    image = ImageFactory(file__width=width, file__height=200)
+    field = f"srcSet(sizes: {sizes})"
+    src_set = gql(IMAGE % field, id=image.pk)["image"]["srcSet"]
+    assert [entry.split(" ")[1] for entry in src_set.split(", ")] == entries
+    assert image.renditions.count() == len(entries)
