@@ -6,7 +6,7 @@ than a page needs: a deep nest of children, a thousand aliases of one field, fif
 root fields, pages of a thousand items inside pages of a thousand items, the whole
 schema twenty times over. Each limit is in `settings.CMS_GRAPHQL_LIMITS`; a query
 over one gets GraphQL errors naming the limit and the value (`extensions.code`
-QUERY_TOO_COMPLEX, or BAD_USER_INPUT for an `order`), and costs about as much as
+QUERY_TOO_COMPLEX, or BAD_USER_INPUT for an `order` or a page size), and costs about as much as
 parsing it (see benchmarks/query_limits.py).
 
 The check measures what execution will run: arguments as execution coerces them,
@@ -210,11 +210,16 @@ class Walk:
             value = arguments.get(name)
             if isinstance(value, int) and not isinstance(value, bool):
                 if value > limit("MAX_PAGE_SIZE"):
-                    self.error(
-                        field,
-                        name,
-                        f"{name} {value} on {field.name.value} is over the maximum "
-                        f"page size of {limit('MAX_PAGE_SIZE')}.",
+                    # A wrong argument, as a perPage over a field's own maximum
+                    # is when the field runs; refused here, before anything runs.
+                    self.errors.setdefault(
+                        (id(field), name),
+                        client_error(
+                            "BAD_USER_INPUT",
+                            f"{name} {value} on {field.name.value} is over the "
+                            f"maximum page size of {limit('MAX_PAGE_SIZE')}.",
+                            field,
+                        ),
                     )
                 return max(value, 0)
         return None
