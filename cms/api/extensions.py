@@ -8,14 +8,17 @@ schema is built with it (cms.api.wagtail_hooks calls `apply` before grapple
 builds the schema). Every translatable snippet type with fields of its own also
 gets `resolvedLocale` and `translationStatus`, as every page type has them
 through PageInterface, and every model type's `id` names the chain its item
-was read through (cms.content.editions.edition_id).
+was read through (cms.content.editions.edition_id). A model field shown without
+a description of its own is described by the model's label and help text, so
+that code generators put them in the frontend's types.
 """
 
 import copy
 
 import graphene
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import Model
+from django.utils import translation
 from grapple.registry import registry
 from wagtail.models import Page, TranslatableMixin
 
@@ -74,3 +77,25 @@ def apply():
                 "is its app in GRAPPLE['APPS']?"
             )
         types[model]._meta.fields.update(fields)
+    for model, type_ in types.items():
+        if isinstance(model, type) and issubclass(model, Model):
+            describe(model, type_)
+
+
+def describe(model, type_):
+    """Describe `type_`'s undescribed fields by the model fields they show: "Label:
+    help text." in English, the language of the committed schema."""
+    for name, field in type_._meta.fields.items():
+        try:
+            model_field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        label = getattr(model_field, "verbose_name", "")
+        if getattr(field, "description", None) or not label:
+            continue
+        with translation.override("en"):
+            text = str(label)[:1].upper() + str(label)[1:]
+            help_text = str(getattr(model_field, "help_text", "") or "")
+        field = copy.copy(field)
+        field.description = f"{text}: {help_text}" if help_text else f"{text}."
+        type_._meta.fields[name] = field

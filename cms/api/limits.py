@@ -6,8 +6,8 @@ than a page needs: a deep nest of children, a thousand aliases of one field, fif
 root fields, pages of a thousand items inside pages of a thousand items, the whole
 schema twenty times over. Each limit is in `settings.CMS_GRAPHQL_LIMITS`; a query
 over one gets GraphQL errors naming the limit and the value (`extensions.code`
-QUERY_TOO_COMPLEX, or BAD_USER_INPUT for an `order` or a page size), and costs about as much as
-parsing it (see benchmarks/query_limits.py).
+QUERY_TOO_COMPLEX, or BAD_USER_INPUT for an `order` or a page size), and costs
+about as much as parsing it (see benchmarks/query_limits.py).
 
 The check measures what execution will run: arguments as execution coerces them,
 from the variables sent or else their defaults, or else the argument's default in
