@@ -54,3 +54,13 @@ def test_a_name_missing_from_the_schema_fails_start_up(monkeypatch):
     )
     with pytest.raises(ImproperlyConfigured, match=r"SiteObjectType\.renamedPage"):
         assembly.verify(schema.graphql_schema)
+
+
+def test_model_fields_are_described_by_their_labels_and_help_texts(gql):
+    """What codegen writes into a frontend's types: a field shown without a
+    description of its own has its model field's label and help text."""
+    query = """{ __type(name: "SiteSettings") { fields { name description } } }"""
+    fields = {f["name"]: f["description"] for f in gql(query)["__type"]["fields"]}
+    assert fields["icpNumber"].startswith("ICP filing number: ICP备案号")
+    assert fields["phone"] == "Phone."
+    assert fields["resolvedLocale"].startswith("The locale this edition came from")
