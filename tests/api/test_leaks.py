@@ -1224,13 +1224,18 @@ def test_no_snippet_model_has_draft_states():
 
 
 def test_stock_leak_draft_title_shows_an_unpublished_title(gql, world):
+    """Nor does any bookkeeping field tell that a newer draft exists."""
     page = world.states["newer_draft"].page
     data = gql(
         "query ($id: ID) { page(id: $id) { title ... on NewsArticlePage "
-        "{ draftTitle } } }",
+        "{ draftTitle hasUnpublishedChanges latestRevisionCreatedAt "
+        "lastPublishedAt } } }",
         id=page.pk,
     )
     assert world.states["newer_draft"].marker not in json.dumps(data).lower()
+    found = data["page"]
+    assert found["hasUnpublishedChanges"] is False
+    assert found["latestRevisionCreatedAt"] == found["lastPublishedAt"]
 
 
 def chooser_blocks(block):
