@@ -24,7 +24,8 @@ $(VENV)/.test-installed: requirements/test.lock requirements/base.lock | $(BIN)/
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/test.lock
 	touch $@ $(VENV)/.run-installed
 
-## run: install, migrate, load the demo site, make sure an admin exists, serve.
+## run: install, migrate, load the demo site, make sure an admin exists, serve,
+## with the task worker beside the server (Ctrl-C stops both).
 run: $(VENV)/.run-installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
@@ -35,7 +36,10 @@ run: $(VENV)/.run-installed
 	@echo "  Site:     http://$(HOST):$(PORT)/zh-hans/  /zh-hant/  /en/"
 	@echo "  Example:  curl -s http://$(HOST):$(PORT)/graphql/ -H 'Content-Type: application/json' \\"
 	@echo "              -d '{\"query\": \"{ page(urlPath: \\\"/\\\", locale: \\\"zh-hant\\\") { title locale url translations { locale title url } } }\"}'"
+	@echo "  Worker:   background tasks (manage.py worker), stopped with the server"
 	@echo
+	$(BIN)/python manage.py worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: lint, import layers, Django checks, migrations check, the test suite

@@ -39,6 +39,52 @@ def _fresh_cache():
     cache.clear()
 
 
+class TaskQueue:
+    """The database queue of production, inside the test's transaction: tasks
+    wait in it until `run()` runs each ready one through django-tasks-db's own
+    worker code (its `run_task`: the same signals, so the same retries)."""
+
+    def __init__(self):
+        from django_tasks_db.management.commands.db_worker import Worker
+
+        self.worker = Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        )
+
+    @staticmethod
+    def waiting():
+        from django_tasks_db.models import DBTaskResult
+
+        return DBTaskResult.objects.ready()
+
+    def run(self):
+        """Run every task that is ready, those the tasks queue included (not
+        Worker.run, which closes the test's connection between tasks). What a
+        task leaves for its commit (wagtail-localize publishes an edition then)
+        runs after it, as it would on the worker."""
+        from django.test import TestCase
+
+        while (row := self.waiting().first()) is not None:
+            row.claim(self.worker.worker_id)
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                self.worker.run_task(row)
+
+
+@pytest.fixture
+def task_queue(settings, db):
+    """Tasks queued as in production, run when the test says (the test settings
+    run them at once)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    return TaskQueue()
+
+
 @pytest.fixture
 def english():
     """English messages, for tests that check their wording (the default language

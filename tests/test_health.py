@@ -38,7 +38,7 @@ def test_readyz_names_each_dependency(client, db):
     assert status == 200
     assert body == {
         "status": "ready",
-        "checks": {"database": "ok", "cache": "ok", "storage": "ok"},
+        "checks": {"database": "ok", "cache": "ok", "storage": "ok", "tasks": "ok"},
     }
     assert list(body["checks"]) == list(health.CHECKS)
 
@@ -55,13 +55,16 @@ def test_other_methods_are_refused(client):
     assert response["Allow"] == "GET, HEAD"
 
 
-def assert_failed(status, body, dependency, *hidden):
+def assert_failed(status, body, dependency, *hidden, along=()):
+    """Only `dependency` failed, and those `along` with it (the task queue is a
+    table of the database)."""
+    failed = [dependency, *along]
     assert status == 503
     assert body["status"] == "unavailable"
-    assert body["failed"] == [dependency]
-    assert body["checks"][dependency] == "failed"
+    assert body["failed"] == failed
     assert all(
-        state == "ok" for name, state in body["checks"].items() if name != dependency
+        state == ("failed" if name in failed else "ok")
+        for name, state in body["checks"].items()
     )
     text = json.dumps(body)
     for detail in ("127.0.0.1", "localhost", *hidden):
@@ -120,6 +123,6 @@ def test_production_readyz_names_a_database_that_does_not_answer():
         assert result.returncode == 0, result.stderr
         status, cache_control, body = json.loads(result.stdout.splitlines()[-1])
         assert (status, cache_control) == (expected_status, "no-store")
-    assert_failed(status, body, "database", port, SECRET, "mk_cms")
+    assert_failed(status, body, "database", port, SECRET, "mk_cms", along=["tasks"])
     # Why is for the operator's log.
     assert port in result.stderr

@@ -1,4 +1,5 @@
-"""`make run` end to end: a real server on a fresh SQLite database, reached over HTTP.
+"""`make run` end to end: a real server on a fresh SQLite database, reached over HTTP,
+and the task worker beside it.
 
 This is the README's first command as a new user runs it (the .venv that `make test`
 installed is reused), on a free port and a database file of its own.
@@ -10,6 +11,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import time
 import urllib.parse
@@ -62,10 +64,11 @@ def server(tmp_path_factory):
         log.seek(0)
         output = log.read()
         assert process.poll() is None, f"make run stopped:\n{output}"
-        yield base, output
+        yield base, output, tmp / "db.sqlite3", process
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
         log.close()
 
 
@@ -88,7 +91,7 @@ def post_graphql(base, query):
     ],
 )
 def test_graphql_returns_the_demo_home_page_in_each_locale(server, code, title):
-    base, _output = server
+    base, *_ = server
     query = f'{{ page(urlPath: "/", locale: "{code}") {{ title locale url }} }}'
     assert post_graphql(base, query) == {
         "data": {"page": {"title": title, "locale": code, "url": f"/{code}/"}}
@@ -96,7 +99,7 @@ def test_graphql_returns_the_demo_home_page_in_each_locale(server, code, title):
 
 
 def test_admin_login_works(server):
-    base, _output = server
+    base, *_ = server
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     login_page = opener.open(f"{base}/admin/login/", timeout=30).read().decode()
@@ -114,10 +117,50 @@ def test_admin_login_works(server):
 
 
 def test_graphiql_and_the_banner(server):
-    base, output = server
+    base, output, *_ = server
     request = urllib.request.Request(  # noqa: S310
         f"{base}/graphql/", headers={"Accept": "text/html"}
     )
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
         assert "graphiql" in response.read().decode().lower()
     assert "/admin/" in output and "/graphql/" in output and "locale" in output
+
+
+TASKS = "SELECT task_path, status, run_after FROM django_tasks_database_dbtaskresult"
+
+
+def test_the_worker_runs_beside_the_server(server):
+    """What loading the demo queued gets done, and the every-minute run of
+    scheduled publishing is waiting: a worker is running."""
+    _base, _output, database, _process = server
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        with sqlite3.connect(database, timeout=10) as db:
+            rows = db.execute(TASKS).fetchall()
+        statuses = {status for _path, status, _after in rows}
+        if statuses == {"SUCCESSFUL", "READY"} and len(ready(rows)) == 1:
+            break
+        time.sleep(1)
+    assert statuses == {"SUCCESSFUL", "READY"}, rows
+    assert ready(rows) == ["cms.worker.schedule.publish_scheduled"]
+    done = {path for path, status, _after in rows if status == "SUCCESSFUL"}
+    assert "cms.search.tasks.update_entries" in done
+
+
+def ready(rows):
+    return [path for path, status, _after in rows if status == "READY"]
+
+
+def test_ctrl_c_stops_the_server_and_the_worker(server):
+    """Last: Ctrl-C reaches every process of the terminal's foreground group."""
+    _base, _output, _database, process = server
+    os.killpg(process.pid, signal.SIGINT)
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.5)
+    raise AssertionError("a process of `make run` is still running")

@@ -1,10 +1,12 @@
-"""Run `sync.after_publish` once the publishing transaction has committed.
+"""Queue `sync.after_publish` (`tasks.follow_publication`, run by the worker) once
+the publishing transaction has committed.
 
 Pages: Wagtail's `page_published`. Translatable snippets have no draft state in this
 project, so saving one is publishing it: `post_save` of every TranslatableMixin
-model that is not a page. The work waits for the commit so that it sees what was
-saved (a snippet's inline rows, a page's revision) and never runs for a save that
-is rolled back.
+model that is not a page. The task is queued at the commit, not at the signal, so
+that a backend running tasks at once (the tests') sees what was saved (a snippet's
+inline rows come after its `post_save`) and nothing is queued for a save that is
+rolled back.
 
 While the sync builds a zh-hant edition, `pre_save` converts the texts
 wagtail-localize copies as they are (`sync.convert_verbatim`).
@@ -20,21 +22,15 @@ from wagtail.models import Page, TranslatableMixin
 from wagtail.signals import page_published
 
 from . import placement, privacy
-from .sync import after_publish, convert_verbatim
+from .sync import convert_verbatim
+from .tasks import follow_publication
 
 
 def schedule(instance):
-    model = type(instance)
-    pk = instance.pk
-    # robust: a sync that fails (say, a slug taken in zh-hant) is logged; it must
-    # not turn the editor's successful save into an error, nor stop other syncs.
-    transaction.on_commit(lambda: run(model, pk), robust=True)
-
-
-def run(model, pk):
-    instance = model.objects.filter(pk=pk).first()
-    if instance is not None:
-        after_publish(instance)
+    label, pk = type(instance)._meta.label, str(instance.pk)
+    # robust: failing to queue is logged; it must not turn the editor's committed
+    # save into an error, nor stop other callbacks.
+    transaction.on_commit(lambda: follow_publication.enqueue(label, pk), robust=True)
 
 
 def on_page_published(sender, instance, **kwargs):

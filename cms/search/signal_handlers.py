@@ -1,5 +1,12 @@
 """The index follows the content: a change to a searchable object, or to an object
-its texts come from, updates the affected entries in the same transaction.
+its texts come from, queues the update of the affected entries (`tasks.
+update_entries`), one task per change with every entry it affects.
+
+The task is queued in the change's own transaction: the database queue commits
+it with the change, so the worker sees it exactly when the change is committed
+(and never for a change rolled back), and a crash between the two cannot lose it.
+Which entries a change affects is found here, cheaply (a few primary keys); the
+entries are built on the worker.
 
 Every model is followed through `post_save` and `post_delete`; pages also through
 `page_published`, which comes after a page's tags and categories are written (at
@@ -15,8 +22,14 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
-from . import index
 from .documents import REGISTRY
+from .tasks import update_entries
+
+
+def schedule(model, pks):
+    """Queue the update of `model`'s entries for `pks`, if there are any."""
+    if pks:
+        update_entries.enqueue(model._meta.label, sorted(pks))
 
 
 def signals_of(model):
@@ -29,7 +42,7 @@ def follower(model, pks_of):
     """A receiver that indexes the rows `pks_of(instance)` of `model` again."""
 
     def receiver(sender, instance, **kwargs):
-        index.update(model, pks_of(instance))
+        schedule(model, pks_of(instance))
 
     return receiver
 
@@ -48,7 +61,7 @@ def watch(model, watched, affected):
 
     def after(sender, instance, **kwargs):
         now = set(affected(instance).values_list("pk", flat=True))
-        index.update(model, now | getattr(instance, remembered, set()))
+        schedule(model, now | getattr(instance, remembered, set()))
 
     for signal in (pre_save, pre_delete):
         signal.connect(before, sender=watched, weak=False)

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "cms.api",
     "cms.localization",
     "cms.search",
+    "cms.worker",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
     "grapple",
     "corsheaders",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -294,6 +297,16 @@ CMS_GRAPHQL_LIMITS = {
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
+
+# Background tasks (django-tasks): queued in the database, in the same transaction
+# as the change that queues them, and run by `manage.py worker` (cms/worker), which
+# `make run` starts beside the web server. A task that fails is tried again up to
+# CMS_TASK_ATTEMPTS times in all, CMS_TASK_RETRY_DELAY seconds after the first
+# failure, twice as long after each further one; then it stays failed, listed in
+# the admin under Reports (cms/worker/views.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+CMS_TASK_ATTEMPTS = 5
+CMS_TASK_RETRY_DELAY = 10
 
 LOGGING = {
     "version": 1,

@@ -19,3 +19,7 @@ CMS_SLUG_STYLE = "unicode"
 CMS_PREVIEW_URL = ""
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 WAGTAILLOCALIZE_MACHINE_TRANSLATOR["OPTIONS"]["TRADITIONAL_VARIANT"] = "s2t"  # noqa: F405
+# Tasks run at once, in the process that queues them, as the work did before it
+# moved to the worker; tests of the queue itself use the `task_queue` fixture
+# (tests/conftest.py), which puts the database queue back.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
