@@ -108,7 +108,7 @@ MIDDLEWARE = [
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "BACKEND": "cms.static_storage.StaticFilesStorage",
     },
 }
 # Media in a private S3-compatible bucket when one is named (every app process

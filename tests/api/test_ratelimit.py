@@ -122,3 +122,28 @@ def test_new_renditions_are_capped_per_client(limits, settings, db):
     # Renditions that exist cost nothing and others are served.
     assert "errors" not in graphql(reader("198.51.100.2"), query, id=image.pk, w=320)
     assert "errors" not in graphql(reader("198.51.100.2"), query, id=image.pk, w=640)
+
+
+@pytest.mark.parametrize(
+    "proxies, forwarded",
+    [
+        # Reached directly: X-Forwarded-For is the client's own claim.
+        (0, ["6.6.6.{n}"]),
+        # Behind one proxy, which appends the address it sees: only that entry
+        # is believed, whatever the client put in front of it.
+        (1, ["6.6.6.{n}, 198.51.100.9"]),
+    ],
+)
+def test_a_client_cannot_escape_its_limit_by_naming_another_address(
+    limits, article, settings, proxies, forwarded
+):
+    settings.CMS_NUM_PROXIES = proxies
+    client = reader("10.0.0.1")
+    statuses = [
+        client.post(
+            f"/api/news/{article.pk}/view/",
+            HTTP_X_FORWARDED_FOR=forwarded[0].format(n=n),
+        ).status_code
+        for n in range(4)
+    ]
+    assert statuses == [200, 200, 429, 429]

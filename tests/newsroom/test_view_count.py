@@ -163,6 +163,22 @@ def test_readers_behind_the_production_proxy_are_told_apart(article, settings):
     assert view("6.6.6.6, 198.51.100.1") is False
 
 
+def test_a_reader_reaching_the_app_directly_cannot_pose_as_others(article, settings):
+    """Without a proxy (CMS_NUM_PROXIES=0) X-Forwarded-For is whatever the client
+    wrote: its views are counted by its own address (issue 15: one host added
+    2,000 views by varying the header)."""
+    settings.CMS_NUM_PROXIES = 0
+    client = reader(address="203.0.113.50")
+    counted = [
+        client.post(
+            f"/api/news/{article.pk}/view/", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}"
+        ).json()["counted"]
+        for n in range(1, 6)
+    ]
+    assert counted == [True, False, False, False, False]
+    assert ArticleViewCount.objects.get(article=article).count == 1
+
+
 def test_ids_beyond_any_database_are_not_found(article, gql):
     huge = "99999999999999999999"
     assert reader().post(f"/api/news/{huge}/view/").status_code == 404
