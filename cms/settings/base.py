@@ -237,6 +237,18 @@ GRAPPLE = {
         "fill-1200x630",
     ],
 }
+# Request bodies. /graphql/ reads at most CMS_GRAPHQL_MAX_BODY_SIZE bytes (a
+# query is limited to MAX_TOKENS below; ten of them in a batch, with variables,
+# stay well under it) and takes no file uploads; everything else, the admin's
+# forms included, Django's limits, written out so that they are chosen: at most
+# 2.5 MB of form fields in memory and 1,000 of them, files over 2.5 MB spooled to
+# disk, and Wagtail's 10 MB per image upload.
+CMS_GRAPHQL_MAX_BODY_SIZE = 256 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+
 # Largest perPage a news listing and the member directory accept.
 CMS_NEWS_MAX_PER_PAGE = 50
 CMS_MEMBERS_MAX_PER_PAGE = 100
