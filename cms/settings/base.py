@@ -55,7 +55,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First of all: /healthz and /readyz, before redirects, host checks, sessions.
+    # Around everything: the request id, the access log, slow requests and queries.
+    "cms.observability.RequestLog",
+    # Then /healthz and /readyz, before redirects, host checks, sessions.
     "cms.health.HealthEndpoints",
     "cms.api.errors.ApiErrors",  # errors on /graphql/ and /api/ as JSON
     "django.middleware.security.SecurityMiddleware",
@@ -307,11 +309,33 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
 
+# Logs (cms/observability.py), on stderr: readable lines here, one JSON object a
+# line in production; each with the request id. `cms.access` has a line per
+# request; a request over CMS_SLOW_REQUEST_MS milliseconds, or an SQL statement
+# over CMS_SLOW_QUERY_MS, is a warning (0: never).
+CMS_SLOW_REQUEST_MS = int(os.environ.get("CMS_SLOW_REQUEST_MS", "1000"))
+CMS_SLOW_QUERY_MS = int(os.environ.get("CMS_SLOW_QUERY_MS", "200"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "cms.observability.RequestId"}},
+    "formatters": {
+        "readable": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+        },
+        "json": {"()": "cms.observability.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "readable",
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
-    # One line per API request a frontend token identifies (cms.api.tokens).
-    "loggers": {"cms.api.tokens": {"level": "INFO"}},
+    "loggers": {
+        "cms": {"level": "INFO"},
+        # runserver's own line per request, in the same format.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

@@ -7,13 +7,15 @@ processes share). Optional: MEDIA_ROOT, MEDIA_URL, the media bucket
 AWS_S3_ACCESS_KEY_ID, AWS_S3_SECRET_ACCESS_KEY), WAGTAILADMIN_BASE_URL,
 CMS_MEDIA_BASE_URL and CMS_PUBLIC_BASE_URLS (read in base.py),
 CSRF_TRUSTED_ORIGINS, CORS_ALLOWED_ORIGINS (the frontends' origins),
-CMS_GRAPHQL_INTROSPECTION (default off),
+CMS_GRAPHQL_INTROSPECTION (default off), SENTRY_DSN and SENTRY_ENVIRONMENT
+(error reporting, default none and "production"),
 SECURE_SSL_REDIRECT (default on; set "false" only when the proxy in front already
 redirects). A missing or unsafe value stops the process at start-up with
 ImproperlyConfigured that names the variable, rather than serving with a default
 nobody chose.
 """
 
+import logging
 import os
 from urllib.parse import urlsplit
 
@@ -107,9 +109,9 @@ MEDIA_ROOT = os.environ.get("MEDIA_ROOT", MEDIA_ROOT)  # noqa: F405
 MEDIA_URL = os.environ.get("MEDIA_URL", MEDIA_URL)  # noqa: F405
 # Static files served by the application itself, compressed and cache-busted.
 MIDDLEWARE = [
-    *MIDDLEWARE[:2],  # noqa: F405  (health endpoints, then API errors, stay first)
+    *MIDDLEWARE[:3],  # noqa: F405  (request log, health endpoints, API errors first)
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    *MIDDLEWARE[2:],  # noqa: F405
+    *MIDDLEWARE[3:],  # noqa: F405
 ]
 STORAGES = {
     **STORAGES,  # noqa: F405
@@ -139,6 +141,16 @@ if media_bucket["bucket_name"]:
         "BACKEND": "cms.content.storage.PrivateS3Storage",
         "OPTIONS": {k: v for k, v in media_bucket.items() if v is not None},
     }
+
+# Logs: one JSON object a line on stderr (cms/observability.py), Python's
+# warnings included (as log records of `py.warnings`).
+LOGGING["handlers"]["console"]["formatter"] = "json"  # noqa: F405
+logging.captureWarnings(True)
+# Errors to Sentry (or a compatible service) when a DSN is given; else nothing.
+if sentry_dsn := os.environ.get("SENTRY_DSN", "").strip():
+    from cms.observability import init_error_reporting
+
+    init_error_reporting(sentry_dsn, os.environ.get("SENTRY_ENVIRONMENT", "production"))
 
 # Proxies in front of the application (cms/clients.py); one TLS proxy by default.
 CMS_NUM_PROXIES = _number("CMS_NUM_PROXIES", 1)
