@@ -48,6 +48,12 @@ def database():
 
 @readiness_check("cache")
 def shared_cache():
+    """Redis itself answers (cms.cache would otherwise answer from process
+    memory); any other cache, that it keeps a value."""
+    ping = getattr(cache, "ping", None)
+    if ping is not None:
+        ping()
+        return
     cache.set(PROBE, "ok", 10)
     if cache.get(PROBE) != "ok":
         raise RuntimeError("the cache keeps no value")

@@ -24,6 +24,9 @@ from cms.api.ratelimit import password_form, protected_page
 from cms.api.views import graphql_endpoint
 from newsroom import views as newsroom_views
 
+# A database that does not answer is a 503, anything else a 500 (cms/api/errors.py).
+handler500 = "cms.api.errors.server_error"
+
 urlpatterns = [
     # Outside the language prefixes: crawlers look for them at the root.
     path("robots.txt", sitemaps.robots, name="robots"),

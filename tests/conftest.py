@@ -10,12 +10,16 @@ tests/test_make_run.py load the demo site.
 
 import json
 import logging
+import shutil
 import socket
+import subprocess
+import time
 import uuid
 from types import SimpleNamespace
 
 import boto3
 import pytest
+import redis
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import translation
@@ -182,3 +186,47 @@ def media_bucket(s3_endpoint, settings):
         },
     }
     return SimpleNamespace(client=client, name=name, endpoint=s3_endpoint)
+
+
+class PrivateRedis:
+    """A `redis-server` of the test's own on a free port, which the test stops and
+    starts again (on the same port) to make an outage; never the machine's."""
+
+    def __init__(self, tmp_path):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.dir = tmp_path
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(  # noqa: S603
+            [shutil.which("redis-server") or "redis-server"]
+            + ["--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+            + ["--appendonly", "no", "--dir", str(self.dir)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                if redis.Redis(port=self.port, socket_timeout=1).ping():
+                    return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise AssertionError(f"redis-server did not start on port {self.port}")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(10)
+
+    def keys(self):
+        return redis.Redis(port=self.port).keys()
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    server = PrivateRedis(tmp_path)
+    server.start()
+    yield server
+    if server.process.poll() is None:
+        server.stop()

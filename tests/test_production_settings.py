@@ -79,6 +79,7 @@ def test_the_silenced_checks_are_only_the_two_deliberate_choices():
         ({"ALLOWED_HOSTS": "*"}, "not '*'"),
         ({"ALLOWED_HOSTS": " , "}, "must list host names"),
         ({"DATABASE_URL": None}, "need the DATABASE_URL variable"),
+        ({"CACHE_URL": None}, "need the CACHE_URL variable"),
         ({"CACHE_URL": "memcached://x"}, "CACHE_URL must be a redis://"),
         ({"SECURE_SSL_REDIRECT": "flase"}, "SECURE_SSL_REDIRECT must be true or"),
         ({"SECURE_HSTS_SECONDS": "abc"}, "SECURE_HSTS_SECONDS must be a whole number"),
@@ -103,7 +104,7 @@ def test_production_serves_no_debug_pages_and_no_graphiql():
         "False",
         "False",
         "True",
-        "django.core.cache.backends.redis.RedisCache",
+        "cms.cache.FailSafeRedisCache",
     ]
 
 

@@ -139,7 +139,9 @@ def two_servers(tmp_path, shared_database, media_bucket):
     env = {
         "DATABASE_URL": shared_database,
         "ALLOWED_HOSTS": "127.0.0.1",
-        "CACHE_URL": None,  # each process its own cache: nothing shared there
+        # A Redis that is away: each process serves from its own memory
+        # (cms.cache), so nothing is shared there.
+        "CACHE_URL": f"redis://127.0.0.1:{free_port()}/0",
         "CMS_NUM_PROXIES": "0",
         "SECURE_SSL_REDIRECT": "false",
         "CMS_MEDIA_BASE_URL": CDN,

@@ -22,16 +22,24 @@ the server failed; the server's log keeps the whole traceback.
   with DEBUG on, Django would send its debug page. A 400, 403 or 5xx answer made
   elsewhere (another middleware's exception, Django's own error pages, the CSRF
   check's 403) becomes that JSON too.
+- A database that does not answer (Django's OperationalError or InterfaceError,
+  wherever it is raised: a resolver, a view, a middleware) is not the client's
+  fault nor a bug: `server_error` (the project's handler500) answers 503 with
+  `Retry-After`, as JSON with SERVICE_UNAVAILABLE on the API routes and as a
+  plain page elsewhere, never with the connection's host or the driver's text.
 """
 
 import json
 import logging
+import sys
 
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.log import log_response
+from django.views import defaults
 from graphene_django.views import HttpError
 from graphql import GraphQLError
 
@@ -44,8 +52,9 @@ API_PATHS = ("/graphql/", "/api/")
 # list: "Over HTTP, and errors").
 CODES = {
     "BAD_REQUEST": "The HTTP request is malformed: no query, a body that is not "
-    "JSON, variables that are not an object, a mutation over GET, an operationName "
-    "the document lacks.",
+    "JSON or nested too deeply, variables that are not an object, a mutation over "
+    "GET, an operationName the document lacks; a body over the size limit (HTTP "
+    "413); a file upload (HTTP 415).",
     "GRAPHQL_PARSE_FAILED": "The query is not GraphQL.",
     "GRAPHQL_VALIDATION_FAILED": "The query does not fit the schema.",
     "BAD_USER_INPUT": "An argument or variable has a wrong value: a wrong type, an "
@@ -58,6 +67,8 @@ CODES = {
     "RATE_LIMITED": "The client is over a rate limit; `retryAfter` says how many "
     "seconds to wait.",
     "QUERY_TOO_COMPLEX": "The query is over a limit of CMS_GRAPHQL_LIMITS.",
+    "SERVICE_UNAVAILABLE": "The database does not answer for now (HTTP 503); "
+    "`Retry-After` says how many seconds to wait.",
     "INTERNAL_SERVER_ERROR": "The server failed; its log has the details.",
 }
 
@@ -114,6 +125,16 @@ CLIENT_ERRORS = {
         "https://docs.wagtail.org/en/stable/topics/images.html#svg-images for "
         "details.",
     ),
+}
+
+# The database does not answer (or broke off): a 503, not a bug's 500.
+UNAVAILABLE = (OperationalError, InterfaceError)
+# Seconds a client is asked to wait before trying again.
+RETRY_AFTER = 10
+UNAVAILABLE_ERROR = {
+    "message": f"The service is briefly unavailable. Try again in {RETRY_AFTER} "
+    "seconds.",
+    "extensions": {"code": "SERVICE_UNAVAILABLE"},
 }
 
 # Exceptions Django answers with a 4xx of its own (and logs as it should).
@@ -211,7 +232,7 @@ class ApiErrors:
         return response
 
     def process_exception(self, request, exception):
-        if not is_api(request) or isinstance(exception, DJANGO_ANSWERS):
+        if not is_api(request) or isinstance(exception, DJANGO_ANSWERS + UNAVAILABLE):
             return None
         response = HttpResponse(
             json_error(INTERNAL), status=500, content_type="application/json"
@@ -228,3 +249,26 @@ class ApiErrors:
             exception=exception,
         )
         return response
+
+
+def server_error(request):
+    """handler500 (cms/urls.py): Django calls it for any exception no one
+    answered, inside its `except`; a database that does not answer is a 503
+    (see the module docstring), anything else Django's own 500 (JSON on the API
+    routes through ApiErrors)."""
+    if not isinstance(sys.exc_info()[1], UNAVAILABLE):
+        return defaults.server_error(request)
+    if is_api(request):
+        response = HttpResponse(
+            json_error(UNAVAILABLE_ERROR),
+            status=503,
+            content_type="application/json",
+        )
+    else:
+        response = HttpResponse(
+            "Service temporarily unavailable. Please try again in a moment.\n",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    response["Retry-After"] = str(RETRY_AFTER)
+    return response

@@ -4,8 +4,8 @@ who it is, to get its own rate limits instead of sharing its address's.
 Editors with the permission make one token per frontend in the admin (Settings >
 Frontend tokens, cms.api.viewsets), see it once, and revoke it there. The
 frontend sends it on every API request as `Authorization: Bearer <token>`;
-`FrontendTokens` (middleware on /graphql/ and /api/) finds it, names the
-frontend in the log, and leaves it on the request for cms.api.ratelimit.client.
+`FrontendTokens` (middleware on /graphql/ and /api/) finds it and leaves it on
+the request for cms.api.ratelimit.client and the access log (cms.observability).
 A token opens nothing: content is what anonymous readers see (previews have
 their own tokens, cms.content.previews). A token that is unknown or revoked is
 refused with 401 before anything runs, so a frontend notices at once instead of
@@ -14,7 +14,6 @@ falling back to its address's limits.
 
 import hashlib
 import json
-import logging
 import secrets
 from datetime import timedelta
 
@@ -25,8 +24,6 @@ from django.utils import timezone
 from .errors import is_api
 from .models import FrontendToken
 from .views import media_type
-
-logger = logging.getLogger(__name__)
 
 # Every token starts so (secret scanners and people recognise it), then a random
 # part that is shown in the admin and the logs, then 256 secret random bits.
@@ -83,8 +80,7 @@ def unauthenticated(request, message):
 
 class FrontendTokens:
     """Middleware: a request to an API route with a bearer token is its
-    frontend's (`request.frontend_token`), logged with the frontend's name and
-    the token's prefix; an unknown or revoked token is a 401."""
+    frontend's (`request.frontend_token`); an unknown or revoked token is a 401."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -103,13 +99,4 @@ class FrontendTokens:
             )
         request.frontend_token = token
         touch(token)
-        response = self.get_response(request)
-        logger.info(
-            "%s %s %s by frontend %s",
-            request.method,
-            request.path,
-            response.status_code,
-            token,
-            extra={"frontend": token.name, "frontend_token": token.prefix},
-        )
-        return response
+        return self.get_response(request)

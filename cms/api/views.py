@@ -3,7 +3,7 @@
 import json
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from graphene_django.constants import MUTATION_ERRORS_FLAG
@@ -82,6 +82,11 @@ class GraphQLView(BaseGraphQLView):
         response = {}
         if result.errors:
             set_rollback()
+            for error in result.errors:  # the whole answer is a 503 (errors.py)
+                if isinstance(
+                    getattr(error, "original_error", None), errors.UNAVAILABLE
+                ):
+                    raise error.original_error
             response["errors"] = [self.format_error(e) for e in result.errors]
         if result.errors and any(not getattr(e, "path", None) for e in result.errors):
             if self.media_type == GRAPHQL_RESPONSE:
@@ -123,9 +128,30 @@ class GraphQLView(BaseGraphQLView):
         return text
 
     def parse_body(self, request):
-        if self.get_content_type(request) == "application/json":
+        """graphene-django's, with the body limits of the README ("Request
+        bodies"): no file uploads, at most CMS_GRAPHQL_MAX_BODY_SIZE bytes (told
+        before the body is read), no JSON nested deeper than Python's parser
+        goes; and a JSON list is a batch."""
+        content_type = self.get_content_type(request)
+        if content_type == "multipart/form-data":
+            raise refused(
+                415,
+                "/graphql/ takes no file uploads (multipart/form-data): send the "
+                "query as application/json, or with GET.",
+            )
+        if body_size(request) > settings.CMS_GRAPHQL_MAX_BODY_SIZE:
+            raise refused(
+                413,
+                f"The request body is over {settings.CMS_GRAPHQL_MAX_BODY_SIZE} "
+                "bytes, the most /graphql/ reads.",
+            )
+        if content_type == "application/json":
             try:
                 body = json.loads(request.body)
+            except RecursionError:
+                raise HttpError(
+                    HttpResponseBadRequest("The JSON body is nested too deeply.")
+                ) from None
             except (TypeError, ValueError):
                 body = None
             if isinstance(body, list):
@@ -179,6 +205,20 @@ class GraphQLView(BaseGraphQLView):
         return super().execute_graphql_request(
             request, data, query, variables, operation_name, show_graphiql
         )
+
+
+def refused(status, message):
+    """The HttpError of a body the view does not read, with `status`."""
+    return HttpError(HttpResponse(message, status=status))
+
+
+def body_size(request):
+    """The request's Content-Length (WSGI reads no more), 0 if none or not a
+    number, as Django's request reads it."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def media_type(request):

@@ -58,7 +58,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First of all: /healthz and /readyz, before redirects, host checks, sessions.
+    # Around everything: the request id, the access log, slow requests and queries.
+    "cms.observability.RequestLog",
+    # Then /healthz and /readyz, before redirects, host checks, sessions.
     "cms.health.HealthEndpoints",
     "cms.api.errors.ApiErrors",  # errors on /graphql/ and /api/ as JSON
     "django.middleware.security.SecurityMiddleware",
@@ -240,6 +242,18 @@ GRAPPLE = {
         "fill-1200x630",
     ],
 }
+# Request bodies. /graphql/ reads at most CMS_GRAPHQL_MAX_BODY_SIZE bytes (a
+# query is limited to MAX_TOKENS below; ten of them in a batch, with variables,
+# stay well under it) and takes no file uploads; everything else, the admin's
+# forms included, Django's limits, written out so that they are chosen: at most
+# 2.5 MB of form fields in memory and 1,000 of them, files over 2.5 MB spooled to
+# disk, and Wagtail's 10 MB per image upload.
+CMS_GRAPHQL_MAX_BODY_SIZE = 256 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+
 # Largest perPage a news listing and the member directory accept.
 CMS_NEWS_MAX_PER_PAGE = 50
 CMS_MEMBERS_MAX_PER_PAGE = 100
@@ -308,11 +322,33 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CMS_TASK_ATTEMPTS = 5
 CMS_TASK_RETRY_DELAY = 10
 
+# Logs (cms/observability.py), on stderr: readable lines here, one JSON object a
+# line in production; each with the request id. `cms.access` has a line per
+# request; a request over CMS_SLOW_REQUEST_MS milliseconds, or an SQL statement
+# over CMS_SLOW_QUERY_MS, is a warning (0: never).
+CMS_SLOW_REQUEST_MS = int(os.environ.get("CMS_SLOW_REQUEST_MS", "1000"))
+CMS_SLOW_QUERY_MS = int(os.environ.get("CMS_SLOW_QUERY_MS", "200"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "cms.observability.RequestId"}},
+    "formatters": {
+        "readable": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+        },
+        "json": {"()": "cms.observability.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "readable",
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
-    # One line per API request a frontend token identifies (cms.api.tokens).
-    "loggers": {"cms.api.tokens": {"level": "INFO"}},
+    "loggers": {
+        "cms": {"level": "INFO"},
+        # runserver's own line per request, in the same format.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

@@ -1,19 +1,21 @@
 """Production: everything from the environment, and no insecure default.
 
 Required: SECRET_KEY (50+ characters, not a development key), DATABASE_URL,
-ALLOWED_HOSTS (comma-separated host names). Optional: CACHE_URL (redis://...; the
-cache is shared by all processes), MEDIA_ROOT, MEDIA_URL, the media bucket
+ALLOWED_HOSTS (comma-separated host names), CACHE_URL (redis://...; the cache all
+processes share). Optional: MEDIA_ROOT, MEDIA_URL, the media bucket
 (AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL, AWS_S3_REGION_NAME,
 AWS_S3_ACCESS_KEY_ID, AWS_S3_SECRET_ACCESS_KEY), WAGTAILADMIN_BASE_URL,
 CMS_MEDIA_BASE_URL and CMS_PUBLIC_BASE_URLS (read in base.py),
 CSRF_TRUSTED_ORIGINS, CORS_ALLOWED_ORIGINS (the frontends' origins),
-CMS_GRAPHQL_INTROSPECTION (default off),
+CMS_GRAPHQL_INTROSPECTION (default off), SENTRY_DSN and SENTRY_ENVIRONMENT
+(error reporting, default none and "production"),
 SECURE_SSL_REDIRECT (default on; set "false" only when the proxy in front already
 redirects). A missing or unsafe value stops the process at start-up with
 ImproperlyConfigured that names the variable, rather than serving with a default
 nobody chose.
 """
 
+import logging
 import os
 from urllib.parse import urlsplit
 
@@ -83,27 +85,33 @@ CORS_ALLOWED_ORIGINS = _list("CORS_ALLOWED_ORIGINS")
 # GraphiQL is off (base.py); introspection only when a deployment wants it.
 CMS_GRAPHQL_INTROSPECTION = _flag("CMS_GRAPHQL_INTROSPECTION", False)
 
+# Connections are kept for a minute and checked before a request reuses one, so
+# none left broken by a database restart fails a request; a database that does
+# not answer is given up on after 5 seconds (?connect_timeout=N in DATABASE_URL
+# changes it; the request is then a 503) instead of hanging the worker.
 DATABASES = {
-    "default": dj_database_url.parse(_require("DATABASE_URL"), conn_max_age=60),  # noqa: F405
+    "default": dj_database_url.parse(  # noqa: F405
+        _require("DATABASE_URL"), conn_max_age=60, conn_health_checks=True
+    ),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
-if cache_url := os.environ.get("CACHE_URL"):
-    if not cache_url.startswith(("redis://", "rediss://", "unix://")):
-        raise ImproperlyConfigured("CACHE_URL must be a redis:// or rediss:// URL.")
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": cache_url,
-        }
-    }
+# The cache every process shares (rate limits, view de-duplication, Wagtail's
+# site root paths): per-process counts would let a client through once per
+# process. While Redis does not answer, cms.cache serves from process memory.
+cache_url = _require("CACHE_URL")
+if not cache_url.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("CACHE_URL must be a redis:// or rediss:// URL.")
+CACHES = {"default": {"BACKEND": "cms.cache.FailSafeRedisCache", "LOCATION": cache_url}}
 
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT", MEDIA_ROOT)  # noqa: F405
 MEDIA_URL = os.environ.get("MEDIA_URL", MEDIA_URL)  # noqa: F405
 # Static files served by the application itself, compressed and cache-busted.
 MIDDLEWARE = [
-    *MIDDLEWARE[:2],  # noqa: F405  (health endpoints, then API errors, stay first)
+    *MIDDLEWARE[:3],  # noqa: F405  (request log, health endpoints, API errors first)
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    *MIDDLEWARE[2:],  # noqa: F405
+    *MIDDLEWARE[3:],  # noqa: F405
 ]
 STORAGES = {
     **STORAGES,  # noqa: F405
@@ -133,6 +141,16 @@ if media_bucket["bucket_name"]:
         "BACKEND": "cms.content.storage.PrivateS3Storage",
         "OPTIONS": {k: v for k, v in media_bucket.items() if v is not None},
     }
+
+# Logs: one JSON object a line on stderr (cms/observability.py), Python's
+# warnings included (as log records of `py.warnings`).
+LOGGING["handlers"]["console"]["formatter"] = "json"  # noqa: F405
+logging.captureWarnings(True)
+# Errors to Sentry (or a compatible service) when a DSN is given; else nothing.
+if sentry_dsn := os.environ.get("SENTRY_DSN", "").strip():
+    from cms.observability import init_error_reporting
+
+    init_error_reporting(sentry_dsn, os.environ.get("SENTRY_ENVIRONMENT", "production"))
 
 # Proxies in front of the application (cms/clients.py); one TLS proxy by default.
 CMS_NUM_PROXIES = _number("CMS_NUM_PROXIES", 1)

@@ -23,3 +23,6 @@ WAGTAILLOCALIZE_MACHINE_TRANSLATOR["OPTIONS"]["TRADITIONAL_VARIANT"] = "s2t"  # 
 # moved to the worker; tests of the queue itself use the `task_queue` fixture
 # (tests/conftest.py), which puts the database queue back.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+CMS_SLOW_REQUEST_MS = 1000
+CMS_SLOW_QUERY_MS = 200

@@ -188,15 +188,17 @@ def test_last_use_is_recorded_at_most_once_a_minute(db):
 
 def test_requests_are_logged_with_the_frontend(db, caplog):
     token, secret = frontend("www.example.org (Next.js)")
-    with caplog.at_level(logging.INFO, logger="cms.api.tokens"):
+    with caplog.at_level(logging.INFO, logger="cms.access"):
         post(caller(secret), SEARCH)
-        post(caller(), SEARCH)  # anonymous: no line
-    [record] = [r for r in caplog.records if r.name == "cms.api.tokens"]
-    assert record.frontend == "www.example.org (Next.js)"
-    assert record.frontend_token == token.prefix
-    assert record.getMessage() == (
-        f"POST /graphql/ 200 by frontend www.example.org (Next.js) ({token.prefix}…)"
+        post(caller(), SEARCH)  # anonymous: no frontend
+    by_token, anonymous = [r for r in caplog.records if r.name == "cms.access"]
+    assert by_token.frontend == "www.example.org (Next.js)"
+    assert by_token.frontend_token == token.prefix
+    assert by_token.getMessage().startswith("POST /graphql/ 200 ")
+    assert by_token.getMessage().endswith(
+        f" ms by frontend www.example.org (Next.js) ({token.prefix}…)"
     )
+    assert anonymous.frontend is None and " by frontend" not in anonymous.getMessage()
     assert all(secret not in r.getMessage() for r in caplog.records)
 
 
