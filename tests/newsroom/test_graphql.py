@@ -261,7 +261,8 @@ def test_previous_next_and_related(gql):
 
 
 def test_renditions_only_from_the_allowlist(gql):
-    page = article(cover_image=wagtail_factories.ImageFactory())
+    image = wagtail_factories.ImageFactory(file__width=800, file__height=600)
+    page = article(cover_image=image)
     query = """query ($id: ID) { newsArticle(id: $id) { coverImage {
       rendition(width: 640) { width url } srcSet(sizes: [320, 480]) } } }"""
     cover = gql(query, id=page.pk)["newsArticle"]["coverImage"]
