@@ -199,11 +199,16 @@ def test_scheduled_publishing_runs_every_minute_in_one_chain(task_queue):
     assert 55 < delay <= 60
 
 
-def test_a_real_worker_process_does_the_queued_work(tmp_path, shared_database):  # noqa: F811
-    """Content written by one production process; `manage.py worker` in another."""
+def test_a_real_worker_process_does_the_queued_work(
+    tmp_path,
+    shared_database,  # noqa: F811
+    private_redis,
+):
+    """Content written by one production process; `manage.py worker` in another,
+    sharing the database and a Redis as production does."""
     env = {
         "DATABASE_URL": shared_database,
-        "CACHE_URL": None,
+        "CACHE_URL": private_redis.url,
         "MEDIA_ROOT": str(tmp_path / "media"),
     }
     result = manage("migrate", "--noinput", **env)
