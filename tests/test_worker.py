@@ -23,6 +23,7 @@ from cms.localization.tasks import follow_publication
 from cms.search.models import SearchEntry
 from cms.worker import schedule
 from newsroom.models import NewsArticlePage, NewsIndexPage
+from tests.conftest import free_port
 from tests.factories import NewsArticlePageFactory
 from tests.test_production_settings import manage
 from tests.test_two_processes import shared_database  # noqa: F401 - a fixture
@@ -203,7 +204,8 @@ def test_a_real_worker_process_does_the_queued_work(tmp_path, shared_database): 
     """Content written by one production process; `manage.py worker` in another."""
     env = {
         "DATABASE_URL": shared_database,
-        "CACHE_URL": None,
+        # A Redis that is away: production requires one, the test needs none.
+        "CACHE_URL": f"redis://127.0.0.1:{free_port()}/0",
         "MEDIA_ROOT": str(tmp_path / "media"),
     }
     result = manage("migrate", "--noinput", **env)
