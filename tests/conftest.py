@@ -13,11 +13,15 @@ import logging
 import shutil
 import socket
 import subprocess
+import threading
 import time
 import uuid
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import boto3
+import dj_database_url
+import psycopg
 import pytest
 import redis
 from django.core.cache import cache
@@ -169,23 +173,40 @@ def s3_options(endpoint, bucket):
 @pytest.fixture
 def media_bucket(s3_endpoint, settings):
     """A new private bucket on that API, made the default storage (media)."""
+    bucket = new_bucket(s3_endpoint)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "cms.content.storage.PrivateS3Storage",
+            "OPTIONS": s3_options(s3_endpoint, bucket.name),
+        },
+    }
+    return bucket
+
+
+def new_bucket(endpoint):
+    """A new private bucket on the S3 API at `endpoint`, with a client to look in."""
     name = f"media-{uuid.uuid4().hex[:12]}"
     client = boto3.client(
         "s3",
-        endpoint_url=s3_endpoint,
+        endpoint_url=endpoint,
         region_name="us-east-1",
         aws_access_key_id=S3_CREDENTIALS["access_key"],
         aws_secret_access_key=S3_CREDENTIALS["secret_key"],
     )
     client.create_bucket(Bucket=name)
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "cms.content.storage.PrivateS3Storage",
-            "OPTIONS": s3_options(s3_endpoint, name),
-        },
+    return SimpleNamespace(client=client, name=name, endpoint=endpoint)
+
+
+def s3_environment(bucket):
+    """The variables that put a production process's media in `bucket`."""
+    return {
+        "AWS_STORAGE_BUCKET_NAME": bucket.name,
+        "AWS_S3_ENDPOINT_URL": bucket.endpoint,
+        "AWS_S3_REGION_NAME": "us-east-1",
+        "AWS_S3_ACCESS_KEY_ID": S3_CREDENTIALS["access_key"],
+        "AWS_S3_SECRET_ACCESS_KEY": S3_CREDENTIALS["secret_key"],
     }
-    return SimpleNamespace(client=client, name=name, endpoint=s3_endpoint)
 
 
 class PrivateRedis:
@@ -230,3 +251,86 @@ def private_redis(tmp_path):
     yield server
     if server.process.poll() is None:
         server.stop()
+
+
+class TcpProxy:
+    """Forwards a free local port to `target`; `stop()` refuses new connections
+    and cuts the open ones, as a database going away does."""
+
+    def __init__(self, target):
+        self.target = target
+        self.port = free_port()
+        self.open = set()
+        self.running = False
+
+    def start(self):
+        self.listener = socket.create_server(("127.0.0.1", self.port))
+        self.listener.settimeout(0.1)
+        self.running = True
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.running = False
+        self.thread.join()
+        self.listener.close()
+        for sock in list(self.open):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            sock.close()
+        self.open.clear()
+
+    def _accept(self):
+        while self.running:
+            try:
+                client, _address = self.listener.accept()
+            except TimeoutError:
+                continue
+            upstream = socket.create_connection(self.target)
+            self.open |= {client, upstream}
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(
+                    target=self._pump, args=(source, sink), daemon=True
+                ).start()
+
+    @staticmethod
+    def _pump(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            try:
+                sink.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+
+
+@contextmanager
+def postgres_database(prefix):
+    """(host, port, name, credentials) of a new PostgreSQL database named `prefix`
+    and a random tail, dropped afterwards: on DATABASE_URL's server when the suite
+    runs on PostgreSQL, else on 127.0.0.1:5432 (the tests that need PostgreSQL
+    itself, to make it unreachable, run on the SQLite pass too)."""
+    server = dj_database_url.config(default="postgres://postgres@127.0.0.1:5432/x")
+    if server["ENGINE"] != "django.db.backends.postgresql":
+        server = dj_database_url.parse("postgres://postgres@127.0.0.1:5432/x")
+    params = {
+        "host": server["HOST"] or "127.0.0.1",
+        "port": server["PORT"] or 5432,
+        "user": server["USER"],
+        **({"password": server["PASSWORD"]} if server["PASSWORD"] else {}),
+    }
+    name = f"{prefix}{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    password = f":{params['password']}" if "password" in params else ""
+    credentials = f"{params['user']}{password}@"
+    try:
+        yield params["host"], int(params["port"]), name, credentials
+    finally:
+        with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -10,20 +10,15 @@ runs there, else 127.0.0.1:5432).
 """
 
 import json
-import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
-import uuid
 
-import dj_database_url
-import psycopg
 import pytest
 
-from tests.conftest import free_port
+from tests.conftest import TcpProxy, free_port, postgres_database
 from tests.test_production_settings import ROOT, manage, production_env
 
 LISTING = '{ newsArticles(locale: "zh-hans") { items { id title url } } }'
@@ -38,82 +33,10 @@ print(article.pk, article.url)
 """
 
 
-class TcpProxy:
-    """Forwards a free local port to `target`; `stop()` refuses new connections
-    and cuts the open ones, as a database going away does."""
-
-    def __init__(self, target):
-        self.target = target
-        self.port = free_port()
-        self.open = set()
-        self.running = False
-
-    def start(self):
-        self.listener = socket.create_server(("127.0.0.1", self.port))
-        self.listener.settimeout(0.1)
-        self.running = True
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def stop(self):
-        self.running = False
-        self.thread.join()
-        self.listener.close()
-        for sock in list(self.open):
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            sock.close()
-        self.open.clear()
-
-    def _accept(self):
-        while self.running:
-            try:
-                client, _address = self.listener.accept()
-            except TimeoutError:
-                continue
-            upstream = socket.create_connection(self.target)
-            self.open |= {client, upstream}
-            for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(
-                    target=self._pump, args=(source, sink), daemon=True
-                ).start()
-
-    @staticmethod
-    def _pump(source, sink):
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            try:
-                sink.shutdown(socket.SHUT_WR)
-            except OSError:
-                pass
-
-
 @pytest.fixture
 def own_database():
-    """(host, port, URL) of a new PostgreSQL database, dropped afterwards."""
-    server = dj_database_url.config(default="postgres://postgres@127.0.0.1:5432/x")
-    if server["ENGINE"] != "django.db.backends.postgresql":
-        server = dj_database_url.parse("postgres://postgres@127.0.0.1:5432/x")
-    params = {
-        "host": server["HOST"] or "127.0.0.1",
-        "port": server["PORT"] or 5432,
-        "user": server["USER"],
-        **({"password": server["PASSWORD"]} if server["PASSWORD"] else {}),
-    }
-    name = f"cms_degrade_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    password = f":{params['password']}" if "password" in params else ""
-    credentials = f"{params['user']}{password}@"
-    yield params["host"], int(params["port"]), name, credentials
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database("cms_degrade_") as database:
+        yield database
 
 
 def request(base, method, path, body=None):

@@ -27,7 +27,7 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.utils.crypto import get_random_string
 
 from tests.api.test_object_storage import CDN, keys, png, stored
-from tests.conftest import S3_CREDENTIALS, free_port
+from tests.conftest import free_port, s3_environment
 from tests.test_production_settings import ROOT, manage, production_env
 
 PASSWORD = "mk-Editor-pass-2718"
@@ -58,16 +58,20 @@ def shared_database(tmp_path):
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-class Server:
-    """One `runserver` process under the production settings."""
+def runserver(port):
+    return ["manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
 
-    def __init__(self, env, log):
+
+class Server:
+    """One server process under the production settings: `command(port)` (the
+    Python arguments), `runserver` unless told."""
+
+    def __init__(self, env, log, command=runserver):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log
         self.process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "manage.py", "runserver", "--noreload"]
-            + [f"127.0.0.1:{self.port}"],
+            [sys.executable, *command(self.port)],
             cwd=ROOT,
             env=env,
             stdout=log.open("w"),
@@ -100,7 +104,9 @@ class Server:
             self.base + path, data=data, headers=headers, method=method
         )
         try:
-            response = urllib.request.build_opener(NoRedirects).open(request)
+            response = urllib.request.build_opener(NoRedirects).open(
+                request, timeout=30
+            )
         except urllib.error.HTTPError as error:
             response = error
         with response:
@@ -145,11 +151,7 @@ def two_servers(tmp_path, shared_database, media_bucket):
         "CMS_NUM_PROXIES": "0",
         "SECURE_SSL_REDIRECT": "false",
         "CMS_MEDIA_BASE_URL": CDN,
-        "AWS_STORAGE_BUCKET_NAME": media_bucket.name,
-        "AWS_S3_ENDPOINT_URL": media_bucket.endpoint,
-        "AWS_S3_REGION_NAME": "us-east-1",
-        "AWS_S3_ACCESS_KEY_ID": S3_CREDENTIALS["access_key"],
-        "AWS_S3_SECRET_ACCESS_KEY": S3_CREDENTIALS["secret_key"],
+        **s3_environment(media_bucket),
     }
     for command in (
         ["migrate", "--noinput"],
@@ -175,31 +177,41 @@ def two_servers(tmp_path, shared_database, media_bucket):
         assert not (tmp_path / f"{name}-media").exists(), "a file went to a disk"
 
 
-def test_image_uploaded_through_one_process_rendered_through_the_other(
-    two_servers, media_bucket
-):
-    first, second = two_servers
-    # Production pages need collectstatic's manifest; the answers used here (a
-    # login's or an upload's redirect) render none, so a CSRF token of our own
-    # stands in for the login page's.
-    first.cookies["csrftoken"] = get_random_string(32)
-    status, _headers, _body = first.form(
+def log_in(server):
+    """Logs the editor in to `server`'s admin. Production pages need
+    collectstatic's manifest; the answers used here (a login's, an upload's or a
+    publication's redirect) render none, so a CSRF token of our own stands in for
+    the login page's."""
+    server.cookies["csrftoken"] = get_random_string(32)
+    status, _headers, _body = server.form(
         "/admin/login/", {"username": "mk-editor", "password": PASSWORD}
     )
     assert status == 302
+
+
+def upload_image(server, title):
+    """Uploads a PNG named `title` through `server`'s admin (logged in)."""
     upload = encode_multipart(
         BOUNDARY,
         {
-            "csrfmiddlewaretoken": first.cookies["csrftoken"],
-            "title": "mk-harbour",
+            "csrfmiddlewaretoken": server.cookies["csrftoken"],
+            "title": title,
             "file": SimpleUploadedFile("harbour.png", png(), "image/png"),
             "collection": "1",
         },
     )
-    status, _headers, body = first.request(
+    status, _headers, body = server.request(
         "POST", "/admin/images/add/", upload, MULTIPART_CONTENT
     )
     assert status == 302, body[:2000]
+
+
+def rendition_through(first, second, bucket):
+    """An image uploaded through `first`'s admin: its rendition made by `second`,
+    found by `first`, and each file served by the process that did not write it,
+    from the bucket."""
+    log_in(first)
+    upload_image(first, "mk-harbour")
     first.cookies.clear()  # from here on, an anonymous reader
 
     (image,) = [
@@ -212,10 +224,16 @@ def test_image_uploaded_through_one_process_rendered_through_the_other(
 
     original = made["url"].removeprefix(f"{CDN}/media/")
     rendition = made["rendition"]["url"].removeprefix(f"{CDN}/media/")
-    assert {original, rendition} <= keys(media_bucket)
+    assert {original, rendition} <= keys(bucket)
     # Each process serves the file the other wrote, from the bucket.
     for server, name in ((second, original), (first, rendition)):
         status, headers, content = server.request("GET", f"/media/{name}")
         assert status == 200
         assert headers["Content-Type"] == "image/png"
-        assert content == stored(media_bucket, name)
+        assert content == stored(bucket, name)
+
+
+def test_image_uploaded_through_one_process_rendered_through_the_other(
+    two_servers, media_bucket
+):
+    rendition_through(*two_servers, media_bucket)
