@@ -21,11 +21,9 @@ import hashlib
 import io
 import json
 import shutil
-import uuid
 from contextlib import contextmanager
 from types import SimpleNamespace
 
-import psycopg
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
@@ -39,7 +37,7 @@ from cms.content import backups
 from cms.search.models import SearchEntry
 from newsroom.models import NewsArticlePage
 from tests import factories
-from tests.conftest import GraphQLClient
+from tests.conftest import GraphQLClient, postgres_database
 from tests.search.corpus import article_editions
 
 # The suite's test database stays in its rolled-back transaction meanwhile (and
@@ -94,19 +92,8 @@ def new_database(tag, tmp_path):
     if connection.vendor != "postgresql":
         yield str(tmp_path / f"{tag}.sqlite3")
         return
-    params = {
-        key: value
-        for key in ("host", "port", "user", "password")
-        if (value := connection.settings_dict[key.upper()])
-    }
-    name = f"cms_backups_{tag}_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
+    with postgres_database(f"cms_backups_{tag}_") as (_host, _port, name, _login):
         yield name
-    finally:
-        with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextmanager

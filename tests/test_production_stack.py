@@ -15,7 +15,6 @@ SQLite pass too: the database is a new PostgreSQL one (`postgres_database`).
 import json
 import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -35,7 +34,7 @@ from tests.conftest import (
     postgres_database,
     s3_environment,
 )
-from tests.test_app_server import trickle
+from tests.test_app_server import slow_clients
 from tests.test_production_settings import ROOT, manage, production_env
 from tests.test_two_processes import PASSWORD, Server, log_in, rendition_through
 
@@ -319,34 +318,9 @@ def test_database_away_json_503s_then_no_failed_request(stack):
 
 
 def test_slow_clients_do_not_hold_up_other_readers(stack):
-    slow = [
-        trickle(server.port, headers_first=n % 2 == 0)
-        for server in stack.servers
-        for n in range(6)
-    ]
-    stop = threading.Event()
-
-    def keep_trickling():
-        while not stop.is_set():
-            for client, remaining in slow:
-                byte = next(remaining, None)
-                if byte is not None:
-                    client.send(bytes([byte]))
-            time.sleep(0.25)
-
-    sender = threading.Thread(target=keep_trickling)
-    sender.start()
-    try:
-        time.sleep(1)  # every slow client is connected and sending
+    with slow_clients([server.port for server in stack.servers]):
         for _ in range(3):
             for server in stack.servers:
                 started = time.monotonic()
                 assert TITLE in titles(server, "zh-hans")
                 assert time.monotonic() - started < 2
-        # The slow clients are still connected and waiting, not cut off.
-        assert all(next(remaining, None) is not None for _, remaining in slow)
-    finally:
-        stop.set()
-        sender.join()
-        for client, _ in slow:
-            client.close()

@@ -15,11 +15,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
-import uuid
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
-import psycopg
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -27,7 +25,7 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.utils.crypto import get_random_string
 
 from tests.api.test_object_storage import CDN, keys, png, stored
-from tests.conftest import free_port, s3_environment
+from tests.conftest import free_port, postgres_database, s3_environment
 from tests.test_production_settings import ROOT, manage, production_env
 
 PASSWORD = "mk-Editor-pass-2718"
@@ -41,21 +39,8 @@ def shared_database(tmp_path):
     if connection.vendor != "postgresql":
         yield f"sqlite:///{tmp_path / 'shared.sqlite3'}"
         return
-    params = {
-        key: value
-        for key in ("host", "port", "user", "password")
-        if (value := connection.settings_dict[key.upper()])
-    }
-    name = f"cms_two_processes_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    user = params.get("user", "")
-    password = f":{params['password']}" if "password" in params else ""
-    host = params.get("host", "127.0.0.1")
-    port = params.get("port", 5432)
-    yield f"postgres://{user}{password}@{host}:{port}/{name}"
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database("cms_two_processes_") as (host, port, name, credentials):
+        yield f"postgres://{credentials}{host}:{port}/{name}"
 
 
 def runserver(port):
