@@ -225,6 +225,8 @@ def restored(django_db_blocker, tmp_path):
 def test_a_backup_holds_the_database_the_media_and_a_manifest(site):
     manifest = json.loads((site.folder / "manifest.json").read_text())
     assert site.folder.name.startswith("cms-backup-")
+    # Only its owner may read it (it holds password hashes, restricted files).
+    assert site.folder.stat().st_mode & 0o777 == 0o700
     assert manifest["database"] == {
         "vendor": connection.vendor,
         "file": backups.DUMPS[connection.vendor],

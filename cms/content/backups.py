@@ -70,7 +70,10 @@ def backup(directory):
     if final.exists():
         raise CommandError(f"{final} exists already: try again in a second.")
     shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir()
+    # Its owner's alone: a backup holds password and token hashes and restricted
+    # documents, whatever the umask of whoever runs it.
+    partial.mkdir(mode=0o700)
+    partial.chmod(0o700)
     try:
         dump = partial / DUMPS[vendor]
         if vendor == "postgresql":
