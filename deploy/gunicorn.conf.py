@@ -34,6 +34,24 @@ control_socket_disable = True
 # Load Django once in the master and fork ready workers from it (django.setup
 # alone takes seconds); see `when_ready` for the rest of the warm-up.
 preload_app = True
+# gunicorn's own lines (start, workers booted, stopped, killed) on stderr as one
+# JSON object each, like the application's (cms.observability; README, "Logs").
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "cms.observability.RequestId"}},
+    "formatters": {"json": {"()": "cms.observability.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json",
+        }
+    },
+    "loggers": {
+        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False}
+    },
+}
 
 
 def when_ready(server):

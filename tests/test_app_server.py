@@ -112,6 +112,17 @@ def trickle(port, headers_first):
     return client, iter(head + body if headers_first else body)
 
 
+def test_every_line_the_server_logs_is_json(server):
+    """gunicorn's own lines as well as the application's (README, "Logs")."""
+    status, _answer = server.graphql(LISTING, timeout=10)
+    assert status == 200
+    lines = [line for line in server.log.read_text().splitlines() if line.strip()]
+    records = [json.loads(line) for line in lines]
+    loggers = {record["logger"] for record in records}
+    assert {"gunicorn.error", "cms.access"} <= loggers
+    assert any(r["message"].startswith("Starting gunicorn") for r in records)
+
+
 @contextmanager
 def slow_clients(ports, each=6):
     """`each` clients per port sending a request a byte every 0.25 s (half of
