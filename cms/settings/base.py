@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "cms.localization",
     "cms.search",
     "cms.worker",
+    "cms.delivery",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DeliveryConfig(AppConfig):
+    name = "cms.delivery"
+    label = "cms_delivery"
+    verbose_name = _("Delivery")
+
+    def ready(self):
+        from . import changes
+
+        changes.connect()
