@@ -11,7 +11,7 @@ from grapple.registry import registry
 from grapple.utils import resolve_queryset
 from taggit.models import Tag
 
-from cms.api import orders
+from cms.api import caching, orders
 from cms.api.assembly import replace, root_mutation, root_query
 from cms.api.errors import bad_input, client_error, unknown
 from cms.api.extensions import extend
@@ -24,6 +24,7 @@ from cms.api.ratelimit import RateLimited, rate_limited_error
 from cms.content.editions import chain_of, first_in_chain, mark, resolved
 from cms.content.requests import per_request
 from cms.content.visibility import visible_pages
+from cms.delivery import responses
 from cms.search.schema import matching
 from cms.search.text import normalise
 
@@ -311,3 +312,27 @@ def visible_tags_query(grapple_tags):
             return resolve_queryset(visible_tags(), info, **kwargs)
 
     return VisibleTagsQuery
+
+
+# What the response cache cannot find out itself (cms.api.caching): counts and
+# the archive depend on the articles of their locale chain; view counts change
+# without a content change, so answers that show them or sort by them are brief.
+def articles_of_chain(root, info, args, codes):
+    return caching.list_keys(NewsArticlePage, codes)
+
+
+def views_shown(root, info, args, codes):
+    responses.shows_view_counts()
+    return ()
+
+
+def ordered_by_views(root, info, args, codes):
+    if args.get("order") in ("viewCount", "-viewCount"):
+        responses.shows_view_counts()
+    return ()
+
+
+caching.declare("Query", "newsArchive", articles_of_chain)
+caching.declare("NewsCategory", "articleCount", articles_of_chain)
+caching.declare("NewsArticlePage", "viewCount", views_shown)
+caching.declare("Query", "newsArticles", ordered_by_views)

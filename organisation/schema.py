@@ -21,6 +21,7 @@ from django.db.models import Count, F
 from grapple.registry import registry
 from wagtail.models import Locale
 
+from cms.api import caching
 from cms.api.assembly import root_query
 from cms.api.errors import unknown
 from cms.api.extensions import extend
@@ -30,6 +31,7 @@ from cms.api.status import StatusLoader, TranslationStatus, translation_status_f
 from cms.content.editions import chain_of, language_codes, mark, snippets_in_chain
 from cms.content.requests import per_request
 from cms.content.visibility import visible_pages
+from cms.delivery import changes, responses
 from cms.search.schema import matching
 
 from .models import (
@@ -502,3 +504,35 @@ extend(
         description="Members per tier, committees and units, from the data.",
     ),
 )
+
+
+# What the response cache cannot find out itself (cms.api.caching). The
+# structure is read in the default locale whatever the locale asked (each row
+# then shown in its edition), and positions are those held today: these answers
+# depend on the default locale's lists too, and last until midnight.
+def structure_lists(root, info, args, codes):
+    responses.until_midnight()
+    default = [settings.LANGUAGE_CODE]
+    return [
+        key
+        for model in (OrgUnit, Position, Person, MembershipTier, MemberCompany)
+        for key in caching.list_keys(model, [*default, *codes])
+    ]
+
+
+for _field in ("orgUnits", "committees", "committee", "people", "organisation"):
+    caching.declare("Query", _field, structure_lists)
+caching.declare("OrganisationIndexPage", "statistics", structure_lists)
+caching.declare(
+    "Query",
+    "membershipTiers",
+    lambda root, info, args, codes: caching.list_keys(
+        MembershipTier, [settings.LANGUAGE_CODE, *codes]
+    ),
+)
+caching.declare(
+    "MembershipTier",
+    "memberCount",
+    lambda root, info, args, codes: [changes.list_key(MemberCompany)],
+)
+responses.dated(OrgUnit, Position, Person)

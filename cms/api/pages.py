@@ -269,7 +269,11 @@ class LocalePagesQuery:
         if id is not None:
             # An id names one edition, in any locale of the site.
             site_pages = in_site(pages, info, None, kwargs)
-            found = site_pages and site_pages.filter(pk=page_id(id, "id")).first()
+            found = (  # (not `site_pages and`: that would load every page)
+                None
+                if site_pages is None
+                else site_pages.filter(pk=page_id(id, "id")).first()
+            )
             if locale is None and not fallback:
                 return found and found.specific
         chain = locale_chain(locale, fallback)

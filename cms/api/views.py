@@ -21,6 +21,7 @@ from graphql import (
 from graphql.validation import NoSchemaIntrospectionCustomRule
 
 from cms.content.requests import per_request
+from cms.delivery import responses
 
 from . import assembly, errors, limits
 
@@ -82,6 +83,7 @@ class GraphQLView(BaseGraphQLView):
         response = {}
         if result.errors:
             set_rollback()
+            responses.not_storable()
             for error in result.errors:  # the whole answer is a 503 (errors.py)
                 if isinstance(
                     getattr(error, "original_error", None), errors.UNAVAILABLE

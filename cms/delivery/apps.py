@@ -8,6 +8,7 @@ class DeliveryConfig(AppConfig):
     verbose_name = _("Delivery")
 
     def ready(self):
-        from . import changes
+        from . import changes, responses
 
         changes.connect()
+        responses.connect()

@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "cms.api.errors.ApiErrors",  # errors on /graphql/ and /api/ as JSON
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Anonymous /graphql/ answers from the response cache, before sessions,
+    # locale, tokens and CSRF (no SQL for a hit); HTTP caching headers on all.
+    "cms.api.caching.ResponseCaching",
     # A frontend's token on /graphql/ and /api/: its own limits, named in the log.
     "cms.api.tokens.FrontendTokens",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -227,6 +230,8 @@ GRAPHENE = {
         "cms.api.visibility.GrapplePages",
         "cms.api.renditions.RenditionLimit",
         "cms.api.ratelimit.SearchQueryLimit",
+        # Outermost: records what each answer depends on, from the final values.
+        "cms.api.caching.Dependencies",
     ],
 }
 GRAPPLE = {
@@ -312,6 +317,22 @@ CMS_GRAPHQL_LIMITS = {
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
+
+# Caching of /graphql/ answers (cms.api.caching, cms.delivery.responses; README,
+# "Caching"). Anonymous query answers are kept in the shared cache, each with what
+# it depended on, for at most CMS_RESPONSE_CACHE_TTL seconds (never past the next
+# scheduled go-live or expiry) and dropped as soon as one of those changes.
+# Browsers may reuse them for CMS_HTTP_MAX_AGE seconds and use a stale one while
+# revalidating for CMS_HTTP_STALE_WHILE_REVALIDATE more; CDNs for CMS_CDN_MAX_AGE
+# (s-maxage; 0: none, the CDN follows max-age), to be set once purges reach the
+# CDN. Answers that show or sort by view counts are kept CMS_VIEW_COUNT_MAX_AGE
+# seconds at most (0: never).
+CMS_RESPONSE_CACHE = True
+CMS_RESPONSE_CACHE_TTL = 24 * 60 * 60
+CMS_HTTP_MAX_AGE = 60
+CMS_HTTP_STALE_WHILE_REVALIDATE = 60
+CMS_CDN_MAX_AGE = 0
+CMS_VIEW_COUNT_MAX_AGE = 60
 
 # Background tasks (django-tasks): queued in the database, in the same transaction
 # as the change that queues them, and run by `manage.py worker` (cms/worker), which

@@ -26,3 +26,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 
 CMS_SLOW_REQUEST_MS = 1000
 CMS_SLOW_QUERY_MS = 200
+# Changes reach the response cache when their transaction commits, which a test's
+# never does unless it says so (django_capture_on_commit_callbacks): the tests of
+# caching turn it on (tests/delivery/test_responses.py).
+CMS_RESPONSE_CACHE = False
