@@ -96,6 +96,8 @@ class Dependencies:
 
 
 def record(recording, root, info, args, value):
+    if info.field_name.startswith("__"):  # __typename: the type, known already
+        return
     if info.operation.operation is not OperationType.QUERY or args.get("token"):
         recording.storable = False
         return
@@ -212,7 +214,7 @@ class ResponseCaching:
         if key is None:
             response = self.get_response(request)
             return private(request, response, anonymous)
-        recording = responses.Recording(key)
+        recording = responses.Recording(key, generation=responses.generation())
         token = responses.CURRENT.set(recording)
         try:
             response = self.get_response(request)
@@ -227,8 +229,14 @@ class ResponseCaching:
             return private(request, response, anonymous)
         body = response.content
         seconds = responses.lifetime(recording)
+        surrogate = surrogate_keys(recording.keys)
         entry = responses.store(
-            recording, body, responses.etag_of(body), response["Content-Type"], seconds
+            recording,
+            body,
+            responses.etag_of(body),
+            response["Content-Type"],
+            seconds,
+            surrogate=(" ".join(surrogate), ",".join(surrogate)),
         )
         return answer(request, entry, hit=False)
 
@@ -312,9 +320,7 @@ def answer(request, entry, hit):
     response["ETag"] = entry["etag"]
     response["Vary"] = "Accept"
     response["X-Cache"] = "HIT" if hit else "MISS"
-    surrogate = surrogate_keys(entry["keys"])
-    response["Surrogate-Key"] = " ".join(surrogate)
-    response["Cache-Tag"] = ",".join(surrogate)
+    response["Surrogate-Key"], response["Cache-Tag"] = entry["surrogate"]
     if hit:
         response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
     return response

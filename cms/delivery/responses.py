@@ -10,8 +10,10 @@ keys was last stamped before the entry's computation started (less
 CLOCK_MARGIN, for clocks of different processes). A change committed while a
 response was being computed therefore invalidates it, whichever finishes
 first: a reader never gets a response older than a change that had committed
-before the reader's request. A hit costs two cache round-trips (the entry,
-then its keys' stamps) and no SQL.
+before the reader's request. A hit costs no SQL and one cache round-trip
+(the entry and the generation, a counter of changes) while nothing changed
+since the entry was last checked, two otherwise (its keys' stamps too: see
+`fetch`).
 
 Every entry depends on `all` (privacy, sites, locales) and, through
 `ANY_CHANGE`, optionally on every change: what no narrower key describes is
@@ -73,6 +75,7 @@ logger = logging.getLogger(__name__)
 PREFIX = "cms:responses:"
 STAMP = PREFIX + "stamp:"
 SCHEDULE = PREFIX + "schedule"
+GENERATION = PREFIX + "generation"
 # Stamped with every change: the key of what no narrower key describes.
 ANY_CHANGE = "any"
 # Stamped when a revision is scheduled: not a change readers see yet, but the
@@ -97,6 +100,7 @@ class Recording:
     storable: bool = True
     brief: bool = False
     until: float | None = None
+    generation: int | None = None
 
 
 def current():
@@ -168,7 +172,7 @@ class Shared:
         if cls.saw_outage:
             with cls.lock:
                 if cls.saw_outage:
-                    cache.set(STAMP + changes.ALL, time.time(), timeout=None)
+                    stamp_keys([changes.ALL])
                     if cls.down():
                         return False
                     cls.saw_outage = False
@@ -191,12 +195,23 @@ class Shared:
 
 
 def fetch(key):
-    """The entry stored under `key` if it is still valid, else None."""
+    """The entry stored under `key` if it is still valid, else None.
+
+    One round-trip while nothing changed since the entry was checked: the
+    entry and the generation (a counter each change increments after stamping
+    its keys) come together, and an entry of the current generation is valid.
+    Otherwise a second one reads its keys' stamps; an entry found valid then is
+    kept with the generation read first (any change after that one increments
+    it again, and the stamps of any change up to it were written before it was
+    read)."""
     if not Shared.usable():
         return None
-    entry = cache.get(key)
+    found = cache.get_many([key, GENERATION])
+    entry, generation = found.get(key), found.get(GENERATION)
     if entry is None or entry["expires"] <= time.time():
         return None
+    if generation is not None and entry["generation"] == generation:
+        return entry
     stamps = cache.get_many([STAMP + k for k in entry["keys"]])
     if Shared.down():  # the answers came from process memory
         Shared.saw_outage = True
@@ -204,7 +219,25 @@ def fetch(key):
     latest = entry["start"] - CLOCK_MARGIN
     if any(stamp >= latest for stamp in stamps.values()):
         return None
+    if generation is not None:
+        entry["generation"] = generation
+        cache.set(
+            key, entry, timeout=max(1, math.floor(entry["expires"] - time.time()))
+        )
+        Shared.wrote()
     return entry
+
+
+def generation():
+    """The current generation, read before a computation (None while the
+    shared cache is away)."""
+    if not Shared.usable():
+        return None
+    value = cache.get(GENERATION)
+    if value is None:  # a new (or flushed) cache: 0 until the first change
+        cache.add(GENERATION, 0, timeout=None)
+        value = cache.get(GENERATION)
+    return value
 
 
 def lifetime(recording, now=None):
@@ -223,10 +256,13 @@ def lifetime(recording, now=None):
     return max(0.0, seconds)
 
 
-def store(recording, body, etag, content_type, seconds):
+def store(recording, body, etag, content_type, seconds, surrogate=("", "")):
     """Keep the response of `recording` for `seconds`; returns the entry (also
-    when it is not stored: the headers are made from it)."""
+    when it is not stored: the headers are made from it). `surrogate`: its
+    Surrogate-Key and Cache-Tag headers, made once."""
     entry = {
+        "surrogate": surrogate,
+        "generation": recording.generation,
         "body": body,
         "etag": etag,
         "type": content_type,
@@ -303,6 +339,11 @@ def stamp_keys(keys):
         Shared.saw_outage = True  # lost: `all` is stamped when Redis is back
     now = time.time()
     cache.set_many({STAMP + key: now for key in keys}, timeout=None)
+    cache.add(GENERATION, 0, timeout=None)
+    try:
+        cache.incr(GENERATION)
+    except ValueError:  # gone between the two calls (a flush): none is valid
+        cache.set(GENERATION, 1, timeout=None)
     Shared.wrote()
 
 

@@ -4,6 +4,7 @@ validates them, then sent over /graphql/ in every locale, as Apollo Client sends
 them (with `__typename` added to every selection), with checks of what comes back,
 and every response put into one normalising client cache."""
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -410,3 +411,41 @@ def test_sitemap_listing(gql, site, cache, code):
     assert article["pageType"] == "NewsArticlePage"
     assert article["lastModified"]
     assert len(article["alternates"]) == len(CODES) + 1  # and x-default
+
+
+# What each operation is sent with, besides `locale`.
+VARIABLES = {
+    "Article": lambda code: {"slug": "digital-forum"},
+    "Committee": lambda code: {"slug": "blockchain"},
+    "HomePage": lambda code: {},
+    "LanguageSwitcher": lambda code: {"urlPath": "/news/"},
+    "MemberDirectory": lambda code: {"tier": "director"},
+    "NewsList": lambda code: {"category": "news"},
+    "Organisation": lambda code: {},
+    "Search": lambda code: {"query": WORDS[code]},
+    "SiteChrome": lambda code: {},
+    "Sitemap": lambda code: {},
+}
+
+
+@pytest.mark.parametrize("code", CODES)
+@pytest.mark.parametrize("name", NAMES_OF_OPERATIONS)
+def test_operation_is_cacheable_and_the_same_from_the_cache(
+    client, site, settings, name, code
+):
+    """Each operation, as Apollo sends it over GET (what a CDN caches), is kept
+    by the response cache and comes back from it byte for byte, with keys
+    precise enough that none depends on every change."""
+    settings.CMS_RESPONSE_CACHE = True
+    params = {
+        "query": print_ast(with_typenames(operation(name))),
+        "variables": json.dumps({"locale": code, **VARIABLES[name](code)}),
+    }
+    computed = client.get("/graphql/", params)
+    assert computed.status_code == 200
+    assert "errors" not in computed.json(), computed.json()["errors"]
+    assert computed["Cache-Control"].startswith("public, max-age=")
+    assert "any" not in computed["Surrogate-Key"].split(" ")
+    cached = client.get("/graphql/", params)
+    assert (cached["X-Cache"], cached.content) == ("HIT", computed.content)
+    assert cached["ETag"] == computed["ETag"]
