@@ -53,7 +53,7 @@ from django.utils.cache import parse_etags
 from graphql import GraphQLObjectType, OperationType, get_named_type
 from wagtail.models import Page, TranslatableMixin
 
-from cms.content.editions import chain_of, language_codes
+from cms.content.editions import LOCALE_CHAIN, language_codes
 from cms.delivery import changes, responses
 
 from .tokens import bearer
@@ -101,6 +101,8 @@ def record(recording, root, info, args, value):
     if info.operation.operation is not OperationType.QUERY or args.get("token"):
         recording.storable = False
         return
+    if not recording.tracking:  # the response cache is off
+        return
     on_query = root is None or info.parent_type is info.schema.query_type
     keys = recording.keys
     declared = DECLARED.get((info.parent_type.name, info.field_name))
@@ -129,7 +131,7 @@ def record(recording, root, info, args, value):
         target = attname and attname.endswith("_id") and root.__dict__.get(attname)
         if target:
             related_model = root._meta.get_field(attname[:-3]).related_model
-            keys.add(changes.instance_key(related_model(pk=target)))
+            keys.add(responses.row_key(related_model, target))
             return
     keys.update(list_keys(model, codes))
 
@@ -151,10 +153,17 @@ def languages(root, info, args):
             *(args.get("fallback") or ()),
         ]
         return [code.strip().lower().replace("_", "-") for code in given]
-    if isinstance(root, Model) and getattr(root, "locale_id", None) is not None:
-        names = language_codes(info.context)
-        return [names.get(locale.pk) for locale in chain_of(root)]
-    return []
+    if not isinstance(root, Model):
+        return []
+    # From the row's __dict__: a deferred locale must not cost a query per row
+    # (without one, the lists of every locale).
+    values = root.__dict__
+    chain = values.get(LOCALE_CHAIN) or ()
+    ids = [locale.pk for locale in chain] or [values.get("locale_id")]
+    if None in ids:
+        return []
+    names = language_codes(info.context)
+    return [names.get(locale_id) for locale_id in ids]
 
 
 @functools.cache
@@ -207,14 +216,16 @@ class ResponseCaching:
             bearer(request) is None
         )
         key = request_key(request) if anonymous else None
-        if key is not None and responses.enabled():
+        enabled = responses.enabled()
+        if key is not None and enabled:
             entry = responses.fetch(key)
             if entry is not None:
                 return answer(request, entry, hit=True)
         if key is None:
             response = self.get_response(request)
             return private(request, response, anonymous)
-        recording = responses.Recording(key, generation=responses.generation())
+        generation = responses.generation() if enabled else None
+        recording = responses.Recording(key, generation=generation, tracking=enabled)
         token = responses.CURRENT.set(recording)
         try:
             response = self.get_response(request)
@@ -228,6 +239,8 @@ class ResponseCaching:
         ):
             return private(request, response, anonymous)
         body = response.content
+        if not enabled:
+            return uncached(request, body, response["Content-Type"])
         seconds = responses.lifetime(recording)
         surrogate = surrogate_keys(recording.keys)
         entry = responses.store(
@@ -241,6 +254,23 @@ class ResponseCaching:
         return answer(request, entry, hit=False)
 
 
+def uncached(request, body, content_type):
+    """An anonymous query's answer with the response cache off: no cache may
+    reuse it without asking (`no-cache`), but its ETag still saves the body."""
+    etag = responses.etag_of(body)
+    if request.method in ("GET", "HEAD") and etag in parse_etags(
+        request.META.get("HTTP_IF_NONE_MATCH", "")
+    ):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type=content_type)
+    response["Cache-Control"] = "no-cache"
+    response["ETag"] = etag
+    response["Vary"] = "Accept"
+    response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
+    return response
+
+
 JSON_TYPES = ("application/json", "application/graphql-response+json")
 
 
@@ -251,12 +281,14 @@ def request_key(request):
     keyed by its text, or by its persisted-query hash when it has no text."""
     from .views import media_type
 
+    if settings.CMS_GRAPHIQL and "text/html" in request.headers.get("Accept", ""):
+        return None  # GraphiQL's page, in development
     if request.method in ("GET", "HEAD"):
         params = request.GET
         try:
             variables = json.loads(params.get("variables") or "null")
             extensions = json.loads(params.get("extensions") or "null")
-        except ValueError:
+        except (ValueError, RecursionError):  # the view answers it
             return None
     elif request.method == "POST" and request.content_type == "application/json":
         if (
@@ -266,7 +298,7 @@ def request_key(request):
             return None
         try:
             params = json.loads(request.body)
-        except ValueError:
+        except (ValueError, RecursionError):  # the view answers it
             return None
         if not isinstance(params, dict):
             return None

@@ -101,6 +101,7 @@ class Recording:
     brief: bool = False
     until: float | None = None
     generation: int | None = None
+    tracking: bool = True  # False: only whether it may be cached is asked
 
 
 def current():
@@ -137,7 +138,8 @@ def request_key(*parts):
     """The cache key of a request, from the parts that make its body (document
     text or persisted hash, operation name, canonical variables, client class,
     media type...)."""
-    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()
+    text = "\x1f".join(str(p) for p in parts)
+    digest = hashlib.sha256(text.encode(errors="surrogatepass")).hexdigest()
     return PREFIX + digest
 
 
@@ -384,7 +386,7 @@ def on_init(sender, instance, **kwargs):
     its row key and, when translatable, the key of all its editions. Read from
     the instance's __dict__: a deferred field must not cost a query."""
     recording = CURRENT.get()
-    if recording is None:
+    if recording is None or not recording.tracking:
         return
     if not CONTENT:  # (what `all` covers needs no key of its own)
         models = changes.content_models()
@@ -395,7 +397,7 @@ def on_init(sender, instance, **kwargs):
     if isinstance(instance, AbstractRendition):
         image_id = values.get("image_id")
         if image_id is not None:
-            recording.keys.add(changes.instance_key(get_image_model()(pk=image_id)))
+            recording.keys.add(row_key(get_image_model(), image_id))
         return
     if not (isinstance(instance, Page) or sender in CONTENT):
         return
@@ -405,6 +407,14 @@ def on_init(sender, instance, **kwargs):
     translation_key = values.get("translation_key")
     if translation_key is not None:
         recording.keys.add(f"tk:{translation_key.hex}")
+
+
+def row_key(model, pk):
+    """changes.instance_key of `model`'s row `pk`, without making the row (a
+    model's field defaults may query: an image's collection)."""
+    if issubclass(model, Page):
+        return f"page:{pk}"
+    return f"{model._meta.label_lower}:{pk}"
 
 
 def connect():

@@ -326,7 +326,8 @@ CACHES = {
 # revalidating for CMS_HTTP_STALE_WHILE_REVALIDATE more; CDNs for CMS_CDN_MAX_AGE
 # (s-maxage; 0: none, the CDN follows max-age), to be set once purges reach the
 # CDN. Answers that show or sort by view counts are kept CMS_VIEW_COUNT_MAX_AGE
-# seconds at most (0: never).
+# seconds at most (0: never). With CMS_RESPONSE_CACHE off, nothing is kept:
+# answers are `no-cache`, revalidated with their ETag.
 CMS_RESPONSE_CACHE = True
 CMS_RESPONSE_CACHE_TTL = 24 * 60 * 60
 CMS_HTTP_MAX_AGE = 60

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.test import Client
 
 from cms.api.models import FrontendToken
@@ -78,11 +79,21 @@ def test_if_none_match_is_a_304_without_any_sql(client, django_assert_num_querie
     assert post(client, LISTING, HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
-def test_a_304_on_a_miss_too_when_the_body_is_the_same(client, settings):
-    settings.CMS_RESPONSE_CACHE = False
+def test_a_304_on_a_miss_too_when_the_body_is_the_same(client):
     etag = get(client, LISTING)["ETag"]
+    cache.clear()
     response = get(client, LISTING, HTTP_IF_NONE_MATCH=etag)
     assert (response.status_code, response["X-Cache"]) == (304, "MISS")
+
+
+def test_with_the_response_cache_off_answers_are_revalidated(client, settings):
+    settings.CMS_RESPONSE_CACHE = False
+    response = get(client, LISTING)
+    assert response["Cache-Control"] == "no-cache"
+    assert response.cookies == {} and response["Vary"] == "Accept, origin"
+    assert not response.has_header("Surrogate-Key")
+    again = get(client, LISTING, HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304 and not again.has_header("X-Cache")
 
 
 def test_the_cdn_max_age(client, settings):
@@ -179,3 +190,31 @@ def test_a_batch_is_answered_uncached(client):
     assert response.status_code == 200
     assert response["Cache-Control"] == PRIVATE
     assert response.cookies == {}
+
+
+def test_graphiql_is_never_answered_from_the_cache(client, settings):
+    settings.CMS_GRAPHIQL = True
+    get(client, LISTING)
+    assert get(client, LISTING)["X-Cache"] == "HIT"
+    page = get(client, LISTING, HTTP_ACCEPT="text/html")
+    assert page["Content-Type"].startswith("text/html")
+    assert page["Cache-Control"] == PRIVATE
+
+
+def test_too_many_keys_for_a_header_give_way_to_broader_ones():
+    from cms.api.caching import MAX_SURROGATE_BYTES, surrogate_keys
+
+    rows = [f"page:{n}" for n in range(MAX_SURROGATE_BYTES // 6)]
+    keys = ["all", "scheduled", "list:wagtailcore.page:en", "search:en", *rows]
+    assert surrogate_keys(keys) == [
+        "all",
+        "list:wagtailcore.page:en",
+        "search:en",
+        "any",
+    ]
+    assert surrogate_keys(keys[:5]) == [
+        "all",
+        "list:wagtailcore.page:en",
+        "search:en",
+        "page:0",
+    ]
