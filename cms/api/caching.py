@@ -242,7 +242,7 @@ class ResponseCaching:
         if not enabled:
             return uncached(request, body, response["Content-Type"])
         seconds = responses.lifetime(recording)
-        surrogate = surrogate_keys(recording.keys)
+        surrogate = surrogate_keys(sorted(recording.keys))
         entry = responses.store(
             recording,
             body,
@@ -264,6 +264,7 @@ def uncached(request, body, content_type):
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(body, content_type=content_type)
+        response["Content-Length"] = len(body)
     response["Cache-Control"] = "no-cache"
     response["ETag"] = etag
     response["Vary"] = "Accept"
@@ -342,6 +343,7 @@ def answer(request, entry, hit):
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(entry["body"], content_type=entry["type"])
+        response["Content-Length"] = len(entry["body"])
     remaining = max(0, int(entry["expires"] - time.time()))
     max_age = min(settings.CMS_HTTP_MAX_AGE, remaining)
     stale = min(settings.CMS_HTTP_STALE_WHILE_REVALIDATE, remaining - max_age)

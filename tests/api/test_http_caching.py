@@ -57,6 +57,8 @@ def test_an_anonymous_query_is_public_with_a_strong_etag_and_no_cookie(client):
     keys = response["Surrogate-Key"].split(" ")
     assert {f"page:{article.pk}", "list:newsroom.newsarticlepage:zh-hans"} <= set(keys)
     assert response["Cache-Tag"].split(",") == keys
+    assert keys == sorted(keys)
+    assert response["Content-Length"] == str(len(response.content))
     # The same body from the cache: the same ETag and headers.
     again = get(client, LISTING)
     assert again["X-Cache"] == "HIT"
