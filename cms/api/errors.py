@@ -66,6 +66,10 @@ CODES = {
     "FORBIDDEN": "The request is refused (a session without a CSRF token).",
     "RATE_LIMITED": "The client is over a rate limit; `retryAfter` says how many "
     "seconds to wait.",
+    "PERSISTED_QUERY_NOT_FOUND": "A persisted query's hash names no document "
+    "this server knows (cms.api.persisted): Apollo's link then sends the query.",
+    "PERSISTED_QUERY_NOT_ALLOWED": "With CMS_TRUSTED_DOCUMENTS on, the document "
+    "is not registered (manage.py register_documents).",
     "QUERY_TOO_COMPLEX": "The query is over a limit of CMS_GRAPHQL_LIMITS.",
     "SERVICE_UNAVAILABLE": "The database does not answer for now (HTTP 503); "
     "`Retry-After` says how many seconds to wait.",
