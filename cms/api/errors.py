@@ -53,7 +53,8 @@ API_PATHS = ("/graphql/", "/api/")
 CODES = {
     "BAD_REQUEST": "The HTTP request is malformed: no query, a body that is not "
     "JSON or nested too deeply, variables that are not an object, a mutation over "
-    "GET, an operationName the document lacks; a body over the size limit (HTTP "
+    "GET, an operationName the document lacks, a malformed persisted query or one "
+    "whose hash is not its query's; a body over the size limit (HTTP "
     "413); a file upload (HTTP 415).",
     "GRAPHQL_PARSE_FAILED": "The query is not GraphQL.",
     "GRAPHQL_VALIDATION_FAILED": "The query does not fit the schema.",
