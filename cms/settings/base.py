@@ -287,6 +287,11 @@ CMS_GRAPHIQL = False
 # Introspection (__schema, __type) for GraphQL clients' tooling; production reads
 # CMS_GRAPHQL_INTROSPECTION from the environment.
 CMS_GRAPHQL_INTROSPECTION = True
+# Trusted documents (cms/api/persisted.py): when on, /graphql/ runs only documents
+# registered with `manage.py register_documents`, except for frontend tokens that
+# may send ad-hoc queries and users who may use the admin. Production reads
+# CMS_TRUSTED_DOCUMENTS from the environment.
+CMS_TRUSTED_DOCUMENTS = False
 # Refused before execution (cms/api/limits.py): nesting, aliases, root fields,
 # estimated cost (list fields multiply by their page size), any perPage/limit/first
 # argument, and operations in one batched request.
