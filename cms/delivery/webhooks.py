@@ -193,6 +193,8 @@ def deliver(context, delivery_id):
     if delivery is None or delivery.status == WebhookDelivery.Status.DELIVERED:
         return  # pruned, or delivered by a redelivery meanwhile
     endpoint = delivery.endpoint
+    if not endpoint.active:  # switched off since: what was queued is dropped
+        return
     body = body_of(delivery)
     headers = {
         "Content-Type": "application/json",

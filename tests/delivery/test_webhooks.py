@@ -175,6 +175,19 @@ def test_inactive_and_filtered_endpoints_get_nothing(
     assert not WebhookDelivery.objects.exists()
 
 
+def test_an_endpoint_switched_off_after_the_change_gets_nothing(
+    task_queue, django_capture_on_commit_callbacks
+):
+    with Recorder() as receiver:
+        hook = endpoint(receiver.url, locales=["zh-hans"])
+        with django_capture_on_commit_callbacks(execute=True):
+            factories.SiteSettingsFactory()
+        WebhookEndpoint.objects.filter(pk=hook.pk).update(active=False)
+        task_queue.run()
+    assert receiver.requests == []
+    assert WebhookDelivery.objects.get().attempts == 0
+
+
 def test_old_log_rows_are_pruned(settings, django_capture_on_commit_callbacks):
     with Recorder() as receiver:
         hook = endpoint(receiver.url, locales=["zh-hans"])
