@@ -3,6 +3,7 @@ reach the configured CDNs, Cloudflare's API and a Varnish/nginx PURGE endpoint
 as local recording servers, CloudFront as moto's server; a failing CDN is
 retried by the worker and never fails the publish."""
 
+import json
 import uuid
 
 import boto3
@@ -15,6 +16,7 @@ from newsroom.models import NewsIndexPage
 from tests import factories
 from tests.conftest import S3_CREDENTIALS
 from tests.delivery.servers import Recorder
+from tests.test_production_settings import manage
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +194,33 @@ def test_no_cdn_configured_queues_nothing(
     settings.WAGTAILFRONTENDCACHE = {}
     publish(django_capture_on_commit_callbacks)
     assert not DBTaskResult.objects.filter(task_path=TASK).exists()
+
+
+SHOW_CDNS = (
+    "import json; from django.conf import settings;"
+    "from wagtail.contrib.frontend_cache.utils import get_backends;"
+    "print(json.dumps({name: type(backend).__module__ + '.' + type(backend).__name__"
+    " for name, backend in get_backends().items()}))"
+)
+
+
+def test_the_cdns_come_from_the_environment():
+    """As production reads them (README, "CDN purging"): one backend per CDN
+    whose variables are set, none without."""
+    assert json.loads(manage("shell", "--no-imports", "-c", SHOW_CDNS).stdout) == {}
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        SHOW_CDNS,
+        CMS_CLOUDFLARE_ZONE_ID="zone-1",
+        CMS_CLOUDFLARE_API_TOKEN="cf-token",
+        CMS_CLOUDFRONT_DISTRIBUTION_ID="E123",
+        AWS_DEFAULT_REGION="us-east-1",
+        CMS_PURGE_LOCATION="http://127.0.0.1:6081",
+    )
+    assert json.loads(result.stdout) == {
+        "cloudflare": "cms.delivery.cdn.CloudflareBackend",
+        "cloudfront": "cms.delivery.cdn.CloudfrontBackend",
+        "http": "cms.delivery.cdn.HTTPBackend",
+    }, result.stderr
