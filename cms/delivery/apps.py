@@ -8,6 +8,6 @@ class DeliveryConfig(AppConfig):
     verbose_name = _("Delivery")
 
     def ready(self):
-        from . import changes
+        from . import cdn, changes, webhooks  # noqa: F401 (subscribers)
 
         changes.connect()

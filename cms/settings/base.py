@@ -328,6 +328,36 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CMS_TASK_ATTEMPTS = 5
 CMS_TASK_RETRY_DELAY = 10
 
+# Change notifications (cms/delivery/webhooks.py): seconds a frontend's endpoint
+# has to answer, days the delivery log is kept, seconds a rotated secret still
+# signs beside the new one.
+CMS_WEBHOOK_TIMEOUT = 5
+CMS_WEBHOOK_LOG_DAYS = 30
+CMS_WEBHOOK_ROTATION_GRACE = 24 * 60 * 60
+
+# CDN purging (cms/delivery/cdn.py): Wagtail's frontend cache setting, one entry
+# per CDN configured in the environment (the app itself is not installed: see
+# cdn.py). CloudFront takes AWS's usual credentials (AWS_ACCESS_KEY_ID, ...).
+WAGTAILFRONTENDCACHE = {}
+if os.environ.get("CMS_CLOUDFLARE_ZONE_ID"):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "cms.delivery.cdn.CloudflareBackend",
+        "ZONEID": os.environ["CMS_CLOUDFLARE_ZONE_ID"],
+        "BEARER_TOKEN": os.environ.get("CMS_CLOUDFLARE_API_TOKEN", ""),
+    }
+if os.environ.get("CMS_CLOUDFRONT_DISTRIBUTION_ID"):
+    WAGTAILFRONTENDCACHE["cloudfront"] = {
+        "BACKEND": "cms.delivery.cdn.CloudfrontBackend",
+        "DISTRIBUTION_ID": os.environ["CMS_CLOUDFRONT_DISTRIBUTION_ID"],
+    }
+if os.environ.get("CMS_PURGE_LOCATION"):
+    WAGTAILFRONTENDCACHE["http"] = {
+        "BACKEND": "cms.delivery.cdn.HTTPBackend",
+        "LOCATION": os.environ["CMS_PURGE_LOCATION"],
+        "KEYS_HEADER": os.environ.get("CMS_PURGE_KEYS_HEADER", "Surrogate-Key"),
+        "TOKEN": os.environ.get("CMS_PURGE_TOKEN", ""),
+    }
+
 # Logs (cms/observability.py), on stderr: readable lines here, one JSON object a
 # line in production; each with the request id. `cms.access` has a line per
 # request; a request over CMS_SLOW_REQUEST_MS milliseconds, or an SQL statement
