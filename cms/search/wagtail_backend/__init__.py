@@ -63,14 +63,6 @@ def combine(groups, lexeme, inner, outer):
     return joined
 
 
-def both(a, b):
-    return a & b
-
-
-def either(a, b):
-    return a | b
-
-
 def title_only(fields):
     """`fields` as the index can honour them: the title alone, or (None)
     everything indexed."""

@@ -1,13 +1,15 @@
 """The PostgreSQL variant: tsvector with the 'simple' configuration, which only
 lowercases (the terms are lowercase already): no stemming, no stop words."""
 
+from operator import and_, or_
+
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import F
 from modelsearch.backends.database.postgres import postgres
 from modelsearch.backends.database.postgres.query import Lexeme
 from modelsearch.query import Phrase, PlainText
 
-from . import TermsMixin, alternatives, both, combine, either, making, title_only
+from . import TermsMixin, alternatives, combine, making, title_only
 
 
 class PostgresIndexer(TermsMixin, postgres.ObjectIndexer):
@@ -31,7 +33,7 @@ class PostgresSearchQueryCompiler(postgres.PostgresSearchQueryCompiler):
                 return Lexeme(text, prefix=prefix, invert=invert)
 
             # Negated, by De Morgan: no group has all its terms.
-            inner, outer = (either, both) if invert else (both, either)
+            inner, outer = (or_, and_) if invert else (and_, or_)
             lexemes = combine(groups, lexeme, inner, outer)
             return SearchQuery(lexemes, search_type="raw", config=config)
         return super().build_tsquery_content(query, config=config, invert=invert)

@@ -1,11 +1,13 @@
 """The SQLite variant: FTS5, whose unicode61 tokenizer keeps each term whole (a
 bigram, a word or a number)."""
 
+from operator import and_, or_
+
 from modelsearch.backends.database.sqlite import sqlite
 from modelsearch.backends.database.sqlite.query import Lexeme, SearchQueryExpression
 from modelsearch.query import Phrase, PlainText
 
-from . import TermsMixin, alternatives, both, combine, either, making, title_only
+from . import TermsMixin, alternatives, combine, making, title_only
 
 
 class SQLiteIndexer(TermsMixin, sqlite.ObjectIndexer):
@@ -24,7 +26,7 @@ class SQLiteSearchQueryCompiler(sqlite.SQLiteSearchQueryCompiler):
     def build_search_query_content(self, query, config=None):
         if isinstance(query, PlainText | Phrase):
             groups = alternatives(query, autocomplete=self.LAST_TERM_IS_PREFIX)
-            return SearchQueryExpression(combine(groups, Lexeme, both, either))
+            return SearchQueryExpression(combine(groups, Lexeme, and_, or_))
         return super().build_search_query_content(query, config=config)
 
 
