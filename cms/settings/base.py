@@ -204,8 +204,10 @@ CMS_MEDIA_BASE_URL = os.environ.get("CMS_MEDIA_BASE_URL", "")
 # locales keep their language prefix below the default. Empty: the request's own
 # origin with the language prefix, as Wagtail serves pages here.
 CMS_PUBLIC_BASE_URLS = os.environ.get("CMS_PUBLIC_BASE_URLS", "")
+# Wagtail's database search with the project's Chinese-aware terms, for the
+# admin, its choosers and grapple's searchQuery (cms/search/wagtail_backend.py).
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database"},
+    "default": {"BACKEND": "cms.search.wagtail_backend"},
 }
 # Chinese titles stay Chinese in slugs: Wagtail keeps Unicode characters.
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
