@@ -4,7 +4,7 @@ from functools import partialmethod
 
 import graphene
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import ExpressionWrapper, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from grapple.models import (
@@ -43,6 +43,7 @@ from cms.content.editions import (
     resolved,
     snippets_in_chain,
 )
+from cms.content.requests import per_request
 from cms.content.visibility import visible_pages
 from cms.localization.fields import TranslatableTags
 from home.blocks import HeadingBlock, paragraph_block
@@ -141,18 +142,29 @@ def snippets_in_chain_field(relation, model, description):
 
 
 class NewsArticleQuerySet(PageQuerySet):
+    def with_card_data(self):
+        """Load what an article's card shows beside its own fields in a fixed
+        number of queries, however many articles: cover image and its
+        renditions, categories."""
+        renditions = get_image_model().get_rendition_model().objects.all()
+        return self.select_related("cover_image").prefetch_related(
+            Prefetch("cover_image__renditions", queryset=renditions), "categories"
+        )
+
+    def with_article_data(self):
+        """A card's data, and the view count, tags and authors an article's own
+        page shows."""
+        return (
+            self.with_card_data()
+            .select_related("view_stats")
+            .prefetch_related("tags", "authors")
+        )
+
     def with_listing_data(self):
         """Load what listings show in a fixed number of queries, however many
-        articles: cover image and its renditions, view count, categories, tags,
-        authors, related people and units."""
-        renditions = get_image_model().get_rendition_model().objects.all()
-        return self.select_related("cover_image", "view_stats").prefetch_related(
-            Prefetch("cover_image__renditions", queryset=renditions),
-            "categories",
-            "tags",
-            "authors",
-            "related_people",
-            "related_units",
+        articles: an article's data, and its related people and units."""
+        return self.with_article_data().prefetch_related(
+            "related_people", "related_units"
         )
 
 
@@ -317,21 +329,11 @@ class NewsArticlePage(BasePage):
         siblings = resolved(visible, visible, chain_of(self))
         return siblings.exclude(translation_key=self.translation_key)
 
-    def _in_chain(self, article):
-        return mark([article], chain_of(self))[0] if article else None
-
-    def _adjacent(self, newer):
-        """The nearest visible article on one side of this one in date order
-        (then id), or None; an undated article has no neighbours."""
-        if self.date is None:
-            return None
-        side = "gt" if newer else "lt"
-        beyond = Q(**{f"date__{side}": self.date}) | Q(
-            date=self.date, **{f"pk__{side}": self.pk}
-        )
-        order = ("date", "pk") if newer else ("-date", "-pk")
-        siblings = self._visible_siblings().filter(beyond).order_by(*order)
-        return self._in_chain(siblings.first())
+    def _neighbours(self, request):
+        """{"previous": article or None, "next": article or None, "related":
+        [articles]}, in one query, once per request (see `neighbours`)."""
+        key = ("article-neighbours", self.pk, tuple(loc.pk for loc in chain_of(self)))
+        return per_request(request, key, lambda: neighbours(self))
 
     def in_chain(self, info, relation, **kwargs):
         """The snippets of `relation`, each its edition in the article's locale
@@ -345,19 +347,14 @@ class NewsArticlePage(BasePage):
 
     def previous_article(self, info, **kwargs):
         """The next older article in the same locale (by date, then id)."""
-        return self._adjacent(newer=False)
+        return self._neighbours(info.context)["previous"]
 
     def next_article(self, info, **kwargs):
         """The next newer article in the same locale (by date, then id)."""
-        return self._adjacent(newer=True)
+        return self._neighbours(info.context)["next"]
 
     def related_articles(self, info, **kwargs):
-        categories = [c.translation_key for c in self.categories.all()]
-        shared = Q(categories__translation_key__in=categories) | Q(
-            tags__in=self.tags.all()
-        )
-        related = self._visible_siblings().filter(shared).distinct()
-        return mark(list(related.order_by("-date", "-pk")[:3]), chain_of(self))
+        return self._neighbours(info.context)["related"]
 
     @property
     def view_count(self):
@@ -385,6 +382,59 @@ class NewsArticlePage(BasePage):
         if self.first_published_at:
             return timezone.localdate(self.first_published_at)
         return None
+
+
+def neighbours(article):
+    """An article's previous and next articles (the nearest visible ones in its
+    locale chain on either side in date order, then id; none for an undated
+    article) and up to three related ones (sharing a category or a tag, newest
+    first), all in one query with what their cards show (cover, renditions,
+    categories: two queries more), each marked with the article's chain."""
+    siblings = article._visible_siblings()
+    wanted = {}
+    if article.date is not None:
+        for name, side, order in (
+            ("previous", "lt", ("-date", "-pk")),
+            ("next", "gt", ("date", "pk")),
+        ):
+            beyond = Q(**{f"date__{side}": article.date}) | Q(
+                date=article.date, **{f"pk__{side}": article.pk}
+            )
+            wanted[name] = siblings.filter(beyond).order_by(*order).values("pk")[:1]
+    categories = NewsCategory.objects.filter(articles=article)
+    tags = NewsArticleTag.objects.filter(content_object=article)
+    sharing = NewsArticlePage.objects.filter(
+        Q(categories__translation_key__in=categories.values("translation_key"))
+        | Q(tagged_items__tag__in=tags.values("tag"))
+    )
+    wanted["related"] = (
+        siblings.filter(pk__in=sharing.values("pk"))
+        .order_by("-date", "-pk")
+        .values("pk")[:3]
+    )
+    flags = {
+        name: ExpressionWrapper(Q(pk__in=ids), output_field=models.BooleanField())
+        for name, ids in wanted.items()
+    }
+    condition = Q()
+    for ids in wanted.values():
+        condition |= Q(pk__in=ids)
+    found = mark(
+        NewsArticlePage.objects.filter(condition)
+        .annotate(**{f"is_{name}": flag for name, flag in flags.items()})
+        .with_card_data()
+        .order_by("-date", "-pk"),
+        chain_of(article),
+    )
+
+    def first(name):
+        return next((a for a in found if getattr(a, f"is_{name}", False)), None)
+
+    return {
+        "previous": first("previous"),
+        "next": first("next"),
+        "related": [a for a in found if a.is_related],
+    }
 
 
 class ArticleViewCount(models.Model):

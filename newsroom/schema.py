@@ -18,7 +18,7 @@ from cms.api.extensions import extend
 from cms.api.fallback import fallback_argument, locale_chain
 from cms.api.listing import page_id, prime
 from cms.api.locales import locale_argument
-from cms.api.pages import PREVIEW_HELP, LocalePagesQuery
+from cms.api.pages import PREVIEW_HELP, LocalePagesQuery, one_page
 from cms.api.pagination import check_range, paginate, paginated_type, paging_arguments
 from cms.api.ratelimit import RateLimited, rate_limited_error
 from cms.content.editions import chain_of, first_in_chain, mark, resolved
@@ -40,6 +40,7 @@ ARTICLE_ORDERS = {
     "-viewCount": ("-views", "-id"),
 }
 RELEVANCE = "relevance"
+ARTICLE_TYPE = "newsroom.NewsArticlePage"
 # Checked before execution (cms.api.orders); relevance needs `search` too.
 orders.register("NewsArticleList", [*ARTICLE_ORDERS, RELEVANCE])
 # An article's `authors` (grapple's list of NewsArticleAuthor).
@@ -205,10 +206,16 @@ class NewsQuery:
             load,
         )
 
-    def resolve_news_article(self, info, **kwargs):
-        return LocalePagesQuery.resolve_page(
-            None, info, content_type="newsroom.NewsArticlePage", **kwargs
-        )
+    def resolve_news_article(
+        self, info, id=None, slug=None, url_path=None, token=None, **kwargs
+    ):
+        if token:
+            return LocalePagesQuery.resolve_page(
+                None, info, token=token, content_type=ARTICLE_TYPE, **kwargs
+            )
+        locale, fallback = kwargs.pop("locale", None), kwargs.pop("fallback", None)
+        articles = visible_pages(NewsArticlePage.objects.with_article_data())
+        return one_page(info, articles, id, slug, url_path, locale, fallback, kwargs)
 
     def resolve_news_categories(self, info, locale=None, fallback=None):
         chain = locale_chain(locale, fallback)

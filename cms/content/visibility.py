@@ -1,9 +1,21 @@
 """Which pages anonymous readers may see: the one definition every path uses (the
 GraphQL API, search, view counting, Wagtail's HTML routes, redirects)."""
 
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.lookups import StartsWith
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
+
+
+def private_section():
+    """True for a page in a private section (a view restriction on it or on an
+    ancestor), as part of the page query itself. Wagtail's `public()` reads the
+    restrictions in a query of their own each time a queryset is built, which
+    cost a request one query per page list."""
+    restrictions = PageViewRestriction.objects.filter(
+        StartsWith(OuterRef("path"), F("page__path"))
+    )
+    return Exists(restrictions)
 
 
 def visible_pages(pages=None):
@@ -13,7 +25,7 @@ def visible_pages(pages=None):
     if pages is None:
         pages = Page.objects.all()
     current = Q(expire_at__isnull=True) | Q(expire_at__gt=timezone.now())
-    return pages.live().public().filter(current, depth__gt=1)
+    return pages.live().filter(current, ~private_section(), depth__gt=1)
 
 
 def is_expired(page):
