@@ -4,7 +4,13 @@ from functools import partialmethod
 
 import graphene
 from django.db import models
-from django.db.models import ExpressionWrapper, Prefetch, Q
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    Prefetch,
+    Q,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from grapple.models import (
@@ -43,9 +49,11 @@ from cms.content.editions import (
     resolved,
     snippets_in_chain,
 )
+from cms.content.media import media
 from cms.content.requests import per_request
 from cms.content.visibility import visible_pages
 from cms.localization.fields import TranslatableTags
+from cms.localization.sync import with_edition_status
 from home.blocks import HeadingBlock, paragraph_block
 from home.graphql_fields import texts
 from home.models import (
@@ -141,31 +149,38 @@ def snippets_in_chain_field(relation, model, description):
     )
 
 
+# What an article's own page shows of its relations (with its view count).
+ARTICLE_DATA = ("tags", "authors")
+
+
 class NewsArticleQuerySet(PageQuerySet):
-    def with_card_data(self):
-        """Load what an article's card shows beside its own fields in a fixed
-        number of queries, however many articles: cover image and its
-        renditions, categories."""
-        renditions = get_image_model().get_rendition_model().objects.all()
-        return self.select_related("cover_image").prefetch_related(
-            Prefetch("cover_image__renditions", queryset=renditions), "categories"
-        )
-
-    def with_article_data(self):
-        """A card's data, and the view count, tags and authors an article's own
-        page shows."""
-        return (
-            self.with_card_data()
-            .select_related("view_stats")
-            .prefetch_related("tags", "authors")
-        )
-
     def with_listing_data(self):
         """Load what listings show in a fixed number of queries, however many
-        articles: an article's data, and its related people and units."""
-        return self.with_article_data().prefetch_related(
-            "related_people", "related_units"
+        articles: view count, ARTICLE_DATA, what a card shows (cover image and
+        its renditions, categories), related people and units."""
+        renditions = get_image_model().get_rendition_model().objects.all()
+        return self.select_related("view_stats", "cover_image").prefetch_related(
+            *ARTICLE_DATA,
+            Prefetch("cover_image__renditions", queryset=renditions),
+            "categories",
+            "related_people",
+            "related_units",
         )
+
+
+def load_cards(request, articles):
+    """Load what the cards of `articles` show that their rows do not hold, once
+    per request whatever asks again: their categories (one query for the list)
+    and their covers, through the request's media (cms.content.media.media:
+    images and renditions with the request's other images). Returns them."""
+    articles = [a for a in articles if a is not None]
+    prefetch_related_objects(articles, "categories")
+    ids = [a.cover_image_id for a in articles if a.cover_image_id]
+    covers = media(request, get_image_model(), ids)
+    for article in articles:
+        if covers.get(article.cover_image_id) is not None:
+            article.cover_image = covers[article.cover_image_id]
+    return articles
 
 
 class NewsArticlePage(BasePage):
@@ -329,9 +344,10 @@ class NewsArticlePage(BasePage):
         siblings = resolved(visible, visible, chain_of(self))
         return siblings.exclude(translation_key=self.translation_key)
 
-    def _neighbours(self, request):
+    def neighbours(self, request):
         """{"previous": article or None, "next": article or None, "related":
-        [articles]}, in one query, once per request (see `neighbours`)."""
+        [articles], "editions": [this article's editions]}, in one query, once
+        per request (see `neighbours`)."""
         key = ("article-neighbours", self.pk, tuple(loc.pk for loc in chain_of(self)))
         return per_request(request, key, lambda: neighbours(self))
 
@@ -345,16 +361,20 @@ class NewsArticlePage(BasePage):
     related_people_in_chain = partialmethod(in_chain, relation="related_people")
     related_units_in_chain = partialmethod(in_chain, relation="related_units")
 
+    def _neighbour(self, request, name):
+        found = self.neighbours(request)[name]
+        return load_cards(request, found if name == "related" else [found])
+
     def previous_article(self, info, **kwargs):
         """The next older article in the same locale (by date, then id)."""
-        return self._neighbours(info.context)["previous"]
+        return next(iter(self._neighbour(info.context, "previous")), None)
 
     def next_article(self, info, **kwargs):
         """The next newer article in the same locale (by date, then id)."""
-        return self._neighbours(info.context)["next"]
+        return next(iter(self._neighbour(info.context, "next")), None)
 
     def related_articles(self, info, **kwargs):
-        return self._neighbours(info.context)["related"]
+        return self._neighbour(info.context, "related")
 
     @property
     def view_count(self):
@@ -387,9 +407,10 @@ class NewsArticlePage(BasePage):
 def neighbours(article):
     """An article's previous and next articles (the nearest visible ones in its
     locale chain on either side in date order, then id; none for an undated
-    article) and up to three related ones (sharing a category or a tag, newest
-    first), all in one query with what their cards show (cover, renditions,
-    categories: two queries more), each marked with the article's chain."""
+    article), up to three related ones (sharing a category or a tag, newest
+    first), each marked with the article's chain, and the article's editions
+    in every locale with their translation status (cms.localization.sync
+    `with_edition_status`): all in one query."""
     siblings = article._visible_siblings()
     wanted = {}
     if article.date is not None:
@@ -413,19 +434,19 @@ def neighbours(article):
         .values("pk")[:3]
     )
     flags = {
-        name: ExpressionWrapper(Q(pk__in=ids), output_field=models.BooleanField())
+        f"is_{name}": ExpressionWrapper(Q(pk__in=ids), output_field=BooleanField())
         for name, ids in wanted.items()
     }
-    condition = Q()
+    condition = Q(translation_key=article.translation_key)
     for ids in wanted.values():
         condition |= Q(pk__in=ids)
-    found = mark(
-        NewsArticlePage.objects.filter(condition)
-        .annotate(**{f"is_{name}": flag for name, flag in flags.items()})
-        .with_card_data()
-        .order_by("-date", "-pk"),
-        chain_of(article),
+    rows = list(
+        with_edition_status(
+            NewsArticlePage.objects.filter(condition).annotate(**flags)
+        ).order_by("-date", "-pk")
     )
+    editions = [row for row in rows if row.translation_key == article.translation_key]
+    found = mark([row for row in rows if row not in editions], chain_of(article))
 
     def first(name):
         return next((a for a in found if getattr(a, f"is_{name}", False)), None)
@@ -434,6 +455,7 @@ def neighbours(article):
         "previous": first("previous"),
         "next": first("next"),
         "related": [a for a in found if a.is_related],
+        "editions": editions,
     }
 
 

@@ -306,6 +306,9 @@ def one_page(info, pages, id, slug, url_path, locale, fallback, kwargs):
     if len(chain) == 1:
         # Without fallback, the edition asked for or none.
         return as_specific(found) if found.locale_id == chain[0].pk else None
+    if found.locale_id == chain[0].pk:
+        # In the chain's first locale: no edition comes before it.
+        return mark([as_specific(found)], chain)[0]
     # With a chain, the id, slug or path stands for the item: its edition in
     # the first locale of the chain that has a visible one.
     editions = in_site(

@@ -18,14 +18,19 @@ def private_section():
     return Exists(restrictions)
 
 
+def visible_q():
+    """The condition of the pages an anonymous reader may see: live, public, not
+    past their expiry (publish_scheduled unpublishes them only when it next
+    runs), not Wagtail's root."""
+    current = Q(expire_at__isnull=True) | Q(expire_at__gt=timezone.now())
+    return Q(live=True) & current & ~Q(private_section()) & Q(depth__gt=1)
+
+
 def visible_pages(pages=None):
-    """The pages an anonymous reader may see: live, public, not past their expiry
-    (publish_scheduled unpublishes them only when it next runs), not Wagtail's
-    root."""
+    """The pages of `pages` (by default all) that `visible_q` lets through."""
     if pages is None:
         pages = Page.objects.all()
-    current = Q(expire_at__isnull=True) | Q(expire_at__gt=timezone.now())
-    return pages.live().filter(current, ~private_section(), depth__gt=1)
+    return pages.filter(visible_q())
 
 
 def is_expired(page):
