@@ -1,6 +1,8 @@
 """StreamField blocks shared by every app's pages, and those of the site's own
 content (social links, menu items)."""
 
+import copy
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from grapple.helpers import register_streamfield_block
@@ -28,7 +30,12 @@ class RequestMedia:
         if request is None:
             return super().bulk_to_python(values)
         found = media(request, self.model_class, values)
-        return [found.get(int(v)) if str(v).isdigit() else None for v in values]
+        # Copies, as Wagtail's own gives a distinct instance for each value: a
+        # block may set attributes on its image (Wagtail's ImageBlock sets the
+        # alt text it gives it).
+        return [
+            copy.copy(found.get(int(v))) if str(v).isdigit() else None for v in values
+        ]
 
 
 class ImageChooserBlock(RequestMedia, image_blocks.ImageChooserBlock):
