@@ -288,7 +288,11 @@ def one_page(info, pages, id, slug, url_path, locale, fallback, kwargs):
     if id is not None:
         # An id names one edition, in any locale of the site.
         site_pages = in_site(pages, info, None, kwargs)
-        found = site_pages and site_pages.filter(pk=page_id(id, "id")).first()
+        found = (
+            None
+            if site_pages is None
+            else site_pages.filter(pk=page_id(id, "id")).first()
+        )
         if locale is None and not fallback:
             return found and as_specific(found)
     chain = locale_chain(locale, fallback)
@@ -314,7 +318,9 @@ def one_page(info, pages, id, slug, url_path, locale, fallback, kwargs):
     editions = in_site(
         pages.filter(translation_key=found.translation_key), info, chain, kwargs
     )
-    return editions and first_in_chain(specific(editions), chain)
+    if editions is None:
+        return None
+    return first_in_chain(specific(editions), chain)
 
 
 def find_page(pages, info, locale, slug, url_path, kwargs):
