@@ -257,46 +257,70 @@ class LocalePagesQuery:
             ):
                 return None
             return page
-        if id is None and slug is None and url_path is None:
-            raise bad_input("page needs one of id, slug, urlPath or token.")
         pages = visible_pages()
         if content_type:
             pages = pages.filter(content_type_filter(content_type))
-        if id is not None and locale is None and not fallback:
-            # An id read through a chain ("12@en,zh-hans") is read through it again.
-            codes = row_id(id)[1]
-            locale, fallback = (codes[0], codes[1:]) if codes else (None, None)
-        if id is not None:
-            # An id names one edition, in any locale of the site.
-            site_pages = in_site(pages, info, None, kwargs)
-            found = site_pages and site_pages.filter(pk=page_id(id, "id")).first()
-            if locale is None and not fallback:
-                return found and found.specific
-        chain = locale_chain(locale, fallback)
-        if id is None:
-            found = next(
-                (
-                    page
-                    for candidate in chain
-                    if (
-                        page := find_page(
-                            pages, info, candidate, slug, url_path, kwargs
-                        )
-                    )
-                ),
-                None,
-            )
-        if not found:
-            return None
-        if len(chain) == 1:
-            # Without fallback, the edition asked for or none.
-            return found.specific if found.locale_id == chain[0].pk else None
-        # With a chain, the id, slug or path stands for the item: its edition in
-        # the first locale of the chain that has a visible one.
-        editions = in_site(
-            pages.filter(translation_key=found.translation_key), info, chain, kwargs
+        return one_page(info, pages, id, slug, url_path, locale, fallback, kwargs)
+
+
+def specific(pages):
+    """`pages` as their own page types: a queryset of one page type is already
+    (Wagtail's `specific()` would read every row twice more)."""
+    return pages.specific() if pages.model is Page else pages
+
+
+def as_specific(page):
+    """`page` as its own page type (reading its content type only when it is
+    a plain Page)."""
+    return page.specific if type(page) is Page else page
+
+
+def one_page(info, pages, id, slug, url_path, locale, fallback, kwargs):
+    """The page of `pages` (visible pages, of one type or all) that `page` and
+    the page type's own root fields (`newsArticle`) name by id, slug or urlPath
+    in a locale chain, or None."""
+    if id is None and slug is None and url_path is None:
+        raise bad_input("page needs one of id, slug, urlPath or token.")
+    if id is not None and locale is None and not fallback:
+        # An id read through a chain ("12@en,zh-hans") is read through it again.
+        codes = row_id(id)[1]
+        locale, fallback = (codes[0], codes[1:]) if codes else (None, None)
+    if id is not None:
+        # An id names one edition, in any locale of the site.
+        site_pages = in_site(pages, info, None, kwargs)
+        found = (
+            None
+            if site_pages is None
+            else site_pages.filter(pk=page_id(id, "id")).first()
         )
-        return editions and first_in_chain(editions.specific(), chain)
+        if locale is None and not fallback:
+            return found and as_specific(found)
+    chain = locale_chain(locale, fallback)
+    if id is None:
+        found = next(
+            (
+                page
+                for candidate in chain
+                if (page := find_page(pages, info, candidate, slug, url_path, kwargs))
+            ),
+            None,
+        )
+    if not found:
+        return None
+    if len(chain) == 1:
+        # Without fallback, the edition asked for or none.
+        return as_specific(found) if found.locale_id == chain[0].pk else None
+    if found.locale_id == chain[0].pk:
+        # In the chain's first locale: no edition comes before it.
+        return mark([as_specific(found)], chain)[0]
+    # With a chain, the id, slug or path stands for the item: its edition in
+    # the first locale of the chain that has a visible one.
+    editions = in_site(
+        pages.filter(translation_key=found.translation_key), info, chain, kwargs
+    )
+    if editions is None:
+        return None
+    return first_in_chain(specific(editions), chain)
 
 
 def find_page(pages, info, locale, slug, url_path, kwargs):
@@ -305,7 +329,7 @@ def find_page(pages, info, locale, slug, url_path, kwargs):
     if pages is None:
         return None
     if slug is not None:
-        found = list(pages.filter(slug=slug).specific()[:2])
+        found = list(specific(pages.filter(slug=slug))[:2])
         if len(found) > 1:
             raise bad_input(
                 f"Several pages in locale {locale.language_code!r} have the slug "
@@ -321,4 +345,4 @@ def find_page(pages, info, locale, slug, url_path, kwargs):
         return None
     path = url_path.strip("/")
     full_path = f"{root.url_path}{path}/" if path else root.url_path
-    return pages.filter(url_path=full_path).specific().first()
+    return specific(pages.filter(url_path=full_path)).first()

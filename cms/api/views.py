@@ -20,7 +20,7 @@ from graphql import (
 )
 from graphql.validation import NoSchemaIntrospectionCustomRule
 
-from cms.content.requests import per_request
+from cms.content.requests import per_request, serving
 
 from . import assembly, errors, limits, persisted
 
@@ -208,9 +208,10 @@ class GraphQLView(BaseGraphQLView):
             if get_operation_ast(document, operation_name) is None:
                 message = no_operation(document, operation_name)
                 raise HttpError(HttpResponseBadRequest(message))
-        return super().execute_graphql_request(
-            request, data, query, variables, operation_name, show_graphiql
-        )
+        with serving(request):
+            return super().execute_graphql_request(
+                request, data, query, variables, operation_name, show_graphiql
+            )
 
 
 def refused(status, message):

@@ -19,11 +19,22 @@ one object per row and chain, never one row's values read for another chain.
 
 import copy
 
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 
-from .requests import per_request
-from .visibility import visible_pages
+from .requests import current_request, per_request
+from .visibility import visible_pages, visible_q
 
 LOCALE_CHAIN = "_cms_locale_chain"
 
@@ -140,21 +151,32 @@ def parent_in_chain(page, chain, request):
 
 def link_targets(pages, chain):
     """Where a link to each of `pages` (Pages or None) should lead a reader of
-    `chain`: the page's visible edition in the first locale of the chain that has
-    one, else in the default locale, else the page itself; None when none of
-    those is visible. One query for the whole list."""
-    wanted = [page for page in pages if page is not None]
-    if not wanted:
-        return list(pages)
+    `chain` (see `link_targets_of`), in one query."""
+    targets = link_targets_of({page.pk for page in pages if page is not None}, chain)
+    return [None if page is None else targets[page.pk] for page in pages]
+
+
+def link_targets_of(ids, chain):
+    """{page id: where a link to it should lead a reader of `chain`}: the
+    page's visible edition in the first locale of the chain that has one, else
+    in the default locale, else the page itself; None when none of those is
+    visible (or the page does not exist). One query for all the ids, the
+    linked pages themselves in it."""
+    ids = set(ids)
+    if not ids:
+        return {}
     order = [locale.pk for locale in chain]
-    default = Locale.get_default().pk
+    default = default_locale(current_request()).pk
     order += [default] if default not in order else []
-    candidates = visible_pages(Page.objects.all()).filter(
-        Q(translation_key__in={p.translation_key for p in wanted}, locale__in=order)
-        | Q(pk__in=[p.pk for p in wanted])
-    )
-    found = {(p.translation_key, p.locale_id): p for p in candidates}
-    by_id = {p.pk: p for p in candidates}
+    keys = Page.objects.filter(pk__in=ids).values("translation_key")
+    candidates = Page.objects.filter(
+        Q(translation_key__in=keys, locale__in=order) | Q(pk__in=ids)
+    ).annotate(shown=ExpressionWrapper(visible_q(), output_field=BooleanField()))
+    by_id, found = {}, {}
+    for page in candidates:
+        by_id[page.pk] = page
+        if page.shown:
+            found[(page.translation_key, page.locale_id)] = page
 
     def target(page):
         if page is None:
@@ -162,9 +184,9 @@ def link_targets(pages, chain):
         for locale_id in order:
             if (page.translation_key, locale_id) in found:
                 return found[(page.translation_key, locale_id)]
-        return by_id.get(page.pk)
+        return page if page.shown else None
 
-    return [target(page) for page in pages]
+    return {pk: target(by_id.get(pk)) for pk in ids}
 
 
 def in_locale(objects, locale_id):
@@ -228,10 +250,23 @@ def snippet_editions(request, model):
     return per_request(request, ("snippet-editions", model), load)
 
 
-def language_codes(request=None):
-    """{locale id: language code}, read once per request (or now, without one)."""
+def locales(request=None):
+    """Every Locale row, read once per request (or now, without one)."""
 
     def load():
-        return dict(Locale.objects.values_list("id", "language_code"))
+        return list(Locale.objects.order_by("pk"))
 
-    return load() if request is None else per_request(request, "language-codes", load)
+    return load() if request is None else per_request(request, "locales", load)
+
+
+def default_locale(request=None):
+    """The default Locale (Wagtail's `Locale.get_default`), from the request's
+    `locales` rather than a query of its own."""
+    code = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    found = [locale for locale in locales(request) if locale.language_code == code]
+    return found[0] if found else Locale.get_default()
+
+
+def language_codes(request=None):
+    """{locale id: language code}, read once per request (or now, without one)."""
+    return {locale.pk: locale.language_code for locale in locales(request)}
