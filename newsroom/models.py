@@ -7,8 +7,10 @@ from django.db import models
 from django.db.models import (
     BooleanField,
     ExpressionWrapper,
+    F,
     Prefetch,
     Q,
+    Value,
     prefetch_related_objects,
 )
 from django.utils import timezone
@@ -46,6 +48,7 @@ from cms.content.editions import (
     chain_of,
     in_locale,
     mark,
+    remember_editions,
     resolved,
     snippets_in_chain,
 )
@@ -174,13 +177,47 @@ def load_cards(request, articles):
     and their covers, through the request's media (cms.content.media.media:
     images and renditions with the request's other images). Returns them."""
     articles = [a for a in articles if a is not None]
-    prefetch_related_objects(articles, "categories")
+    load_categories(request, articles)
     ids = [a.cover_image_id for a in articles if a.cover_image_id]
     covers = media(request, get_image_model(), ids)
     for article in articles:
         if covers.get(article.cover_image_id) is not None:
             article.cover_image = covers[article.cover_image_id]
     return articles
+
+
+def load_categories(request, articles):
+    """The categories of `articles`, as `prefetch_related` loads them, in one
+    query. When some article is read through a chain that starts in another
+    locale, its categories are shown through the chain: the same query then
+    reads every edition of the categories too (a union of the two), and tells
+    the request (`remember_editions`), which would otherwise read the whole
+    category table for them."""
+    if all(a.locale_id == chain_of(a)[0].pk for a in articles):
+        prefetch_related_objects(articles, "categories")
+        return
+    articles = [
+        a
+        for a in articles
+        if "categories" not in getattr(a, "_prefetched_objects_cache", {})
+    ]
+    if not articles:
+        return
+    own = NewsCategory.objects.filter(articles__in=articles).annotate(
+        article_id=F("articles")
+    )
+    editions = NewsCategory.objects.filter(
+        translation_key__in=own.values("translation_key")
+    ).annotate(article_id=Value(None, output_field=models.IntegerField()))
+    rows = list(own.order_by().union(editions.order_by(), all=True).order_by("name"))
+    remember_editions(request, NewsCategory, rows)
+    for article in articles:
+        categories = article.categories.get_queryset()
+        categories._result_cache = [r for r in rows if r.article_id == article.pk]
+        categories._prefetch_done = True
+        if not hasattr(article, "_prefetched_objects_cache"):
+            article._prefetched_objects_cache = {}
+        article._prefetched_objects_cache["categories"] = categories
 
 
 class NewsArticlePage(BasePage):

@@ -15,7 +15,14 @@ from grapple.types.interfaces import get_page_interface
 from grapple.types.pages import get_site_filter
 from wagtail.models import Locale, Page, Site
 
-from cms.content.editions import below, first_in_chain, mark, resolved, row_id
+from cms.content.editions import (
+    below,
+    first_in_chain,
+    first_of,
+    mark,
+    resolved,
+    row_id,
+)
 from cms.content.visibility import visible_pages
 
 from .errors import bad_input
@@ -296,12 +303,14 @@ def one_page(info, pages, id, slug, url_path, locale, fallback, kwargs):
         if locale is None and not fallback:
             return found and as_specific(found)
     chain = locale_chain(locale, fallback)
+    if id is None and slug is not None:
+        return by_slug(pages, info, chain, slug, kwargs)
     if id is None:
         found = next(
             (
                 page
                 for candidate in chain
-                if (page := find_page(pages, info, candidate, slug, url_path, kwargs))
+                if (page := find_page(pages, info, candidate, url_path, kwargs))
             ),
             None,
         )
@@ -323,19 +332,36 @@ def one_page(info, pages, id, slug, url_path, locale, fallback, kwargs):
     return first_in_chain(specific(editions), chain)
 
 
-def find_page(pages, info, locale, slug, url_path, kwargs):
-    """The page a slug or urlPath names in one locale, or None."""
-    pages = in_site(pages.filter(locale=locale), info, [locale], kwargs)
+def by_slug(pages, info, chain, slug, kwargs):
+    """The page `slug` names through the chain, or None: the page with that slug
+    in the first locale of the chain that has one stands for its item, which is
+    shown in the first locale of the chain that has a visible edition of it.
+    One query for all of that (with the site's tree, if asked, as `in_site`
+    reads it): the pages of the chain with the slug and their editions."""
+    pages = in_site(pages.filter(locale__in=chain), info, chain, kwargs)
     if pages is None:
         return None
-    if slug is not None:
-        found = list(specific(pages.filter(slug=slug))[:2])
+    named = pages.filter(slug=slug).values("translation_key")
+    rows = list(specific(pages.filter(translation_key__in=named)))
+    for locale in chain:
+        found = [r for r in rows if r.slug == slug and r.locale_id == locale.pk]
         if len(found) > 1:
             raise bad_input(
                 f"Several pages in locale {locale.language_code!r} have the slug "
                 f"{slug!r}; ask by urlPath or id instead."
             )
-        return found[0] if found else None
+        if found:
+            key = found[0].translation_key
+            page = first_of([r for r in rows if r.translation_key == key], chain)
+            return page if len(chain) > 1 else as_specific(found[0])
+    return None
+
+
+def find_page(pages, info, locale, url_path, kwargs):
+    """The page a urlPath names in one locale, or None."""
+    pages = in_site(pages.filter(locale=locale), info, [locale], kwargs)
+    if pages is None:
+        return None
     site = (
         get_site_filter(info, **kwargs)
         or Site.objects.filter(is_default_site=True).first()

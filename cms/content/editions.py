@@ -101,7 +101,13 @@ def resolved(queryset, visible, chain):
 def first_in_chain(queryset, chain):
     """The item of `queryset` (editions of one translation key) in the earliest
     locale of the chain, marked with the chain; None if there is none."""
-    found = {item.locale_id: item for item in queryset.filter(locale__in=chain)}
+    return first_of(queryset.filter(locale__in=chain), chain)
+
+
+def first_of(items, chain):
+    """The one of `items` (editions of one translation key) in the earliest
+    locale of the chain, marked with the chain; None if there is none."""
+    found = {item.locale_id: item for item in items}
     for locale in chain:
         if locale.pk in found:
             return mark([found[locale.pk]], chain)[0]
@@ -218,11 +224,13 @@ def all_editions(model, rows):
 def snippets_in_chain(request, snippets, chain):
     """Each translatable snippet (a category, a person) replaced by its edition in
     the earliest locale of the chain that has one, or kept as it is, each
-    remembering the chain. The model's rows load once per request: snippet tables
-    are small, and a listing's count must stay flat."""
+    remembering the chain. The model's rows load once per request (snippet tables
+    are small, and a listing's count must stay flat), unless the request already
+    knows every edition of these snippets (`remember_editions`)."""
     snippets = list(snippets)
     if snippets and any(s.locale_id != chain[0].pk for s in snippets):
-        rows = snippet_editions(request, type(snippets[0]))
+        keys = {snippet.translation_key for snippet in snippets}
+        rows = editions_of(request, type(snippets[0]), keys)
         snippets = [
             next(
                 (
@@ -235,6 +243,27 @@ def snippets_in_chain(request, snippets, chain):
             for snippet in snippets
         ]
     return mark(snippets, chain)
+
+
+def remember_editions(request, model, rows):
+    """Tell the request every edition of some translation keys of a snippet
+    model: `rows`, each key's editions in every locale, loaded with what is shown
+    of them. `snippets_in_chain` then shows snippets of those keys without
+    reading the model's whole table (a caller that reads a few snippets anyway
+    can read their editions in the same query)."""
+    known = per_request(request, ("snippet-editions-of", model), dict)
+    for row in rows:
+        known.setdefault(row.translation_key, {})[row.locale_id] = row
+
+
+def editions_of(request, model, keys):
+    """{(translation key, locale id): row} of `model` for at least the
+    translation keys `keys`: those the request was told (`remember_editions`) if
+    it knows them all, else the whole table (`snippet_editions`)."""
+    known = per_request(request, ("snippet-editions-of", model), dict)
+    if keys <= known.keys():
+        return {(key, pk): row for key in keys for pk, row in known[key].items()}
+    return snippet_editions(request, model)
 
 
 def snippet_editions(request, model):

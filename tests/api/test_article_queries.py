@@ -1,7 +1,8 @@
 """The SQL an article's page costs: the site's Article operation
 (frontend/operations/Article.graphql, sent as Apollo sends it) for a realistic
-article, uncached, at most MAX_QUERIES queries in every locale, and the same
-number whatever the article holds.
+article, uncached, at most MAX_QUERIES queries in every locale, and in English
+falling back to zh-hans for an article that has no English edition, and the
+same number whatever the article holds.
 
 The article: a body with every block type, each block that refers to something
 referring to its own image or document (an image block, a rich-text embedded
@@ -26,7 +27,10 @@ The queries left (zh-hans; the others alike): the locales; the article; its
 tags; its authors; its previous, next and related articles with its editions
 and their translation status; the categories of it and of those; every image
 shown (covers, sharing image, body) with its renditions; the body's
-documents; where its links to pages lead; its embeds.
+documents; where its links to pages lead; its embeds. Read through a chain, the
+article is looked up in all its locales at once (cms.api.pages.by_slug), and
+the categories shown through the chain come with theirs
+(newsroom.models.load_categories).
 """
 
 import datetime
@@ -90,8 +94,10 @@ def body(code, size, links):
     return blocks
 
 
-def publish_article(news, slug, date, categories, size, links=(), with_body=True):
-    """An article in every locale, published: its own cover, `categories`
+def publish_article(
+    news, slug, date, categories, size, links=(), with_body=True, codes=CODES
+):
+    """An article in the locales `codes`, published: its own cover, `categories`
     ({code: category} each), `size` authors and tags, and with `with_body` a
     body of `size` repetitions; {code: edition}."""
     editions = in_locales(
@@ -104,7 +110,7 @@ def publish_article(news, slug, date, categories, size, links=(), with_body=True
                 "categories": [category[code] for category in categories],
                 "cover_image": picture(),
             }
-            for code in CODES
+            for code in codes
         },
         slug=slug,
         date=date,
@@ -117,10 +123,11 @@ def publish_article(news, slug, date, categories, size, links=(), with_body=True
     return editions
 
 
-def world(news, name, size, offset):
+def world(news, name, size, offset, codes=CODES):
     """An article named `name` with `size` of each thing, in its own
     categories, with `size` related articles (older ones in its categories) and
-    a newer one."""
+    a newer one; it and the newer one in the locales `codes`, the others in
+    every locale."""
     categories = [factories.association_news(f"{name}-{n}") for n in range(size)]
     related = [
         publish_article(
@@ -135,17 +142,24 @@ def world(news, name, size, offset):
     ]
     publish_article(
         news, f"{name}-newer", DAY + datetime.timedelta(days=offset + 1), [], 1,
-        with_body=False,
+        with_body=False, codes=codes,
     )  # fmt: skip
-    links = {code: [r[code] for r in related] for code in CODES}
+    links = {code: [r[code] for r in related] for code in codes}
     return publish_article(
-        news, name, DAY + datetime.timedelta(days=offset), categories, size, links
+        news,
+        name,
+        DAY + datetime.timedelta(days=offset),
+        categories,
+        size,
+        links,
+        codes=codes,
     )
 
 
 @pytest.fixture(scope="module")
 def articles(django_db_setup, django_db_blocker):
-    """A small and a large article (see SMALL, LARGE) in every locale."""
+    """A small and a large article (see SMALL, LARGE) in every locale, and a
+    small and a large one in zh-hans alone (UNTRANSLATED)."""
     with factories.rolled_back(django_db_blocker):
         news = {
             code: NewsIndexPage.objects.get(locale__language_code=code)
@@ -157,6 +171,8 @@ def articles(django_db_setup, django_db_blocker):
         yield {
             "small": world(news, "small", SMALL, 0),
             "large": world(news, "large", LARGE, 100),
+            "small-zh": world(news, "small-zh", SMALL, 200, ["zh-hans"]),
+            "large-zh": world(news, "large-zh", LARGE, 300, ["zh-hans"]),
         }
 
 
@@ -208,3 +224,32 @@ def test_the_count_does_not_grow_with_the_article(gql, articles, locale, fallbac
     small = read(gql, "small", locale, fallback)[1]
     large = read(gql, "large", locale, fallback)[1]
     assert len(small) == len(large), "\n\n".join(large)
+
+
+def test_an_untranslated_article_takes_at_most_ten_queries(gql, articles):
+    """English with fallback zh-hans, of an article only in zh-hans: the
+    article, its categories and its newer neighbour come from the chain's
+    second locale, its related articles and the pages its body links to from
+    its first, and the same few queries read them all."""
+    article, queries = read(gql, "large-zh", "en", ["zh-hans"])
+    en = factories.locale("en")
+    assert article["title"] == "large-zh zh-hans"
+    assert article["resolvedLocale"] == "zh-hans"
+    names = {category["name"] for category in article["categories"]}
+    assert names == {"Association news"}
+    assert len(article["categories"]) == len(article["tags"]) == LARGE
+    assert len(article["authors"]) == LARGE
+    assert [card["title"] for card in article["relatedArticles"]] == [
+        f"large-zh-related-{n} en" for n in range(3)
+    ]
+    assert article["previousArticle"]["title"] == "large-zh-related-0 en"
+    assert article["nextArticle"]["title"] == "large-zh-newer zh-hans"
+    blocks = article["bodyBlocks"]
+    assert len(blocks) == LARGE * (len(EVERY_BLOCK_TYPES) + 1)
+    assert all(b["image"]["rendition"]["url"] for b in blocks if "image" in b)
+    links = blocks[len(EVERY_BLOCK_TYPES) :: len(EVERY_BLOCK_TYPES) + 1]
+    linked = NewsArticlePage.objects.get(slug="large-zh-related-0", locale=en)
+    assert f'<a href="{linked.url}">' in links[0]["value"]
+    assert len(queries) <= MAX_QUERIES, "\n\n".join(queries)
+    small = read(gql, "small-zh", "en", ["zh-hans"])[1]
+    assert len(small) == len(queries), "\n\n".join(queries)
