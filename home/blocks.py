@@ -1,14 +1,50 @@
 """StreamField blocks shared by every app's pages, and those of the site's own
 content (social links, menu items)."""
 
+import copy
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from grapple.helpers import register_streamfield_block
 from grapple.models import GraphQLInt
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.documents import blocks as document_blocks
+from wagtail.images import blocks as image_blocks
+
+from cms.content.media import media
+from cms.content.requests import current_request
 
 from .graphql_fields import texts
+
+
+class RequestMedia:
+    """A chooser block whose images or documents, while a request is served,
+    come from that request's media (cms.content.media.media): read once with
+    the request's other images (their renditions too) instead of in a query
+    of the StreamField's own."""
+
+    def bulk_to_python(self, values):
+        values = list(values)
+        request = current_request()
+        if request is None:
+            return super().bulk_to_python(values)
+        found = media(request, self.model_class, values)
+        # Copies, as Wagtail's own gives a distinct instance for each value: a
+        # block may set attributes on its image (Wagtail's ImageBlock sets the
+        # alt text it gives it).
+        return [
+            copy.copy(found.get(int(v))) if str(v).isdigit() else None for v in values
+        ]
+
+
+class ImageChooserBlock(RequestMedia, image_blocks.ImageChooserBlock):
+    pass
+
+
+class DocumentChooserBlock(RequestMedia, document_blocks.DocumentChooserBlock):
+    pass
+
 
 HEADING_LEVELS = [("2", _("Level 2")), ("3", _("Level 3")), ("4", _("Level 4"))]
 

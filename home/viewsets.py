@@ -4,10 +4,11 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 
 class SubstringSearchViewSet(SnippetViewSet):
-    """A snippet listing searched by plain substring matching in the database (by
-    name, unless a viewset names other fields): it finds 锦恒 inside
-    杭州锦恒实业有限公司, which the search backend's tokenizer cannot yet (Chinese
-    search is a later issue)."""
+    """A snippet listing of a model Wagtail's search does not index (labels,
+    positions), searched by plain substring matching in the database (by name,
+    unless a viewset names other fields), so that 锦恒 is found inside
+    杭州锦恒实业有限公司. Indexed models use the search backend instead, which also
+    matches either script (cms.search.wagtail_backend)."""
 
     search_fields = ["name"]
     search_backend_name = None

@@ -12,10 +12,9 @@ from grapple.models import (
 )
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock as WagtailTableBlock
-from wagtail.documents.blocks import DocumentChooserBlock
-from wagtail.images.blocks import ImageChooserBlock
 
 from cms.content.media import is_public
+from home.blocks import DocumentChooserBlock, ImageChooserBlock
 from home.graphql_fields import texts
 
 

@@ -4,7 +4,15 @@ from functools import partialmethod
 
 import graphene
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    Value,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from grapple.models import (
@@ -40,11 +48,15 @@ from cms.content.editions import (
     chain_of,
     in_locale,
     mark,
+    remember_editions,
     resolved,
     snippets_in_chain,
 )
+from cms.content.media import media
+from cms.content.requests import per_request
 from cms.content.visibility import visible_pages
 from cms.localization.fields import TranslatableTags
+from cms.localization.sync import with_edition_status
 from home.blocks import HeadingBlock, paragraph_block
 from home.graphql_fields import texts
 from home.models import (
@@ -140,20 +152,72 @@ def snippets_in_chain_field(relation, model, description):
     )
 
 
+# What an article's own page shows of its relations (with its view count).
+ARTICLE_DATA = ("tags", "authors")
+
+
 class NewsArticleQuerySet(PageQuerySet):
     def with_listing_data(self):
         """Load what listings show in a fixed number of queries, however many
-        articles: cover image and its renditions, view count, categories, tags,
-        authors, related people and units."""
+        articles: view count, ARTICLE_DATA, what a card shows (cover image and
+        its renditions, categories), related people and units."""
         renditions = get_image_model().get_rendition_model().objects.all()
-        return self.select_related("cover_image", "view_stats").prefetch_related(
+        return self.select_related("view_stats", "cover_image").prefetch_related(
+            *ARTICLE_DATA,
             Prefetch("cover_image__renditions", queryset=renditions),
             "categories",
-            "tags",
-            "authors",
             "related_people",
             "related_units",
         )
+
+
+def load_cards(request, articles):
+    """Load what the cards of `articles` show that their rows do not hold, once
+    per request whatever asks again: their categories (one query for the list)
+    and their covers, through the request's media (cms.content.media.media:
+    images and renditions with the request's other images). Returns them."""
+    articles = [a for a in articles if a is not None]
+    load_categories(request, articles)
+    ids = [a.cover_image_id for a in articles if a.cover_image_id]
+    covers = media(request, get_image_model(), ids)
+    for article in articles:
+        if covers.get(article.cover_image_id) is not None:
+            article.cover_image = covers[article.cover_image_id]
+    return articles
+
+
+def load_categories(request, articles):
+    """The categories of `articles`, as `prefetch_related` loads them, in one
+    query. When some article is read through a chain that starts in another
+    locale, its categories are shown through the chain: the same query then
+    reads every edition of the categories too (a union of the two), and tells
+    the request (`remember_editions`), which would otherwise read the whole
+    category table for them."""
+    if all(a.locale_id == chain_of(a)[0].pk for a in articles):
+        prefetch_related_objects(articles, "categories")
+        return
+    articles = [
+        a
+        for a in articles
+        if "categories" not in getattr(a, "_prefetched_objects_cache", {})
+    ]
+    if not articles:
+        return
+    own = NewsCategory.objects.filter(articles__in=articles).annotate(
+        article_id=F("articles")
+    )
+    editions = NewsCategory.objects.filter(
+        translation_key__in=own.values("translation_key")
+    ).annotate(article_id=Value(None, output_field=models.IntegerField()))
+    rows = list(own.order_by().union(editions.order_by(), all=True).order_by("name"))
+    remember_editions(request, NewsCategory, rows)
+    for article in articles:
+        categories = article.categories.get_queryset()
+        categories._result_cache = [r for r in rows if r.article_id == article.pk]
+        categories._prefetch_done = True
+        if not hasattr(article, "_prefetched_objects_cache"):
+            article._prefetched_objects_cache = {}
+        article._prefetched_objects_cache["categories"] = categories
 
 
 class NewsArticlePage(BasePage):
@@ -317,21 +381,12 @@ class NewsArticlePage(BasePage):
         siblings = resolved(visible, visible, chain_of(self))
         return siblings.exclude(translation_key=self.translation_key)
 
-    def _in_chain(self, article):
-        return mark([article], chain_of(self))[0] if article else None
-
-    def _adjacent(self, newer):
-        """The nearest visible article on one side of this one in date order
-        (then id), or None; an undated article has no neighbours."""
-        if self.date is None:
-            return None
-        side = "gt" if newer else "lt"
-        beyond = Q(**{f"date__{side}": self.date}) | Q(
-            date=self.date, **{f"pk__{side}": self.pk}
-        )
-        order = ("date", "pk") if newer else ("-date", "-pk")
-        siblings = self._visible_siblings().filter(beyond).order_by(*order)
-        return self._in_chain(siblings.first())
+    def neighbours(self, request):
+        """{"previous": article or None, "next": article or None, "related":
+        [articles], "editions": [this article's editions]}, in one query, once
+        per request (see `neighbours`)."""
+        key = ("article-neighbours", self.pk, tuple(loc.pk for loc in chain_of(self)))
+        return per_request(request, key, lambda: neighbours(self))
 
     def in_chain(self, info, relation, **kwargs):
         """The snippets of `relation`, each its edition in the article's locale
@@ -343,21 +398,20 @@ class NewsArticlePage(BasePage):
     related_people_in_chain = partialmethod(in_chain, relation="related_people")
     related_units_in_chain = partialmethod(in_chain, relation="related_units")
 
+    def _neighbour(self, request, name):
+        found = self.neighbours(request)[name]
+        return load_cards(request, found if name == "related" else [found])
+
     def previous_article(self, info, **kwargs):
         """The next older article in the same locale (by date, then id)."""
-        return self._adjacent(newer=False)
+        return next(iter(self._neighbour(info.context, "previous")), None)
 
     def next_article(self, info, **kwargs):
         """The next newer article in the same locale (by date, then id)."""
-        return self._adjacent(newer=True)
+        return next(iter(self._neighbour(info.context, "next")), None)
 
     def related_articles(self, info, **kwargs):
-        categories = [c.translation_key for c in self.categories.all()]
-        shared = Q(categories__translation_key__in=categories) | Q(
-            tags__in=self.tags.all()
-        )
-        related = self._visible_siblings().filter(shared).distinct()
-        return mark(list(related.order_by("-date", "-pk")[:3]), chain_of(self))
+        return self._neighbour(info.context, "related")
 
     @property
     def view_count(self):
@@ -385,6 +439,61 @@ class NewsArticlePage(BasePage):
         if self.first_published_at:
             return timezone.localdate(self.first_published_at)
         return None
+
+
+def neighbours(article):
+    """An article's previous and next articles (the nearest visible ones in its
+    locale chain on either side in date order, then id; none for an undated
+    article), up to three related ones (sharing a category or a tag, newest
+    first), each marked with the article's chain, and the article's editions
+    in every locale with their translation status (cms.localization.sync
+    `with_edition_status`): all in one query."""
+    siblings = article._visible_siblings()
+    wanted = {}
+    if article.date is not None:
+        for name, side, order in (
+            ("previous", "lt", ("-date", "-pk")),
+            ("next", "gt", ("date", "pk")),
+        ):
+            beyond = Q(**{f"date__{side}": article.date}) | Q(
+                date=article.date, **{f"pk__{side}": article.pk}
+            )
+            wanted[name] = siblings.filter(beyond).order_by(*order).values("pk")[:1]
+    categories = NewsCategory.objects.filter(articles=article)
+    tags = NewsArticleTag.objects.filter(content_object=article)
+    sharing = NewsArticlePage.objects.filter(
+        Q(categories__translation_key__in=categories.values("translation_key"))
+        | Q(tagged_items__tag__in=tags.values("tag"))
+    )
+    wanted["related"] = (
+        siblings.filter(pk__in=sharing.values("pk"))
+        .order_by("-date", "-pk")
+        .values("pk")[:3]
+    )
+    flags = {
+        f"is_{name}": ExpressionWrapper(Q(pk__in=ids), output_field=BooleanField())
+        for name, ids in wanted.items()
+    }
+    condition = Q(translation_key=article.translation_key)
+    for ids in wanted.values():
+        condition |= Q(pk__in=ids)
+    rows = list(
+        with_edition_status(
+            NewsArticlePage.objects.filter(condition).annotate(**flags)
+        ).order_by("-date", "-pk")
+    )
+    editions = [row for row in rows if row.translation_key == article.translation_key]
+    found = mark([row for row in rows if row not in editions], chain_of(article))
+
+    def first(name):
+        return next((a for a in found if getattr(a, f"is_{name}", False)), None)
+
+    return {
+        "previous": first("previous"),
+        "next": first("next"),
+        "related": [a for a in found if a.is_related],
+        "editions": editions,
+    }
 
 
 class ArticleViewCount(models.Model):

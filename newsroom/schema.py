@@ -5,7 +5,7 @@ the article type itself is grapple's, built from NewsArticlePage.graphql_fields.
 
 import graphene
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, prefetch_related_objects
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from grapple.registry import registry
 from grapple.utils import resolve_queryset
@@ -13,14 +13,18 @@ from taggit.models import Tag
 
 from cms.api import caching, orders
 from cms.api.assembly import replace, root_mutation, root_query
+from cms.api.blocks import preload_media, references
 from cms.api.errors import bad_input, client_error, unknown
 from cms.api.extensions import extend
 from cms.api.fallback import fallback_argument, locale_chain
 from cms.api.listing import page_id, prime
 from cms.api.locales import locale_argument
-from cms.api.pages import PREVIEW_HELP, LocalePagesQuery
+from cms.api.pages import PREVIEW_HELP, LocalePagesQuery, one_page
 from cms.api.pagination import check_range, paginate, paginated_type, paging_arguments
 from cms.api.ratelimit import RateLimited, rate_limited_error
+from cms.api.selection import selected
+from cms.api.seo import image_ids
+from cms.api.status import StatusLoader
 from cms.content.editions import chain_of, first_in_chain, mark, resolved
 from cms.content.requests import per_request
 from cms.content.visibility import visible_pages
@@ -28,7 +32,13 @@ from cms.delivery import responses
 from cms.search.schema import matching
 from cms.search.text import normalise
 
-from .models import NewsArticlePage, NewsArticleTag, NewsCategory
+from .models import (
+    ARTICLE_DATA,
+    NewsArticlePage,
+    NewsArticleTag,
+    NewsCategory,
+    load_cards,
+)
 from .view_counter import ArticleNotFound, record_view
 
 # `order` values and what they sort by; the id breaks ties so pages never overlap.
@@ -41,6 +51,7 @@ ARTICLE_ORDERS = {
     "-viewCount": ("-views", "-id"),
 }
 RELEVANCE = "relevance"
+ARTICLE_TYPE = "newsroom.NewsArticlePage"
 # Checked before execution (cms.api.orders); relevance needs `search` too.
 orders.register("NewsArticleList", [*ARTICLE_ORDERS, RELEVANCE])
 # An article's `authors` (grapple's list of NewsArticleAuthor).
@@ -206,10 +217,19 @@ class NewsQuery:
             load,
         )
 
-    def resolve_news_article(self, info, **kwargs):
-        return LocalePagesQuery.resolve_page(
-            None, info, content_type="newsroom.NewsArticlePage", **kwargs
-        )
+    def resolve_news_article(
+        self, info, id=None, slug=None, url_path=None, token=None, **kwargs
+    ):
+        if token:
+            return LocalePagesQuery.resolve_page(
+                None, info, token=token, content_type=ARTICLE_TYPE, **kwargs
+            )
+        locale, fallback = kwargs.pop("locale", None), kwargs.pop("fallback", None)
+        articles = visible_pages(NewsArticlePage.objects.select_related("view_stats"))
+        article = one_page(info, articles, id, slug, url_path, locale, fallback, kwargs)
+        if article:
+            preload(info, article)
+        return article
 
     def resolve_news_categories(self, info, locale=None, fallback=None):
         chain = locale_chain(locale, fallback)
@@ -226,6 +246,38 @@ class NewsQuery:
             .order_by("-year", "-month")
         )
         return [NewsArchiveMonth(**month) for month in months]
+
+
+# The fields of an article that its neighbours' query answers too.
+NEIGHBOURS = {"previousArticle", "nextArticle", "relatedArticles"}
+STATUS = {"translationStatus", "alternates"}
+
+
+def preload(info, article):
+    """Load at once what the query asks of one article and will show: its
+    neighbours and editions (one query, when asked), the categories of it and
+    its neighbours (one query), every image it and they show (covers, sharing
+    image, body: two queries with their renditions), its body's documents and
+    embeds (one query each): the fields below then read what is loaded, so an
+    article's page costs the same few queries however many blocks, categories
+    or related articles it has."""
+    request, wanted = info.context, selected(info)
+    prefetch_related_objects([article], *ARTICLE_DATA)
+    articles = [article]
+    if wanted & (NEIGHBOURS | STATUS):
+        found = article.neighbours(request)
+        StatusLoader.for_request(request).add(found["editions"])
+        if wanted & NEIGHBOURS:
+            articles += [found["previous"], found["next"], *found["related"]]
+    articles = [a for a in articles if a is not None]
+    refs = references(None, None)
+    if wanted & {"body", "bodyBlocks"}:
+        refs = references(article.body.stream_block, article.body.raw_data)
+    images = {a.cover_image_id for a in articles if a.cover_image_id}
+    if "ogImage" in wanted:
+        images.update(image_ids(article))
+    preload_media(request, refs, chain_of(article), images)
+    load_cards(request, articles)
 
 
 def filter_articles(articles, chain, filters):

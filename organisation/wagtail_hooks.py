@@ -31,13 +31,15 @@ class MembershipTierViewSet(SnippetViewSet):
     ordering = ["rank"]
 
 
-class MemberCompanyViewSet(SubstringSearchViewSet):
+class MemberCompanyViewSet(SnippetViewSet):
+    """Searched by Wagtail's search (name, English name, credit code, in either
+    script); region and industry are filters."""
+
     model = MemberCompany
     icon = "group"
     menu_label = _("Member companies")
     list_display = ["name", "credit_code", "tier", "region", "industry", "active"]
     list_filter = ["tier", "region", "industry", "active"]
-    search_fields = ["name", "credit_code", "region__name", "industry__name"]
     list_per_page = 50
 
     def get_queryset(self, request):
@@ -72,7 +74,7 @@ class MembersViewSetGroup(SnippetViewSetGroup):
 register_snippet(MembersViewSetGroup)
 
 
-class OrgUnitViewSet(SubstringSearchViewSet):
+class OrgUnitViewSet(SnippetViewSet):
     model = OrgUnit
     icon = "site"
     menu_label = _("Units and committees")
@@ -80,7 +82,7 @@ class OrgUnitViewSet(SubstringSearchViewSet):
     list_filter = ["unit_type"]  # and Wagtail its locale switcher
 
 
-class PersonViewSet(SubstringSearchViewSet):
+class PersonViewSet(SnippetViewSet):
     model = Person
     icon = "user"
     menu_label = _("People")

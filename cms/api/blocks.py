@@ -37,6 +37,7 @@ import re
 import graphene
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model
+from django.utils.timezone import now
 from graphene.types.generic import GenericScalar
 from grapple.registry import registry
 from grapple.types.interfaces import StreamFieldInterface
@@ -45,18 +46,25 @@ from grapple.types.streamfield import StreamFieldBlock as GrappleGenericBlock
 from wagtail import blocks
 from wagtail.blocks.list_block import ListValue
 from wagtail.documents import get_document_model
+from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.documents.models import AbstractDocument
+from wagtail.embeds.blocks import EmbedBlock as WagtailEmbedBlock
 from wagtail.embeds.blocks import EmbedValue
+from wagtail.embeds.embeds import get_embed_hash
+from wagtail.embeds.models import Embed
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model
+from wagtail.images.blocks import ImageChooserBlock
 from wagtail.images.models import AbstractImage
 from wagtail.models import Page
 from wagtail.rich_text import RichText
 from wagtail.rich_text.rewriters import extract_attrs
 
-from cms.content.media import is_public, media_url, restricted_collections_of
+from cms.content.media import is_public, media, media_url
+from cms.content.requests import current_request
 
-from .links import STREAM_FIELD_INTERFACE, linked_editions
+from .links import STREAM_FIELD_INTERFACE, PageLinks, linked_editions, linked_pages
+from .translations import PerRequest
 
 # Wagtail's stored rich text: <a linktype="page" id="3">text</a> (links never
 # nest) and <embed embedtype="image" id="5" format="left" alt="..."/>.
@@ -68,10 +76,10 @@ def _ids(attrs_list):
     return {int(a["id"]) for a in attrs_list if str(a.get("id", "")).isdigit()}
 
 
-def _existing(queryset, ids):
-    if not ids:
-        return set()
-    return set(queryset.filter(pk__in=ids).values_list("pk", flat=True))
+def _shown(model, ids, request):
+    """Which of `ids` are documents or images (`model`) readers may see."""
+    found = media(request or current_request(), model, ids)
+    return {pk for pk, item in found.items() if item and is_public(item, request)}
 
 
 def public_source(source, request=None):
@@ -85,14 +93,11 @@ def public_source(source, request=None):
     pages = _ids(a for a in links if a.get("linktype") == "page")
     docs = _ids(a for a in links if a.get("linktype") == "document")
     images = _ids(a for a in embeds if a.get("embedtype") == "image")
-    restricted = restricted_collections_of(request) if docs or images else set()
-    public = {"collection_id__in": restricted}
-    linked = Page.objects.in_bulk(pages)
-    editions = dict(zip(linked, linked_editions(list(linked.values())), strict=True))
+    editions = linked_pages(pages)
     shown = {
         "page": {pk for pk, edition in editions.items() if edition},
-        "document": _existing(get_document_model().objects.exclude(**public), docs),
-        "image": _existing(get_image_model().objects.exclude(**public), images),
+        "document": _shown(get_document_model(), docs, request),
+        "image": _shown(get_image_model(), images, request),
     }
 
     def hidden(attrs, kind):
@@ -184,6 +189,104 @@ def block_and_value(root):
 # removes one fails at start-up (import) instead of serving its resolver again.
 EMBED_BLOCK = GrappleEmbedBlock._meta.name
 GENERIC_BLOCK = GrappleGenericBlock._meta.name
+EMBED_FIELDS = ("embed", "rawEmbed")
+
+
+def references(block, raw, found=None):
+    """{"images", "documents", "pages": ids, "embeds": URLs} that a
+    StreamField's stored data (`raw`, of `block`) names: its chooser blocks, its
+    rich text's embedded images and links to documents and pages, its embeds.
+    Read from the stored data alone, so that everything a body shows can be
+    loaded at once."""
+    found = found or {
+        "images": set(),
+        "documents": set(),
+        "pages": set(),
+        "embeds": set(),
+    }
+    if raw is None:
+        return found
+    if isinstance(block, blocks.StreamBlock):
+        for child in raw:
+            if child.get("type") in block.child_blocks:
+                references(block.child_blocks[child["type"]], child.get("value"), found)
+    elif isinstance(block, blocks.StructBlock):
+        for name, child in block.child_blocks.items():
+            references(child, raw.get(name), found)
+    elif isinstance(block, blocks.ListBlock):
+        for item in raw:
+            value = item.get("value") if isinstance(item, dict) else item
+            references(block.child_block, value, found)
+    elif isinstance(block, ImageChooserBlock):
+        found["images"].add(raw)
+    elif isinstance(block, DocumentChooserBlock):
+        found["documents"].add(raw)
+    elif isinstance(block, blocks.RichTextBlock):
+        for match in EMBED.finditer(raw):
+            if (attrs := extract_attrs(match[1])).get("embedtype") == "image":
+                found["images"].add(attrs.get("id"))
+        for match in LINK.finditer(raw):
+            attrs = extract_attrs(match[1])
+            if attrs.get("linktype") in ("document", "page"):
+                found[f"{attrs['linktype']}s"].add(attrs.get("id"))
+    elif isinstance(block, WagtailEmbedBlock):
+        found["embeds"].add(raw)
+    return found
+
+
+def preload_media(request, found, chain, images=()):
+    """Load, for the request, what `references` found, and `images` with them:
+    images with their renditions, documents (a query each); and prime the
+    embeds and the links to pages (read through `chain`, the linking page's):
+    a query each when the first is shown."""
+    media(request, get_image_model(), {*found["images"], *images})
+    media(request, get_document_model(), found["documents"])
+    EmbedLoader.for_request(request).prime(found["embeds"])
+    pages = {int(i) for i in found["pages"] if str(i).isdigit()}
+    PageLinks.for_request(request).prime(chain, pages)
+
+
+class EmbedLoader(PerRequest):
+    """The stored embeds (Wagtail's Embed rows: the provider's HTML) of the
+    request's embed blocks, all primed URLs in one query. An embed not stored
+    yet is left to grapple's resolver, which asks the provider."""
+
+    def __init__(self, request):
+        super().__init__(request)
+        self.pending = set()
+        self.embeds = {}
+
+    def prime(self, urls):
+        self.pending.update(set(urls) - self.embeds.keys())
+
+    def load(self, url):
+        if url not in self.embeds:
+            urls = self.pending | {url}
+            self.pending = set()
+            hashes = {get_embed_hash(u): u for u in urls}
+            rows = Embed.objects.exclude(cache_until__lte=now()).filter(hash__in=hashes)
+            self.embeds.update(
+                dict.fromkeys(urls) | {hashes[row.hash]: row for row in rows}
+            )
+        return self.embeds[url]
+
+
+def stored_embed(value, field, request):
+    """`embed` or `rawEmbed` of an embed block, as grapple gives them, from the
+    request's EmbedLoader; None when the embed is not stored."""
+    embed = EmbedLoader.for_request(request).load(value.url)
+    if embed is None:
+        return None
+    if field == "embed":
+        return embed.html
+    return {
+        "title": embed.title,
+        "type": embed.type,
+        "thumbnail_url": embed.thumbnail_url,
+        "width": embed.width,
+        "height": embed.height,
+        "html": embed.html,
+    }
 
 
 class StreamFieldValues:
@@ -193,6 +296,13 @@ class StreamFieldValues:
 
     def resolve(self, next, root, info, **args):  # noqa: A002 - graphene's name
         field = info.field_name
+        if field in EMBED_FIELDS and info.parent_type.name == EMBED_BLOCK:
+            value = block_and_value(root)[1]
+            if isinstance(value, EmbedValue):
+                stored = stored_embed(value, field, info.context)
+                if stored is not None:
+                    return stored
+            return next(root, info, **args)
         if field not in ("rawValue", "value") or not any(
             interface.name == STREAM_FIELD_INTERFACE
             for interface in info.parent_type.interfaces

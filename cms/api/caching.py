@@ -279,7 +279,9 @@ def request_key(request):
     """The response cache's key of a query over GET, or over POST as a JSON
     object; None for anything else (batches, forms, what does not parse: the
     view answers them, uncached). Nothing is parsed as GraphQL: the document is
-    keyed by its text, or by its persisted-query hash when it has no text."""
+    keyed by its text, or by its persisted-query hash or documentId when it
+    has no text (cms.api.persisted resolves them in the view: an unknown one is
+    an error, never stored)."""
     from .views import media_type
 
     if settings.CMS_GRAPHIQL and "text/html" in request.headers.get("Accept", ""):
@@ -312,11 +314,18 @@ def request_key(request):
         extensions.get("persistedQuery"), dict
     ):
         persisted = extensions["persistedQuery"].get("sha256Hash")
-    document = query or (f"#{persisted}" if persisted else None)
+    document_id = params.get("documentId")
+    document = (
+        query
+        or (f"#{persisted}" if persisted else None)
+        or (f"id:{document_id}" if document_id else None)
+    )
     if not isinstance(document, str):
         return None
     return responses.request_key(
         schema_version(),
+        # (an answer kept while any document ran is not one for trusted mode)
+        settings.CMS_TRUSTED_DOCUMENTS,
         request.method == "POST",
         document,
         params.get("operationName") or "",
@@ -373,12 +382,12 @@ def strip_cookies(response):
 
 
 def surrogate_keys(keys):
-    """The CDN's keys of a response: its dependency keys as they are (letters,
-    digits and `.:_-` only: safe in both headers), or when they would pass
+    """The CDN's keys of a response: its dependency keys, spelled as the purges
+    spell them (changes.surrogate), or when they would pass
     MAX_SURROGATE_BYTES, its list, search and global keys with ANY_CHANGE in
-    place of its rows' and editions' keys (a purge of ANY_CHANGE, sent with
-    every change, reaches it)."""
-    keys = [k for k in keys if k != responses.SCHEDULED]
+    place of its rows' and editions' keys (cms.delivery.cdn purges ANY_CHANGE
+    with every change)."""
+    keys = [changes.surrogate(k) for k in keys if k != responses.SCHEDULED]
     if sum(len(k) + 1 for k in keys) <= MAX_SURROGATE_BYTES:
         return keys
     broad = [k for k in keys if k.startswith(("list:", "search")) or k == changes.ALL]

@@ -53,7 +53,8 @@ API_PATHS = ("/graphql/", "/api/")
 CODES = {
     "BAD_REQUEST": "The HTTP request is malformed: no query, a body that is not "
     "JSON or nested too deeply, variables that are not an object, a mutation over "
-    "GET, an operationName the document lacks; a body over the size limit (HTTP "
+    "GET, an operationName the document lacks, a malformed persisted query or one "
+    "whose hash is not its query's; a body over the size limit (HTTP "
     "413); a file upload (HTTP 415).",
     "GRAPHQL_PARSE_FAILED": "The query is not GraphQL.",
     "GRAPHQL_VALIDATION_FAILED": "The query does not fit the schema.",
@@ -66,6 +67,10 @@ CODES = {
     "FORBIDDEN": "The request is refused (a session without a CSRF token).",
     "RATE_LIMITED": "The client is over a rate limit; `retryAfter` says how many "
     "seconds to wait.",
+    "PERSISTED_QUERY_NOT_FOUND": "A persisted query's hash names no document "
+    "this server knows (cms.api.persisted): Apollo's link then sends the query.",
+    "PERSISTED_QUERY_NOT_ALLOWED": "With CMS_TRUSTED_DOCUMENTS on, the document "
+    "is not registered (manage.py register_documents).",
     "QUERY_TOO_COMPLEX": "The query is over a limit of CMS_GRAPHQL_LIMITS.",
     "SERVICE_UNAVAILABLE": "The database does not answer for now (HTTP 503); "
     "`Retry-After` says how many seconds to wait.",

@@ -26,8 +26,10 @@ from grapple.types.rich_text import RichText as RichTextScalar
 from wagtail.models import Locale, Page
 from wagtail.rich_text import RichText as WagtailRichText
 
-from cms.content.editions import chain_of, edition_id, link_targets
-from cms.content.requests import per_request
+from cms.content.editions import chain_of, edition_id, link_targets, link_targets_of
+from cms.content.requests import current_request, per_request
+
+from .translations import PerRequest
 
 READING = ContextVar("cms_reading_chain", default=())
 
@@ -35,10 +37,55 @@ RICH_TEXT = RichTextScalar._meta.name
 STREAM_FIELD_INTERFACE = StreamFieldInterface._meta.name
 
 
+def reading_chain():
+    """READING's chain (outside GraphQL: the active language's locale, as on the
+    HTML routes)."""
+    return READING.get() or (Locale.get_active(),)
+
+
 def linked_editions(pages):
-    """Each of `pages` (Pages or None) as a reader in READING's chain reaches it
-    (outside GraphQL: in the active language's locale, as on the HTML routes)."""
-    return link_targets(pages, READING.get() or (Locale.get_active(),))
+    """Each of `pages` (Pages or None) as a reader in READING's chain reaches it."""
+    return link_targets(pages, reading_chain())
+
+
+def linked_pages(ids):
+    """{page id: the edition a reader in READING's chain reaches, or None} for
+    the ids rich text names, through the request's PageLinks."""
+    request = current_request()
+    if request is None:
+        return link_targets_of(ids, reading_chain())
+    return PageLinks.for_request(request).load(reading_chain(), ids)
+
+
+class PageLinks(PerRequest):
+    """Where the request's rich-text links to pages lead (`link_targets_of`),
+    each id read once per request and chain, all the ids primed for a chain
+    (a body's links: cms.api.blocks.preload_media) in one query."""
+
+    def __init__(self, request):
+        super().__init__(request)
+        self.pending = {}  # chain key -> ids
+        self.targets = {}  # (chain key, id) -> Page or None
+
+    @staticmethod
+    def key(chain):
+        return tuple(locale.pk for locale in chain)
+
+    def prime(self, chain, ids):
+        self.pending.setdefault(self.key(chain), set()).update(ids)
+
+    def load(self, chain, ids):
+        key = self.key(chain)
+        wanted = (self.pending.pop(key, set()) | set(ids)) - {
+            pk for (k, pk) in self.targets if k == key
+        }
+        for pk, target in link_targets_of(wanted, chain).items():
+            self.targets[(key, pk)] = target
+            if target is not None:
+                # A link to the target leads to the target itself: rich text
+                # whose links cms.api.blocks.public_source rewrote asks that.
+                self.targets.setdefault((key, target.pk), target)
+        return {pk: self.targets[(key, pk)] for pk in ids}
 
 
 def streams_and_rich_text(info):

@@ -9,7 +9,8 @@ import graphene
 from django.conf import settings
 from wagtail.models import Locale
 
-from cms.content.editions import edition_id, language_codes
+from cms.content.editions import edition_id, language_codes, locales
+from cms.content.requests import current_request
 
 from .errors import bad_input
 
@@ -54,7 +55,7 @@ def language_order(code):
 def site_locales():
     """All content locales, in the site's language order."""
     return sorted(
-        Locale.objects.all(), key=lambda loc: language_order(loc.language_code)
+        locales(current_request()), key=lambda loc: language_order(loc.language_code)
     )
 
 

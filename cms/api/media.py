@@ -36,12 +36,14 @@ from wagtail.search.backends.base import BaseSearchResults
 
 from cms.content.media import (
     is_public,
+    media,
     media_url,
     public_only,
     restricted_collections_of,
 )
+from cms.content.requests import current_request
 
-from .links import linked_editions
+from .links import linked_pages
 
 
 def is_media_list(value):
@@ -108,7 +110,9 @@ class VisiblePageLinkHandler(PageLinkHandler):
 
     @classmethod
     def get_many(cls, attrs_list):
-        return linked_editions(super().get_many(attrs_list))
+        ids = [str(attrs.get("id", "")) for attrs in attrs_list]
+        found = linked_pages({int(i) for i in ids if i.isdigit()})
+        return [found.get(int(i)) if i.isdigit() else None for i in ids]
 
     @classmethod
     def expand_db_attributes_many(cls, attrs_list):
@@ -117,10 +121,18 @@ class VisiblePageLinkHandler(PageLinkHandler):
         return anchors(page and page.url for page in cls.get_many(attrs_list))
 
 
+def linked_media(model, attrs_list):
+    """The documents or images rich-text tags name (None for a missing or
+    restricted one), from the request's media (cms.content.media.media)."""
+    ids = [str(attrs.get("id", "")) for attrs in attrs_list]
+    found = media(current_request(), model, ids)
+    return public_only([found.get(int(i)) if i.isdigit() else None for i in ids])
+
+
 class PublicDocumentLinkHandler(DocumentLinkHandler):
     @classmethod
     def get_many(cls, attrs_list):
-        return public_only(super().get_many(attrs_list))
+        return linked_media(cls.get_model(), attrs_list)
 
     @classmethod
     def expand_db_attributes_many(cls, attrs_list):
@@ -134,7 +146,7 @@ class PublicImageEmbedHandler(ImageEmbedHandler):
 
     @classmethod
     def get_many(cls, attrs_list):
-        return public_only(super().get_many(attrs_list))
+        return linked_media(cls.get_model(), attrs_list)
 
     @classmethod
     def expand_db_attributes_many(cls, attrs_list):

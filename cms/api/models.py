@@ -1,4 +1,5 @@
-"""What the API layer stores: the tokens of trusted frontends (cms.api.tokens)."""
+"""What the API layer stores: the tokens of trusted frontends (cms.api.tokens) and
+the GraphQL documents frontends registered (cms.api.persisted)."""
 
 from django.conf import settings
 from django.db import models
@@ -35,6 +36,15 @@ class FrontendToken(models.Model):
         blank=True,
         help_text=_("Calls per rate-limit window, by scope, over the defaults."),
     )
+    may_send_ad_hoc_queries = models.BooleanField(
+        _("may send ad-hoc queries"),
+        default=False,
+        help_text=_(
+            "While the API runs registered documents only (trusted documents), "
+            "this frontend may still send any query, e.g. a preview or staging "
+            "build."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -66,3 +76,29 @@ class FrontendToken(models.Model):
         """Calls allowed in a window of `scope`: the token's quota, else the
         default of CMS_RATE_LIMITS."""
         return self.quotas.get(scope) or settings.CMS_RATE_LIMITS[scope][0]
+
+
+class TrustedDocument(models.Model):
+    """A GraphQL document a frontend's build registered (`manage.py
+    register_documents`): with CMS_TRUSTED_DOCUMENTS on, the public endpoint runs
+    these and no other (cms.api.persisted).
+
+    Kept under the SHA-256 of its exact text, which clients send instead of the
+    text; a document never changes under its hash, so each process may keep it in
+    memory for good. Rows are only added: a frontend release registers its new
+    documents beside the old ones, which its previous release may still send.
+    """
+
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    body = models.TextField(_("document"))
+    operation_name = models.CharField(_("operation"), max_length=255, blank=True)
+    source = models.CharField(_("registered from"), max_length=255, blank=True)
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("trusted document")
+        verbose_name_plural = _("trusted documents")
+        ordering = ["-registered_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.operation_name or '(anonymous)'} ({self.sha256[:12]}…)"

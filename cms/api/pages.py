@@ -15,7 +15,14 @@ from grapple.types.interfaces import get_page_interface
 from grapple.types.pages import get_site_filter
 from wagtail.models import Locale, Page, Site
 
-from cms.content.editions import below, first_in_chain, mark, resolved, row_id
+from cms.content.editions import (
+    below,
+    first_in_chain,
+    first_of,
+    mark,
+    resolved,
+    row_id,
+)
 from cms.content.visibility import visible_pages
 
 from .errors import bad_input
@@ -257,65 +264,104 @@ class LocalePagesQuery:
             ):
                 return None
             return page
-        if id is None and slug is None and url_path is None:
-            raise bad_input("page needs one of id, slug, urlPath or token.")
         pages = visible_pages()
         if content_type:
             pages = pages.filter(content_type_filter(content_type))
-        if id is not None and locale is None and not fallback:
-            # An id read through a chain ("12@en,zh-hans") is read through it again.
-            codes = row_id(id)[1]
-            locale, fallback = (codes[0], codes[1:]) if codes else (None, None)
-        if id is not None:
-            # An id names one edition, in any locale of the site.
-            site_pages = in_site(pages, info, None, kwargs)
-            found = (  # (not `site_pages and`: that would load every page)
-                None
-                if site_pages is None
-                else site_pages.filter(pk=page_id(id, "id")).first()
-            )
-            if locale is None and not fallback:
-                return found and found.specific
-        chain = locale_chain(locale, fallback)
-        if id is None:
-            found = next(
-                (
-                    page
-                    for candidate in chain
-                    if (
-                        page := find_page(
-                            pages, info, candidate, slug, url_path, kwargs
-                        )
-                    )
-                ),
-                None,
-            )
-        if not found:
-            return None
-        if len(chain) == 1:
-            # Without fallback, the edition asked for or none.
-            return found.specific if found.locale_id == chain[0].pk else None
-        # With a chain, the id, slug or path stands for the item: its edition in
-        # the first locale of the chain that has a visible one.
-        editions = in_site(
-            pages.filter(translation_key=found.translation_key), info, chain, kwargs
+        return one_page(info, pages, id, slug, url_path, locale, fallback, kwargs)
+
+
+def specific(pages):
+    """`pages` as their own page types: a queryset of one page type is already
+    (Wagtail's `specific()` would read every row twice more)."""
+    return pages.specific() if pages.model is Page else pages
+
+
+def as_specific(page):
+    """`page` as its own page type (reading its content type only when it is
+    a plain Page)."""
+    return page.specific if type(page) is Page else page
+
+
+def one_page(info, pages, id, slug, url_path, locale, fallback, kwargs):
+    """The page of `pages` (visible pages, of one type or all) that `page` and
+    the page type's own root fields (`newsArticle`) name by id, slug or urlPath
+    in a locale chain, or None."""
+    if id is None and slug is None and url_path is None:
+        raise bad_input("page needs one of id, slug, urlPath or token.")
+    if id is not None and locale is None and not fallback:
+        # An id read through a chain ("12@en,zh-hans") is read through it again.
+        codes = row_id(id)[1]
+        locale, fallback = (codes[0], codes[1:]) if codes else (None, None)
+    if id is not None:
+        # An id names one edition, in any locale of the site.
+        site_pages = in_site(pages, info, None, kwargs)
+        found = (
+            None
+            if site_pages is None
+            else site_pages.filter(pk=page_id(id, "id")).first()
         )
-        return editions and first_in_chain(editions.specific(), chain)
+        if locale is None and not fallback:
+            return found and as_specific(found)
+    chain = locale_chain(locale, fallback)
+    if id is None and slug is not None:
+        return by_slug(pages, info, chain, slug, kwargs)
+    if id is None:
+        found = next(
+            (
+                page
+                for candidate in chain
+                if (page := find_page(pages, info, candidate, url_path, kwargs))
+            ),
+            None,
+        )
+    if not found:
+        return None
+    if len(chain) == 1:
+        # Without fallback, the edition asked for or none.
+        return as_specific(found) if found.locale_id == chain[0].pk else None
+    if found.locale_id == chain[0].pk:
+        # In the chain's first locale: no edition comes before it.
+        return mark([as_specific(found)], chain)[0]
+    # With a chain, the id, slug or path stands for the item: its edition in
+    # the first locale of the chain that has a visible one.
+    editions = in_site(
+        pages.filter(translation_key=found.translation_key), info, chain, kwargs
+    )
+    if editions is None:
+        return None
+    return first_in_chain(specific(editions), chain)
 
 
-def find_page(pages, info, locale, slug, url_path, kwargs):
-    """The page a slug or urlPath names in one locale, or None."""
-    pages = in_site(pages.filter(locale=locale), info, [locale], kwargs)
+def by_slug(pages, info, chain, slug, kwargs):
+    """The page `slug` names through the chain, or None: the page with that slug
+    in the first locale of the chain that has one stands for its item, which is
+    shown in the first locale of the chain that has a visible edition of it.
+    One query for all of that (with the site's tree, if asked, as `in_site`
+    reads it): the pages of the chain with the slug and their editions."""
+    pages = in_site(pages.filter(locale__in=chain), info, chain, kwargs)
     if pages is None:
         return None
-    if slug is not None:
-        found = list(pages.filter(slug=slug).specific()[:2])
+    named = pages.filter(slug=slug).values("translation_key")
+    rows = list(specific(pages.filter(translation_key__in=named)))
+    for locale in chain:
+        found = [r for r in rows if r.slug == slug and r.locale_id == locale.pk]
         if len(found) > 1:
             raise bad_input(
                 f"Several pages in locale {locale.language_code!r} have the slug "
                 f"{slug!r}; ask by urlPath or id instead."
             )
-        return found[0] if found else None
+        if found:
+            key = found[0].translation_key
+            page = first_of([r for r in rows if r.translation_key == key], chain)
+            return page if len(chain) > 1 else as_specific(found[0])
+    return None
+
+
+def find_page(pages, info, locale, url_path, kwargs):
+    """The page a urlPath names in one locale, or None."""
+    pages = in_site(pages.filter(locale=locale), info, [locale], kwargs)
+    if pages is None:
+        return None
     site = (
         get_site_filter(info, **kwargs)
         or Site.objects.filter(is_default_site=True).first()
@@ -325,4 +371,4 @@ def find_page(pages, info, locale, slug, url_path, kwargs):
         return None
     path = url_path.strip("/")
     full_path = f"{root.url_path}{path}/" if path else root.url_path
-    return pages.filter(url_path=full_path).specific().first()
+    return specific(pages.filter(url_path=full_path)).first()

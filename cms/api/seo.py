@@ -24,7 +24,7 @@ from grapple.types.images import get_image_type
 from wagtail.images import get_image_model
 
 from cms.content.editions import chain_of, language_codes
-from cms.content.media import is_public
+from cms.content.media import is_public, media
 from cms.content.public_urls import public_url, site_url_path
 from cms.content.visibility import visible_pages
 
@@ -86,39 +86,37 @@ def image_ids(page):
 
 
 class ImageLoader(PerRequest):
-    """Loads the sharing images of every primed page, and the site's defaults,
-    in one query."""
+    """Loads the sharing images of every primed page at once, through the
+    request's media (cms.content.media.media: an image a page shows elsewhere,
+    its cover, is read once); the site's default only for a page without an
+    image of its own that readers may see."""
 
     def __init__(self, request):
         super().__init__(request)
         self.pending = set()
-        self.images = {}
 
     def prime(self, pages):
         for page in pages:
             self.pending.update(image_ids(page))
 
-    def load(self, page):
-        candidates = image_ids(page)
-        if DEFAULT_IMAGE and (
-            default := DEFAULT_IMAGE[0](self.request, chain_of(page))
-        ):
-            candidates.append(default)
-        wanted = (self.pending | set(candidates)) - self.images.keys()
-        if wanted:
-            self.images.update(
-                dict.fromkeys(wanted)
-                | {i.pk: i for i in get_image_model().objects.filter(pk__in=wanted)}
-            )
-            self.pending = set()
+    def first_public(self, ids):
+        found = media(self.request, get_image_model(), {*self.pending, *ids})
+        self.pending = set()
         return next(
             (
                 image
-                for pk in candidates
-                if (image := self.images[pk]) and is_public(image, self.request)
+                for pk in ids
+                if (image := found[pk]) and is_public(image, self.request)
             ),
             None,
         )
+
+    def load(self, page):
+        image = self.first_public(image_ids(page))
+        if image is None and DEFAULT_IMAGE:
+            default = DEFAULT_IMAGE[0](self.request, chain_of(page))
+            image = self.first_public([default] if default else [])
+        return image
 
 
 CANONICAL_URL = graphene.String(

@@ -7,19 +7,17 @@ synchronisation into its locale (cms.localization.sync keeps the source's
 `last_updated_at` current on every publication). Editions made by hand, with no
 translation behind them, are never out of date: nothing says what they follow.
 
-Loaded in batches: pages for every page a list resolver primed (three queries per
-batch), snippets a whole model at a time (their tables are small: categories,
-regions, tiers, people, units).
+Loaded in batches, each edition with its visibility and staleness in one query:
+pages for every page a list resolver primed, snippets a whole model at a time
+(their tables are small: categories, regions, tiers, people, units).
 """
 
 import graphene
 from wagtail.models import Page
-from wagtail_localize.models import Translation
 
 from cms.content.editions import language_codes
 from cms.content.public_urls import public_url
-from cms.content.visibility import visible_pages
-from cms.localization.sync import last_synced
+from cms.localization.sync import with_edition_status
 
 from .locales import language_order
 from .translations import PerRequest
@@ -84,36 +82,17 @@ class StatusLoader(PerRequest):
                 editions = Page.objects.filter(translation_key__in=keys)
             else:
                 editions = model.objects.all()
-            self.fill(model, editions)
+            self.fill(model, with_edition_status(editions))
         return self.statuses.get(key, [])
 
     def fill(self, model, editions):
-        editions = list(editions)
-        keys = {e.translation_key for e in editions}
-        public = set()
-        if model is Page:
-            ids = [e.pk for e in editions]
-            public = set(
-                visible_pages(Page.objects.filter(pk__in=ids)).values_list(
-                    "pk", flat=True
-                )
-            )
-        translations = list(
-            Translation.objects.filter(source__object_id__in=keys, enabled=True).values(
-                "source_id",
-                "source__object_id",
-                "source__last_updated_at",
-                "target_locale_id",
-            )
-        )
-        synced = last_synced({t["source_id"] for t in translations})
-        stale = {
-            (t["source__object_id"], t["target_locale_id"])
-            for t in translations
-            if (last := synced.get((t["source_id"], t["target_locale_id"]))) is None
-            or t["source__last_updated_at"] > last
-        }
+        """The statuses of `editions` (every edition of their translation keys,
+        read through `with_edition_status`); `add` takes them from a query of
+        another loader."""
         codes = language_codes(self.request)
+        editions = [
+            e for e in editions if (model, e.translation_key) not in self.statuses
+        ]
         for edition in editions:
             self.statuses.setdefault((model, edition.translation_key), [])
         for edition in sorted(
@@ -121,15 +100,17 @@ class StatusLoader(PerRequest):
         ):
             code = codes[edition.locale_id]
             if model is Page:
-                published = edition.pk in public
-                url = edition.get_url(self.request) if published else None
+                published = edition.status_visible
+                # The URL the edition's own `url` field gives (Page.url): the
+                # site that serves this request needs no lookup.
+                url = edition.url if published else None
             else:
                 published, url = True, None
             status = TranslationStatus(
                 locale=code,
                 url=url,
                 published=published,
-                out_of_date=(edition.translation_key, edition.locale_id) in stale,
+                out_of_date=edition.status_out_of_date,
             )
             # Not a field: the absolute URL of a published page (cms.api.seo).
             status.public_url = (
@@ -138,3 +119,9 @@ class StatusLoader(PerRequest):
                 else None
             )
             self.statuses[(model, edition.translation_key)].append(status)
+
+    def add(self, pages):
+        """Pages loaded elsewhere with `with_edition_status`, every edition of
+        their translation keys: their statuses, without a query of their own."""
+        self.pending_pages -= {p.translation_key for p in pages}
+        self.fill(Page, pages)

@@ -6,10 +6,11 @@ Frontend tokens, cms.api.viewsets), see it once, and revoke it there. The
 frontend sends it on every API request as `Authorization: Bearer <token>`;
 `FrontendTokens` (middleware on /graphql/ and /api/) finds it and leaves it on
 the request for cms.api.ratelimit.client and the access log (cms.observability).
-A token opens nothing: content is what anonymous readers see (previews have
-their own tokens, cms.content.previews). A token that is unknown or revoked is
-refused with 401 before anything runs, so a frontend notices at once instead of
-falling back to its address's limits.
+A token opens no content: it sees what anonymous readers see (previews have
+their own tokens, cms.content.previews); with trusted documents on, a token
+may be allowed queries that are not registered (cms.api.persisted). A token
+that is unknown or revoked is refused with 401 before anything runs, so a
+frontend notices at once instead of falling back to its address's limits.
 """
 
 import hashlib

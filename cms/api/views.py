@@ -20,10 +20,10 @@ from graphql import (
 )
 from graphql.validation import NoSchemaIntrospectionCustomRule
 
-from cms.content.requests import per_request
+from cms.content.requests import per_request, serving
 from cms.delivery import responses
 
-from . import assembly, errors, limits
+from . import assembly, errors, limits, persisted
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON_TYPES = (
@@ -47,6 +47,8 @@ class GraphQLView(BaseGraphQLView):
       query, a body that is not JSON, a mutation over GET) is a 4xx in both.
     - Answers in UTF-8 JSON. The stock view escapes every Chinese character as
       \\uXXXX: valid, but twice the bytes on the wire and unreadable in logs.
+    - Runs persisted queries (Apollo's APQ, `documentId`) and, with
+      `CMS_TRUSTED_DOCUMENTS` on, registered documents only (`cms.api.persisted`).
     - Checks `cms.api.limits` before validating or executing anything.
     - Takes a JSON list of operations as a batch (at most `MAX_BATCH`), and
       refuses introspection unless `CMS_GRAPHQL_INTROSPECTION` is on.
@@ -182,6 +184,10 @@ class GraphQLView(BaseGraphQLView):
     def execute_graphql_request(
         self, request, data, query, variables, operation_name, show_graphiql=False
     ):
+        try:
+            query = persisted.resolve(request, data, query)
+        except GraphQLError as refusal:
+            return ExecutionResult(data=None, errors=[refusal])
         self.validation_rules = (
             None
             if settings.CMS_GRAPHQL_INTROSPECTION
@@ -204,9 +210,10 @@ class GraphQLView(BaseGraphQLView):
             if get_operation_ast(document, operation_name) is None:
                 message = no_operation(document, operation_name)
                 raise HttpError(HttpResponseBadRequest(message))
-        return super().execute_graphql_request(
-            request, data, query, variables, operation_name, show_graphiql
-        )
+        with serving(request):
+            return super().execute_graphql_request(
+                request, data, query, variables, operation_name, show_graphiql
+            )
 
 
 def refused(status, message):

@@ -4,7 +4,9 @@ Editors with "Can add frontend token" make a token per frontend and see it once,
 on the page that answers the form (never in a message, which would keep it in
 the session); afterwards only its prefix is shown. The list shows when each
 token was last used. "Can change frontend token" renames a token, sets its
-quotas and revokes it; a revoked token stays listed and can be used no more.
+quotas and whether it may send ad-hoc queries while trusted documents are on
+(cms.api.persisted), and revokes it; a revoked token stays listed and can be
+used no more.
 """
 
 from django import forms
@@ -36,7 +38,7 @@ class FrontendTokenForm(WagtailAdminModelForm):
 
     class Meta:
         model = FrontendToken
-        fields = ["name"]
+        fields = ["name", "may_send_ad_hoc_queries"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,7 +150,7 @@ class FrontendTokenViewSet(ModelViewSet):
     add_to_reference_index = False
     copy_view_enabled = False
     inspect_view_enabled = False
-    form_fields = ["name"]
+    form_fields = ["name", "may_send_ad_hoc_queries"]
     index_view_class = IndexView
     add_view_class = CreateView
     edit_view_class = EditView

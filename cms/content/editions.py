@@ -19,11 +19,22 @@ one object per row and chain, never one row's values read for another chain.
 
 import copy
 
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 
-from .requests import per_request
-from .visibility import visible_pages
+from .requests import current_request, per_request
+from .visibility import visible_pages, visible_q
 
 LOCALE_CHAIN = "_cms_locale_chain"
 
@@ -90,7 +101,13 @@ def resolved(queryset, visible, chain):
 def first_in_chain(queryset, chain):
     """The item of `queryset` (editions of one translation key) in the earliest
     locale of the chain, marked with the chain; None if there is none."""
-    found = {item.locale_id: item for item in queryset.filter(locale__in=chain)}
+    return first_of(queryset.filter(locale__in=chain), chain)
+
+
+def first_of(items, chain):
+    """The one of `items` (editions of one translation key) in the earliest
+    locale of the chain, marked with the chain; None if there is none."""
+    found = {item.locale_id: item for item in items}
     for locale in chain:
         if locale.pk in found:
             return mark([found[locale.pk]], chain)[0]
@@ -140,21 +157,32 @@ def parent_in_chain(page, chain, request):
 
 def link_targets(pages, chain):
     """Where a link to each of `pages` (Pages or None) should lead a reader of
-    `chain`: the page's visible edition in the first locale of the chain that has
-    one, else in the default locale, else the page itself; None when none of
-    those is visible. One query for the whole list."""
-    wanted = [page for page in pages if page is not None]
-    if not wanted:
-        return list(pages)
+    `chain` (see `link_targets_of`), in one query."""
+    targets = link_targets_of({page.pk for page in pages if page is not None}, chain)
+    return [None if page is None else targets[page.pk] for page in pages]
+
+
+def link_targets_of(ids, chain):
+    """{page id: where a link to it should lead a reader of `chain`}: the
+    page's visible edition in the first locale of the chain that has one, else
+    in the default locale, else the page itself; None when none of those is
+    visible (or the page does not exist). One query for all the ids, the
+    linked pages themselves in it."""
+    ids = set(ids)
+    if not ids:
+        return {}
     order = [locale.pk for locale in chain]
-    default = Locale.get_default().pk
+    default = default_locale(current_request()).pk
     order += [default] if default not in order else []
-    candidates = visible_pages(Page.objects.all()).filter(
-        Q(translation_key__in={p.translation_key for p in wanted}, locale__in=order)
-        | Q(pk__in=[p.pk for p in wanted])
-    )
-    found = {(p.translation_key, p.locale_id): p for p in candidates}
-    by_id = {p.pk: p for p in candidates}
+    keys = Page.objects.filter(pk__in=ids).values("translation_key")
+    candidates = Page.objects.filter(
+        Q(translation_key__in=keys, locale__in=order) | Q(pk__in=ids)
+    ).annotate(shown=ExpressionWrapper(visible_q(), output_field=BooleanField()))
+    by_id, found = {}, {}
+    for page in candidates:
+        by_id[page.pk] = page
+        if page.shown:
+            found[(page.translation_key, page.locale_id)] = page
 
     def target(page):
         if page is None:
@@ -162,9 +190,9 @@ def link_targets(pages, chain):
         for locale_id in order:
             if (page.translation_key, locale_id) in found:
                 return found[(page.translation_key, locale_id)]
-        return by_id.get(page.pk)
+        return page if page.shown else None
 
-    return [target(page) for page in pages]
+    return {pk: target(by_id.get(pk)) for pk in ids}
 
 
 def in_locale(objects, locale_id):
@@ -196,11 +224,13 @@ def all_editions(model, rows):
 def snippets_in_chain(request, snippets, chain):
     """Each translatable snippet (a category, a person) replaced by its edition in
     the earliest locale of the chain that has one, or kept as it is, each
-    remembering the chain. The model's rows load once per request: snippet tables
-    are small, and a listing's count must stay flat."""
+    remembering the chain. The model's rows load once per request (snippet tables
+    are small, and a listing's count must stay flat), unless the request already
+    knows every edition of these snippets (`remember_editions`)."""
     snippets = list(snippets)
     if snippets and any(s.locale_id != chain[0].pk for s in snippets):
-        rows = snippet_editions(request, type(snippets[0]))
+        keys = {snippet.translation_key for snippet in snippets}
+        rows = editions_of(request, type(snippets[0]), keys)
         snippets = [
             next(
                 (
@@ -213,6 +243,27 @@ def snippets_in_chain(request, snippets, chain):
             for snippet in snippets
         ]
     return mark(snippets, chain)
+
+
+def remember_editions(request, model, rows):
+    """Tell the request every edition of some translation keys of a snippet
+    model: `rows`, each key's editions in every locale, loaded with what is shown
+    of them. `snippets_in_chain` then shows snippets of those keys without
+    reading the model's whole table (a caller that reads a few snippets anyway
+    can read their editions in the same query)."""
+    known = per_request(request, ("snippet-editions-of", model), dict)
+    for row in rows:
+        known.setdefault(row.translation_key, {})[row.locale_id] = row
+
+
+def editions_of(request, model, keys):
+    """{(translation key, locale id): row} of `model` for at least the
+    translation keys `keys`: those the request was told (`remember_editions`) if
+    it knows them all, else the whole table (`snippet_editions`)."""
+    known = per_request(request, ("snippet-editions-of", model), dict)
+    if keys <= known.keys():
+        return {(key, pk): row for key in keys for pk, row in known[key].items()}
+    return snippet_editions(request, model)
 
 
 def snippet_editions(request, model):
@@ -228,10 +279,23 @@ def snippet_editions(request, model):
     return per_request(request, ("snippet-editions", model), load)
 
 
-def language_codes(request=None):
-    """{locale id: language code}, read once per request (or now, without one)."""
+def locales(request=None):
+    """Every Locale row, read once per request (or now, without one)."""
 
     def load():
-        return dict(Locale.objects.values_list("id", "language_code"))
+        return list(Locale.objects.order_by("pk"))
 
-    return load() if request is None else per_request(request, "language-codes", load)
+    return load() if request is None else per_request(request, "locales", load)
+
+
+def default_locale(request=None):
+    """The default Locale (Wagtail's `Locale.get_default`), from the request's
+    `locales` rather than a query of its own."""
+    code = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    found = [locale for locale in locales(request) if locale.language_code == code]
+    return found[0] if found else Locale.get_default()
+
+
+def language_codes(request=None):
+    """{locale id: language code}, read once per request (or now, without one)."""
+    return {locale.pk: locale.language_code for locale in locales(request)}

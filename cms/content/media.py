@@ -2,21 +2,32 @@
 with a view restriction (and outside the collections below one)."""
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef
+from django.db.models.lookups import StartsWith
+from wagtail.images.models import AbstractImage
 from wagtail.models import Collection, CollectionViewRestriction
 
-from .requests import per_request
+from .requests import current_request, per_request
+
+# The annotation `media` gives each item: whether it is restricted.
+RESTRICTED = "_cms_restricted"
+
+
+def under_restriction(path):
+    """True, in SQL, for a collection whose tree path (`path`, a field of the
+    outer query) is at or below a collection with a view restriction: the one
+    rule, whether it is asked of collections or of the items in them."""
+    return Exists(
+        CollectionViewRestriction.objects.filter(
+            StartsWith(OuterRef(path), F("collection__path"))
+        )
+    )
 
 
 def restricted_collections():
     """Ids of collections under a view restriction, their descendants included."""
-    paths = CollectionViewRestriction.objects.values_list("collection__path", flat=True)
-    if not paths:
-        return set()
-    under = Q()
-    for path in paths:
-        under |= Q(path__startswith=path)
-    return set(Collection.objects.filter(under).values_list("pk", flat=True))
+    restricted = Collection.objects.filter(under_restriction("path"))
+    return set(restricted.values_list("pk", flat=True))
 
 
 def restricted_collections_of(request):
@@ -28,18 +39,69 @@ def restricted_collections_of(request):
 
 
 def is_public(item, request):
-    """Whether a document or image may be shown (collections once per request)."""
+    """Whether a document or image may be shown: said by `media`'s annotation
+    when the item came from there, else by the request's restricted
+    collections (read once per request)."""
+    restricted = getattr(item, RESTRICTED, None)
+    if restricted is not None:
+        return not restricted
     return item.collection_id not in restricted_collections_of(request)
 
 
 def public_only(items):
     """Documents or images (None where one is missing) with the restricted ones
     also None."""
-    restricted = restricted_collections()
-    return [
-        item if item and item.collection_id not in restricted else None
-        for item in items
-    ]
+    request = current_request()
+    return [item if item and is_public(item, request) else None for item in items]
+
+
+def media(request, model, ids):
+    """{id: item or None} of the documents or images (`model`) with `ids`, each
+    read once per request however many fields show it (a cover is also the
+    sharing image; an image block and a rich-text embed may show the same
+    image), with whether it is restricted and, for images, their renditions:
+    one query for all the images a primed request shows (`images_by_renditions`),
+    one for documents."""
+    ids = {int(i) for i in ids if str(i).isdigit()}
+    loaded = {} if request is None else per_request(request, ("media", model), dict)
+    missing = ids - loaded.keys()
+    if missing:
+        images = issubclass(model, AbstractImage)
+        rows = images_by_renditions(model, missing) if images else {}
+        if rest := missing - rows.keys():
+            query = model.objects.filter(pk__in=rest).annotate(
+                **{RESTRICTED: under_restriction("collection__path")}
+            )
+            rows.update(
+                {
+                    row.pk: row
+                    for row in (query.prefetch_renditions() if images else query)
+                }
+            )
+        loaded.update(dict.fromkeys(missing) | rows)
+    return {i: loaded[i] for i in ids}
+
+
+def images_by_renditions(model, ids):
+    """{id: image} of the images with `ids` that have renditions, read in one
+    query of their renditions (each with its image), each image holding its
+    renditions where Wagtail's own `prefetch_renditions` puts them. An image
+    shown before has the renditions the site asks for, so this one query is
+    the steady state; an image never shown (no rendition yet) is left for
+    `media` to read on its own."""
+    renditions = (
+        model.get_rendition_model()
+        .objects.filter(image_id__in=ids)
+        .select_related("image")
+        .annotate(**{RESTRICTED: under_restriction("image__collection__path")})
+    )
+    images = {}
+    for rendition in renditions:
+        image = images.setdefault(rendition.image_id, rendition.image)
+        setattr(image, RESTRICTED, getattr(rendition, RESTRICTED))
+        image.__dict__.setdefault("prefetched_renditions", []).append(rendition)
+        rendition.image = image
+    return images
 
 
 def media_url(url):

@@ -44,6 +44,11 @@ def base_urls():
 
 
 def request_origin(request):
+    """The origin of `request`; without one (the worker, a signal handler), the
+    default Wagtail site's root URL."""
+    if request is None:
+        site = Site.objects.filter(is_default_site=True).first()
+        return site.root_url if site else "http://localhost"
     return f"{request.scheme}://{request.get_host()}"
 
 
@@ -58,14 +63,21 @@ def site_url_path(page):
     the root). Wagtail's `url_path` starts with the home page's slug
     ("/home-zh-hans/news/"), which no lookup accepts (cms.api.pages.find_page is
     the inverse). A page outside every site keeps Wagtail's path."""
+    return site_path(page.url_path) or page.url_path
+
+
+def site_path(url_path):
+    """The path below its site's root of the page whose Wagtail `url_path` is
+    `url_path` (which a moved page had before its move), None outside every
+    site."""
     roots = [
         root.root_path
         for root in Site.get_site_root_paths()
-        if page.url_path.startswith(root.root_path)
+        if url_path.startswith(root.root_path)
     ]
     if not roots:
-        return page.url_path
-    return page.url_path[len(max(roots, key=len)) - 1 :]
+        return None
+    return url_path[len(max(roots, key=len)) - 1 :]
 
 
 def locale_base_url(code, request):
@@ -77,5 +89,6 @@ def locale_base_url(code, request):
 
 
 def public_url(page, code, request):
-    """The absolute URL readers reach `page` (an edition in locale `code`) at."""
+    """The absolute URL readers reach `page` (an edition in locale `code`) at
+    (`request` None: outside a request, see request_origin)."""
     return locale_base_url(code, request) + site_url_path(page)

@@ -8,7 +8,7 @@ class DeliveryConfig(AppConfig):
     verbose_name = _("Delivery")
 
     def ready(self):
-        from . import changes, responses
+        from . import cdn, changes, responses, webhooks  # noqa: F401 (subscribers)
 
         changes.connect()
         responses.connect()

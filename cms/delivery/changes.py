@@ -27,7 +27,11 @@ A change is found from Wagtail's signals: pages when their live content changes
 (published, unpublished, moved, deleted: a draft changes nothing readers see),
 every other content model (snippets, settings, menus, images,
 documents, collections, tags, redirects) on save and delete; a moved page's
-change holds the keys of every page below it. Each change is handed to the
+change holds the keys of every page below it. A page's change also says where
+readers reach it (`paths` below its site's root and absolute public `urls`,
+before and after a move, the pages below included), worked out when the signal
+fires: after the commit a deleted page is gone and a moved one has forgotten
+where it was. Each change is handed to the
 subscribers once its transaction commits, so a subscriber never acts on a change
 that was rolled back, and a reader who starts after the subscriber ran sees the
 committed content.
@@ -36,6 +40,7 @@ committed content.
 import logging
 from dataclasses import dataclass, field, replace
 from functools import partial
+from urllib.parse import quote
 
 from django.apps import apps
 from django.db import transaction
@@ -55,6 +60,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail.snippets.models import get_snippet_models
 
 from cms.content.editions import language_codes
+from cms.content.public_urls import locale_base_url, site_path
 
 logger = logging.getLogger(__name__)
 
@@ -71,14 +77,18 @@ SUBSCRIBERS = []
 class Change:
     """One change readers can see: `event` (published, unpublished, moved,
     deleted, saved), the model's label (`newsroom.newsarticlepage`), the row's
-    primary key and language code (None for rows without a locale), and the
-    keys of everything it affects."""
+    primary key and language code (None for rows without a locale), the keys
+    of everything it affects and, for a page, the `paths` below its site's root
+    and the public `urls` readers reach it and the pages below it at (a moved
+    page's before and after)."""
 
     event: str
     model: str
     pk: str
     locale: str | None
     keys: frozenset = field(default_factory=frozenset)
+    paths: tuple = ()
+    urls: tuple = ()
 
 
 def subscribe(subscriber):
@@ -111,6 +121,15 @@ def list_key(model, language=None):
 
 def search_key(language=None):
     return f"search:{language}" if language else "search"
+
+
+def surrogate(key):
+    """`key` as CDNs take it in `Surrogate-Key`/`Cache-Tag` headers and purge
+    calls: lower case (Cloudflare's tags ignore case), and nothing but printable
+    ASCII without spaces or commas, which separate keys (anything else is
+    percent-encoded). The one spelling for the response headers and the purges
+    (cms.delivery.cdn), so a purge names exactly what a response carried."""
+    return quote(key.lower(), safe=":/._-~@+=")
 
 
 def list_models(model):
@@ -177,14 +196,41 @@ def record(change, using=None):
     transaction.on_commit(partial(deliver, change), using=using)
 
 
+def locations(pages, language, before=None, after=None):
+    """{"paths", "urls"} of `pages` in `language`: their paths below their
+    site's root and public URLs, for moved pages (Wagtail url_path `before` the
+    move, `after` it) the old ones first."""
+    paths = []
+    for page in pages:
+        url_paths = [page.url_path]
+        if before is not None and page.url_path.startswith(after):
+            url_paths.insert(0, before + page.url_path[len(after) :])
+        for url_path in url_paths:
+            path = site_path(url_path)
+            if path is not None and path not in paths:
+                paths.append(path)
+    if not paths or not language:
+        return {"paths": tuple(paths), "urls": ()}
+    base = locale_base_url(language, None)
+    return {"paths": tuple(paths), "urls": tuple(base + path for path in paths)}
+
+
 def on_page(event):
     def receiver(sender, instance, **kwargs):
         change = change_of(instance, event)
+        pages = [instance]
         if event == "moved":  # every page below has a new URL too
-            below = instance.get_descendants().specific(defer=True)
+            below = list(instance.get_descendants().specific(defer=True))
             keys = change.keys.union(*(change_of(p, event).keys for p in below))
             change = replace(change, keys=frozenset(keys))
-        record(change)
+            pages += below
+        where = locations(
+            pages,
+            change.locale,
+            kwargs.get("url_path_before"),
+            kwargs.get("url_path_after"),
+        )
+        record(replace(change, **where))
 
     return receiver
 

@@ -26,7 +26,7 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import BooleanField, Exists, ExpressionWrapper, Max, OuterRef
 from modelcluster.models import ClusterableModel, get_serializable_data_for_fields
 from wagtail.models import Locale, Page, TranslatableMixin
 from wagtail_localize.machine_translators import get_machine_translator
@@ -37,6 +37,8 @@ from wagtail_localize.models import (
     TranslationLog,
     TranslationSource,
 )
+
+from cms.content.visibility import visible_q
 
 from . import verbatim
 from .translators import SIMPLIFIED, TRADITIONAL
@@ -236,6 +238,37 @@ def has_current_edition(instance):
         (translation.source_id, translation.target_locale_id)
     )
     return synced is not None and synced >= translation.source.last_updated_at
+
+
+def out_of_date():
+    """True, in SQL, for an edition (a page or translatable snippet in the outer
+    query) whose source changed after it was last synchronised into the
+    edition's locale; false for the source and for editions made by hand, which
+    no enabled translation targets (what `has_current_edition` asks of one
+    edition, for a whole query at once)."""
+    synced_since = TranslationLog.objects.filter(
+        source=OuterRef("source"),
+        locale=OuterRef("target_locale"),
+        created_at__gte=OuterRef("source__last_updated_at"),
+    )
+    translations = Translation.objects.filter(
+        source__object_id=OuterRef("translation_key"),
+        target_locale=OuterRef("locale"),
+        enabled=True,
+    )
+    return Exists(translations.filter(~Exists(synced_since)))
+
+
+def with_edition_status(editions):
+    """Editions (pages or translatable snippets) with `status_out_of_date`
+    (`out_of_date`) and, for pages, `status_visible` (readers may see it:
+    cms.content.visibility), read in their own query: what `translationStatus`
+    (cms.api.status) shows of each."""
+    editions = editions.annotate(status_out_of_date=out_of_date())
+    if issubclass(editions.model, Page):
+        visible = ExpressionWrapper(visible_q(), output_field=BooleanField())
+        editions = editions.annotate(status_visible=visible)
+    return editions
 
 
 def last_synced(source_ids):

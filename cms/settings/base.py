@@ -207,8 +207,10 @@ CMS_MEDIA_BASE_URL = os.environ.get("CMS_MEDIA_BASE_URL", "")
 # locales keep their language prefix below the default. Empty: the request's own
 # origin with the language prefix, as Wagtail serves pages here.
 CMS_PUBLIC_BASE_URLS = os.environ.get("CMS_PUBLIC_BASE_URLS", "")
+# Wagtail's database search with the project's Chinese-aware terms, for the
+# admin, its choosers and grapple's searchQuery (cms/search/wagtail_backend.py).
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database"},
+    "default": {"BACKEND": "cms.search.wagtail_backend"},
 }
 # Chinese titles stay Chinese in slugs: Wagtail keeps Unicode characters.
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
@@ -292,6 +294,11 @@ CMS_GRAPHIQL = False
 # Introspection (__schema, __type) for GraphQL clients' tooling; production reads
 # CMS_GRAPHQL_INTROSPECTION from the environment.
 CMS_GRAPHQL_INTROSPECTION = True
+# Trusted documents (cms/api/persisted.py): when on, /graphql/ runs only documents
+# registered with `manage.py register_documents`, except for frontend tokens that
+# may send ad-hoc queries and users who may use the admin. Production reads
+# CMS_TRUSTED_DOCUMENTS from the environment.
+CMS_TRUSTED_DOCUMENTS = False
 # Refused before execution (cms/api/limits.py): nesting, aliases, root fields,
 # estimated cost (list fields multiply by their page size), any perPage/limit/first
 # argument, and operations in one batched request.
@@ -344,6 +351,36 @@ CMS_VIEW_COUNT_MAX_AGE = 60
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CMS_TASK_ATTEMPTS = 5
 CMS_TASK_RETRY_DELAY = 10
+
+# Change notifications (cms/delivery/webhooks.py): seconds a frontend's endpoint
+# has to answer, days the delivery log is kept, seconds a rotated secret still
+# signs beside the new one.
+CMS_WEBHOOK_TIMEOUT = 5
+CMS_WEBHOOK_LOG_DAYS = 30
+CMS_WEBHOOK_ROTATION_GRACE = 24 * 60 * 60
+
+# CDN purging (cms/delivery/cdn.py): Wagtail's frontend cache setting, one entry
+# per CDN configured in the environment (the app itself is not installed: see
+# cdn.py). CloudFront takes AWS's usual credentials (AWS_ACCESS_KEY_ID, ...).
+WAGTAILFRONTENDCACHE = {}
+if os.environ.get("CMS_CLOUDFLARE_ZONE_ID"):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "cms.delivery.cdn.CloudflareBackend",
+        "ZONEID": os.environ["CMS_CLOUDFLARE_ZONE_ID"],
+        "BEARER_TOKEN": os.environ.get("CMS_CLOUDFLARE_API_TOKEN", ""),
+    }
+if os.environ.get("CMS_CLOUDFRONT_DISTRIBUTION_ID"):
+    WAGTAILFRONTENDCACHE["cloudfront"] = {
+        "BACKEND": "cms.delivery.cdn.CloudfrontBackend",
+        "DISTRIBUTION_ID": os.environ["CMS_CLOUDFRONT_DISTRIBUTION_ID"],
+    }
+if os.environ.get("CMS_PURGE_LOCATION"):
+    WAGTAILFRONTENDCACHE["http"] = {
+        "BACKEND": "cms.delivery.cdn.HTTPBackend",
+        "LOCATION": os.environ["CMS_PURGE_LOCATION"],
+        "KEYS_HEADER": os.environ.get("CMS_PURGE_KEYS_HEADER", "Surrogate-Key"),
+        "TOKEN": os.environ.get("CMS_PURGE_TOKEN", ""),
+    }
 
 # Logs (cms/observability.py), on stderr: readable lines here, one JSON object a
 # line in production; each with the request id. `cms.access` has a line per

@@ -7,8 +7,8 @@ processes share). Optional: MEDIA_ROOT, MEDIA_URL, the media bucket
 AWS_S3_ACCESS_KEY_ID, AWS_S3_SECRET_ACCESS_KEY), WAGTAILADMIN_BASE_URL,
 CMS_MEDIA_BASE_URL and CMS_PUBLIC_BASE_URLS (read in base.py),
 CSRF_TRUSTED_ORIGINS, CORS_ALLOWED_ORIGINS (the frontends' origins),
-CMS_GRAPHQL_INTROSPECTION (default off), SENTRY_DSN and SENTRY_ENVIRONMENT
-(error reporting, default none and "production"),
+CMS_GRAPHQL_INTROSPECTION and CMS_TRUSTED_DOCUMENTS (default off), SENTRY_DSN and
+SENTRY_ENVIRONMENT (error reporting, default none and "production"),
 SECURE_SSL_REDIRECT (default on; set "false" only when the proxy in front already
 redirects). A missing or unsafe value stops the process at start-up with
 ImproperlyConfigured that names the variable, rather than serving with a default
@@ -84,6 +84,8 @@ CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS")
 CORS_ALLOWED_ORIGINS = _list("CORS_ALLOWED_ORIGINS")
 # GraphiQL is off (base.py); introspection only when a deployment wants it.
 CMS_GRAPHQL_INTROSPECTION = _flag("CMS_GRAPHQL_INTROSPECTION", False)
+# Only registered GraphQL documents on the public endpoint (base.py).
+CMS_TRUSTED_DOCUMENTS = _flag("CMS_TRUSTED_DOCUMENTS", False)
 
 # Connections are kept for a minute and checked before a request reuses one, so
 # none left broken by a database restart fails a request; a database that does

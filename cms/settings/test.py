@@ -17,6 +17,7 @@ CMS_MEDIA_BASE_URL = ""
 CMS_PUBLIC_BASE_URLS = ""
 CMS_SLUG_STYLE = "unicode"
 CMS_PREVIEW_URL = ""
+WAGTAILFRONTENDCACHE = {}
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 WAGTAILLOCALIZE_MACHINE_TRANSLATOR["OPTIONS"]["TRADITIONAL_VARIANT"] = "s2t"  # noqa: F405
 # Tasks run at once, in the process that queues them, as the work did before it

@@ -153,7 +153,11 @@ class OrgUnit(index.Indexed, SlugKeyed):
         FieldPanel("contact"),
         FieldPanel("sort_order"),
     ]
-    search_fields = [index.SearchField("name"), index.SearchField("description")]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.SearchField("description"),
+    ]
 
     # An edition's texts. Its slug, type, url, positions, sub-units and news come
     # from the default locale's row, which relations point at (organisation.schema).

@@ -127,3 +127,40 @@ def test_the_list_costs_the_same_queries_for_any_number_of_tokens(manager):
     for n in range(6):
         frontend(f"{n}.example.org")
     assert queries() == few
+
+
+def test_editors_allow_a_token_ad_hoc_queries(manager, client, settings):
+    settings.CMS_TRUSTED_DOCUMENTS = True
+    token, secret = frontend("preview.example.org")
+    form = manager.get(f"{URL}edit/{token.pk}/").content.decode()
+    assert "可发送临时查询" in form  # the label, in the editor's language
+    assert graphql(Client(), secret) == 200  # refused: a GraphQL error
+    refused = (
+        Client()
+        .post(
+            "/graphql/",
+            QUERY,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {secret}",
+        )
+        .json()
+    )
+    assert refused["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_ALLOWED"
+    response = manager.post(
+        f"{URL}edit/{token.pk}/",
+        {"name": "preview.example.org", "may_send_ad_hoc_queries": "on"},
+    )
+    assert response.status_code == 302
+    token.refresh_from_db()
+    assert token.may_send_ad_hoc_queries
+    allowed = (
+        Client()
+        .post(
+            "/graphql/",
+            QUERY,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {secret}",
+        )
+        .json()
+    )
+    assert len(allowed["data"]["locales"]) == 3

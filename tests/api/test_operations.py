@@ -22,6 +22,7 @@ from graphql import (
 )
 from graphql.language import FragmentSpreadNode
 
+from cms.api.management.commands.register_documents import graphql_files, spreads
 from newsroom.models import NewsIndexPage
 from organisation.models import OrganisationIndexPage
 from tests import factories
@@ -66,18 +67,6 @@ def fragments():
     return {fragment.name.value: fragment for fragment in document.definitions}
 
 
-def spreads(node):
-    """Names of the fragments `node` spreads."""
-    found = set()
-
-    class Spreads(Visitor):
-        def enter_fragment_spread(self, spread, *_args):
-            found.add(spread.name.value)
-
-    visit(node, Spreads())
-    return found
-
-
 def with_typenames(document):
     """`document` with `__typename` in every selection set, as Apollo Client
     sends it."""
@@ -99,19 +88,13 @@ def with_typenames(document):
 
 def operation(name):
     """The operation in `name`.graphql with the fragments it uses, as one
-    document (what a code generator or Apollo's `gql` puts together)."""
-    document = parse((OPERATIONS / f"{name}.graphql").read_text(encoding="utf-8"))
-    known = fragments()
-    needed, todo = set(), spreads(document)
-    while todo:
-        fragment = todo.pop()
-        needed.add(fragment)
-        todo |= spreads(known[fragment]) - needed
-    document.definitions = (
-        *document.definitions,
-        *(known[fragment] for fragment in sorted(needed)),
-    )
-    return document
+    document (what a code generator or Apollo's `gql` puts together, and what
+    `manage.py register_documents` registers)."""
+    return parse(operation_texts()[name])
+
+
+def operation_texts():
+    return {doc.name: doc.body for doc in graphql_files([OPERATIONS])}
 
 
 NAMES_OF_OPERATIONS = sorted(

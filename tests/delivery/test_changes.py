@@ -182,3 +182,39 @@ def test_the_search_index_changes_after_the_content(
     indexed = [c for c in received if c.model == "search"]
     assert {c.locale for c in indexed} == {"zh-hans", "zh-hant"}
     assert indexed[0].keys == {"search", f"search:{indexed[0].locale}"}
+
+
+def test_a_page_change_says_where_readers_reach_it(
+    received, settings, django_capture_on_commit_callbacks
+):
+    settings.CMS_PUBLIC_BASE_URLS = "https://www.example.org"
+    section = NewsIndexPage.objects.get(locale__language_code="zh-hans")
+    with django_capture_on_commit_callbacks(execute=True):
+        article = factories.live_article(title="培训会", slug="training")
+    [published] = [c for c in received.content() if c.pk == str(article.pk)]
+    path = f"/{section.slug}/training/"
+    assert published.paths == (path,)
+    # No base URL of its own: the default one and the language prefix.
+    assert published.urls == (f"https://www.example.org/zh-hans{path}",)
+    received.clear()
+    home = section.get_parent()
+    with django_capture_on_commit_callbacks(execute=True):
+        Page.objects.get(pk=article.pk).move(home, pos="last-child")
+    [moved] = [c for c in received.content() if c.pk == str(article.pk)]
+    # Worked out at the signal: the old path is gone from the database by now.
+    assert moved.paths == (path, "/training/")
+    received.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        Page.objects.get(pk=article.pk).delete()
+    # (Wagtail unpublishes a live page before deleting it)
+    assert [
+        (c.event, c.paths) for c in received.content() if c.pk == str(article.pk)
+    ] == [("unpublished", ("/training/",)), ("deleted", ("/training/",))]
+
+
+def test_rows_other_than_pages_have_no_paths(
+    received, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.SiteSettingsFactory()
+    assert {(c.paths, c.urls) for c in received.content()} == {((), ())}

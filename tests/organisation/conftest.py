@@ -36,9 +36,9 @@ def directory(django_db_setup, django_db_blocker):
     """For the module: the vocabularies and 5,000 generated member companies
     (factories.generated_member_companies), rolled back after the module.
 
-    Not indexed: the directory lists and filters in the database, and the admin
-    searches it there too (`search_backend_name = None`), so no test of the module
-    reads an index; the same companies are searched, indexed, in tests/search."""
+    Not indexed: the directory lists and filters in the database; the one test
+    of the admin's search indexes the company it looks for, and the same
+    companies are searched, indexed, in tests/search."""
     with factories.rolled_back(django_db_blocker):
         vocab = factories.vocabularies()
         yield factories.generated_member_companies(vocab, 5000, indexed=False)
