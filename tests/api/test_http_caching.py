@@ -2,6 +2,7 @@
 answer, a strong ETag and 304 without SQL, no cookie for anonymous readers, Vary
 only on what changes the body, surrogate keys."""
 
+import hashlib
 import json
 
 import pytest
@@ -220,3 +221,27 @@ def test_too_many_keys_for_a_header_give_way_to_broader_ones():
         "search:en",
         "page:0",
     ]
+
+
+def test_automatic_persisted_queries_over_get_are_cached(client):
+    """What a CDN sees from Apollo's persisted query link: a GET naming the
+    document by its hash, cached once the hash is known."""
+    factories.live_article(title="持久化")
+    sha = hashlib.sha256(LISTING.encode()).hexdigest()
+    extensions = json.dumps({"persistedQuery": {"version": 1, "sha256Hash": sha}})
+    by_hash = {"extensions": extensions}
+    unknown = client.get("/graphql/", by_hash)
+    assert unknown.json()["errors"][0]["extensions"]["code"] == (
+        "PERSISTED_QUERY_NOT_FOUND"
+    )
+    assert unknown["Cache-Control"] == PRIVATE
+    client.post(
+        "/graphql/",
+        json.dumps({"query": LISTING, "extensions": json.loads(extensions)}),
+        content_type="application/json",
+    )
+    first = client.get("/graphql/", by_hash)
+    assert (first["X-Cache"], first["Cache-Control"]) == ("MISS", PUBLIC)
+    again = client.get("/graphql/", by_hash)
+    assert (again["X-Cache"], again.content) == ("HIT", first.content)
+    assert "持久化" in again.content.decode()
