@@ -24,7 +24,8 @@ depended on:
   response depends on it.
 
 A change is found from Wagtail's signals: pages when their live content changes
-(published, unpublished, moved, deleted: a draft changes nothing readers see),
+(published, unpublished, moved or published with a new slug, deleted: a draft
+changes nothing readers see),
 every other content model (snippets, settings, menus, images,
 documents, collections, tags, redirects) on save and delete; a moved page's
 change holds the keys of every page below it. A page's change also says where
@@ -56,7 +57,12 @@ from wagtail.models import (
     Site,
     TranslatableMixin,
 )
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import (
+    page_published,
+    page_slug_changed,
+    page_unpublished,
+    post_page_move,
+)
 from wagtail.snippets.models import get_snippet_models
 
 from cms.content.editions import language_codes
@@ -235,6 +241,17 @@ def on_page(event):
     return receiver
 
 
+def on_slug_changed(sender, instance, instance_before, **kwargs):
+    """A page published with a new slug: it and every page below it have a new
+    URL, as after a move (Wagtail sends this after the commit)."""
+    on_page("moved")(
+        sender,
+        instance,
+        url_path_before=instance_before.url_path,
+        url_path_after=instance.url_path,
+    )
+
+
 def on_row(sender, instance, created=None, **kwargs):
     """The receiver of every model's save and delete: a change when the model is
     content (the set is found at the first save, once every app has registered
@@ -269,5 +286,6 @@ def connect():
     post_delete.connect(
         on_page("deleted"), sender=Page, weak=False, dispatch_uid=f"{uid}-deleted"
     )
+    page_slug_changed.connect(on_slug_changed, dispatch_uid=f"{uid}-slug")
     post_save.connect(on_row, dispatch_uid=f"{uid}-saved")
     post_delete.connect(on_row, dispatch_uid=f"{uid}-deleted-rows")

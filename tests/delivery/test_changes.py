@@ -122,6 +122,26 @@ def test_a_moved_section_changes_every_page_below_it(
     assert "list:newsroom.newsarticlepage:zh-hans" in moved[0].keys
 
 
+def test_a_new_slug_changes_every_page_below_like_a_move(
+    received, django_capture_on_commit_callbacks
+):
+    section = NewsIndexPage.objects.get(locale__language_code="zh-hans")
+    article = factories.live_article(parent=section, title="培训会")
+    before = article.url_path
+    with django_capture_on_commit_callbacks(execute=True):
+        section.slug = "renamed-news"
+        factories.publish(section)
+    moved = [c for c in received.content() if c.event == "moved"]
+    assert [c.pk for c in moved] == [str(section.pk)]
+    assert {f"page:{section.pk}", f"page:{article.pk}"} <= moved[0].keys
+    after = NewsArticlePage.objects.get(pk=article.pk).url_path
+    assert after != before
+    # The old and the new path of the article, for a frontend to revalidate.
+    tail = before.split("/", 2)[2]
+    assert any(p.endswith(tail) for p in moved[0].paths)
+    assert any(p.endswith(after.split("/", 2)[2]) for p in moved[0].paths)
+
+
 def test_snippets_and_settings(received, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         category = factories.association_news(slug="changes")["zh-hans"]
