@@ -146,11 +146,12 @@ def post(body):
         return response.status, json.loads(response.read())
 
 
-def start(name):
+def start(name, env=None):
+    """Server `name` on PORT, once it answers /healthz; `env` adds to ENV."""
     process = subprocess.Popen(  # noqa: S603
         [*SERVERS[name], *ADDRESS[name]],
         cwd=PROJECT,
-        env={**os.environ, **ENV},
+        env={**os.environ, **ENV, **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -182,19 +183,24 @@ def milliseconds(text):
     return float(number) * SECONDS[unit]
 
 
-def wrk(body, duration, connections):
-    """(requests per second, p50 ms, p99 ms, failed responses) from wrk."""
+def wrk(body, duration, connections, method="POST", path="/graphql/", headers=None):
+    """(requests per second, p50 ms, p99 ms, failed responses) from wrk: `body`
+    sent with `method` to `path` (a GET sends no body), with `headers`."""
+    headers = dict(headers or {})
+    lines = [f'wrk.method = "{method}"']
+    if method == "POST":
+        headers["Content-Type"] = "application/json"
+        lines.append(f"wrk.body = [==[{body}]==]")
+    lines += [
+        f'wrk.headers["{name}"] = [==[{value}]==]' for name, value in headers.items()
+    ]
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(
-            'wrk.method = "POST"\n'
-            'wrk.headers["Content-Type"] = "application/json"\n'
-            f"wrk.body = [==[{body}]==]\n"
-        )
+        script.write("\n".join(lines) + "\n")
     try:
         output = subprocess.run(  # noqa: S603
             [shutil.which("wrk"), "-t2", f"-c{connections}", f"-d{duration}s"]
             + ["--latency", "--timeout", "10s", "-s", script.name]
-            + [f"http://127.0.0.1:{PORT}/graphql/"],
+            + [f"http://127.0.0.1:{PORT}{path}"],
             capture_output=True,
             text=True,
             check=True,

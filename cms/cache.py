@@ -23,7 +23,7 @@ import time
 from urllib.parse import urlsplit
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -50,6 +50,26 @@ class Outage:
 OUTAGES = {}
 
 
+class SharedClients(RedisCacheClient):
+    """Django's Redis cache client, keeping one `redis.Redis` per connection pool.
+    Django makes a new one for every cache call, and making one (it builds its
+    table of response callbacks) costs about a millisecond, more than the call
+    itself: a GraphQL answer makes dozens of cache calls (site root paths, rate
+    limits, renditions), and a cached answer one. A `redis.Redis` may be shared
+    by threads: each command takes a connection from the pool."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
+        if client is None:
+            client = self._clients[pool] = self._client(connection_pool=pool)
+        return client
+
+
 class FailSafeRedisCache(RedisCache):
     """RedisCache that falls back to process-local memory while Redis does not
     answer (see the module docstring). RETRY_INTERVAL (seconds, default 5) is a
@@ -58,6 +78,7 @@ class FailSafeRedisCache(RedisCache):
     def __init__(self, server, params):
         options = {**TIMEOUTS, **params.get("OPTIONS", {})}
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = SharedClients
         self.retry_interval = params.get("RETRY_INTERVAL", 5)
         # Where, without the password of redis://:password@host.
         self.where = ", ".join(

@@ -136,6 +136,10 @@ class GraphQLView(BaseGraphQLView):
         bodies"): no file uploads, at most CMS_GRAPHQL_MAX_BODY_SIZE bytes (told
         before the body is read), no JSON nested deeper than Python's parser
         goes; and a JSON list is a batch."""
+        if request.method in ("GET", "HEAD"):
+            # The operation is in the query string; a GET's body, or the JSON
+            # Content-Type some clients send on every request, means nothing.
+            return {}
         content_type = self.get_content_type(request)
         if content_type == "multipart/form-data":
             raise refused(

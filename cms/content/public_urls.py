@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from wagtail.models import Site
 
+from .requests import current_request, per_request
+
 DEFAULT = ""  # the key of the default base URL
 
 
@@ -66,13 +68,22 @@ def site_url_path(page):
     return site_path(page.url_path) or page.url_path
 
 
+def site_root_paths():
+    """Wagtail's site root paths, read from the cache once per request being
+    served (a listing asks for them for every item)."""
+    request = current_request()
+    if request is None:
+        return Site.get_site_root_paths()
+    return per_request(request, "site-root-paths", Site.get_site_root_paths)
+
+
 def site_path(url_path):
     """The path below its site's root of the page whose Wagtail `url_path` is
     `url_path` (which a moved page had before its move), None outside every
     site."""
     roots = [
         root.root_path
-        for root in Site.get_site_root_paths()
+        for root in site_root_paths()
         if url_path.startswith(root.root_path)
     ]
     if not roots:

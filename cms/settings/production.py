@@ -7,7 +7,9 @@ processes share). Optional: MEDIA_ROOT, MEDIA_URL, the media bucket
 AWS_S3_ACCESS_KEY_ID, AWS_S3_SECRET_ACCESS_KEY), WAGTAILADMIN_BASE_URL,
 CMS_MEDIA_BASE_URL and CMS_PUBLIC_BASE_URLS (read in base.py),
 CSRF_TRUSTED_ORIGINS, CORS_ALLOWED_ORIGINS (the frontends' origins),
-CMS_GRAPHQL_INTROSPECTION and CMS_TRUSTED_DOCUMENTS (default off), SENTRY_DSN and
+CMS_GRAPHQL_INTROSPECTION and CMS_TRUSTED_DOCUMENTS (default off), the caching
+of answers (CMS_RESPONSE_CACHE, CMS_HTTP_MAX_AGE, CMS_HTTP_STALE_WHILE_REVALIDATE,
+CMS_CDN_MAX_AGE), SENTRY_DSN and
 SENTRY_ENVIRONMENT (error reporting, default none and "production"),
 SECURE_SSL_REDIRECT (default on; set "false" only when the proxy in front already
 redirects). A missing or unsafe value stops the process at start-up with
@@ -86,6 +88,15 @@ CORS_ALLOWED_ORIGINS = _list("CORS_ALLOWED_ORIGINS")
 CMS_GRAPHQL_INTROSPECTION = _flag("CMS_GRAPHQL_INTROSPECTION", False)
 # Only registered GraphQL documents on the public endpoint (base.py).
 CMS_TRUSTED_DOCUMENTS = _flag("CMS_TRUSTED_DOCUMENTS", False)
+# The response cache and how long browsers and CDNs keep answers (base.py): a
+# deployment sets s-maxage once its CDN is purged on change (README, "Caching").
+CMS_RESPONSE_CACHE = _flag("CMS_RESPONSE_CACHE", CMS_RESPONSE_CACHE)  # noqa: F405
+CMS_HTTP_MAX_AGE = _number("CMS_HTTP_MAX_AGE", CMS_HTTP_MAX_AGE)  # noqa: F405
+CMS_HTTP_STALE_WHILE_REVALIDATE = _number(
+    "CMS_HTTP_STALE_WHILE_REVALIDATE",
+    CMS_HTTP_STALE_WHILE_REVALIDATE,  # noqa: F405
+)
+CMS_CDN_MAX_AGE = _number("CMS_CDN_MAX_AGE", CMS_CDN_MAX_AGE)  # noqa: F405
 
 # Connections are kept for a minute and checked before a request reuses one, so
 # none left broken by a database restart fails a request; a database that does

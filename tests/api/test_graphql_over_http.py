@@ -148,6 +148,15 @@ def test_a_mutation_over_get_says_so(client, db):
     )
 
 
+def test_a_get_with_a_json_content_type_and_no_body_runs(client, db):
+    # Some clients send `Content-Type: application/json` on every request.
+    response = client.get(
+        "/graphql/", {"query": "{ __typename }"}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.json() == {"data": {"__typename": "Query"}}
+
+
 @pytest.fixture
 def article(db):
     parent = NewsIndexPage.objects.get(locale__language_code="zh-hans")
