@@ -363,7 +363,9 @@ def answer(request, entry, hit):
     response["ETag"] = entry["etag"]
     response["Vary"] = "Accept"
     response["X-Cache"] = "HIT" if hit else "MISS"
-    response["Surrogate-Key"], response["Cache-Tag"] = entry["surrogate"]
+    if response.status_code == 200:  # a 304 updates what a cache holds (RFC
+        # 9111, 4.3.4): the keys it stored with the 200 stay; kilobytes saved
+        response["Surrogate-Key"], response["Cache-Tag"] = entry["surrogate"]
     if hit:
         response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
     return response
