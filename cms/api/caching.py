@@ -54,6 +54,7 @@ from graphql import GraphQLObjectType, OperationType, get_named_type
 from wagtail.models import Page, TranslatableMixin
 
 from cms.content.editions import LOCALE_CHAIN, language_codes
+from cms.content.public_urls import request_origin
 from cms.delivery import changes, responses
 
 from .tokens import bearer
@@ -246,7 +247,7 @@ class ResponseCaching:
         entry = responses.store(
             recording,
             body,
-            responses.etag_of(body),
+            responses.etag_of(body, response["Content-Type"]),
             response["Content-Type"],
             seconds,
             surrogate=(" ".join(surrogate), ",".join(surrogate)),
@@ -257,10 +258,8 @@ class ResponseCaching:
 def uncached(request, body, content_type):
     """An anonymous query's answer with the response cache off: no cache may
     reuse it without asking (`no-cache`), but its ETag still saves the body."""
-    etag = responses.etag_of(body)
-    if request.method in ("GET", "HEAD") and etag in parse_etags(
-        request.META.get("HTTP_IF_NONE_MATCH", "")
-    ):
+    etag = responses.etag_of(body, content_type)
+    if request.method in ("GET", "HEAD") and not_modified(request, etag):
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(body, content_type=content_type)
@@ -333,6 +332,10 @@ def request_key(request):
         media_type(request),
         bool(request.GET.get("pretty")),
         "anonymous",
+        # Absolute URLs are made from the request's origin where
+        # CMS_PUBLIC_BASE_URLS does not name one (cms.content.public_urls):
+        # an answer asked for through another host is another answer.
+        request_origin(request),
     )
 
 
@@ -347,8 +350,7 @@ def schema_version():
 def answer(request, entry, hit):
     """The cached (or just computed) answer of `entry`, or a 304 for a GET whose
     If-None-Match names its ETag."""
-    etags = parse_etags(request.META.get("HTTP_IF_NONE_MATCH", ""))
-    if request.method in ("GET", "HEAD") and (entry["etag"] in etags or "*" in etags):
+    if request.method in ("GET", "HEAD") and not_modified(request, entry["etag"]):
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(entry["body"], content_type=entry["type"])
@@ -369,6 +371,14 @@ def answer(request, entry, hit):
     if hit:
         response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
     return response
+
+
+def not_modified(request, etag):
+    """Whether If-None-Match names `etag`, compared weakly as RFC 9110 (13.1.2)
+    says: `W/"x"` matches `"x"` (a proxy that compresses, nginx's gzip, weakens
+    the ETags it passes on), and `*` matches any."""
+    etags = parse_etags(request.META.get("HTTP_IF_NONE_MATCH", ""))
+    return "*" in etags or etag in (tag.removeprefix("W/") for tag in etags)
 
 
 def private(request, response, anonymous):

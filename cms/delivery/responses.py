@@ -143,9 +143,12 @@ def request_key(*parts):
     return PREFIX + digest
 
 
-def etag_of(body):
-    """A strong ETag: the body's hash."""
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+def etag_of(body, content_type=""):
+    """A strong ETag: the hash of the body and its media type (the same body in
+    application/json and application/graphql-response+json are two
+    representations, RFC 9110, 8.8.3)."""
+    digest = hashlib.sha256(content_type.encode() + b"\n" + body).hexdigest()
+    return '"' + digest[:32] + '"'
 
 
 # --------------------------------------------------------------------- outage

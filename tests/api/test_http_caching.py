@@ -246,3 +246,34 @@ def test_automatic_persisted_queries_over_get_are_cached(client):
     again = client.get("/graphql/", by_hash)
     assert (again["X-Cache"], again.content) == ("HIT", first.content)
     assert "持久化" in again.content.decode()
+
+
+def test_an_answer_asked_through_another_host_is_another_answer(client, settings):
+    # Without CMS_PUBLIC_BASE_URLS, absolute URLs come from the request's origin:
+    # an answer made for one Host must never be served to another (poisoning).
+    settings.ALLOWED_HOSTS = ["testserver", "evil.example"]
+    article = factories.live_article(title="主机")
+    slug = article.slug
+    query = f'{{ newsArticle(locale: "zh-hans", slug: "{slug}") {{ canonicalUrl }} }}'
+    poisoned = get(client, query, HTTP_HOST="evil.example")
+    assert "evil.example" in poisoned.json()["data"]["newsArticle"]["canonicalUrl"]
+    honest = get(client, query)
+    assert honest["X-Cache"] == "MISS"
+    assert honest.json()["data"]["newsArticle"]["canonicalUrl"].startswith(
+        "http://testserver/"
+    )
+
+
+def test_a_weak_if_none_match_is_compared_weakly(client):
+    # nginx's gzip weakens the ETags it passes on; If-None-Match compares weakly.
+    etag = get(client, LISTING)["ETag"]
+    assert get(client, LISTING, HTTP_IF_NONE_MATCH=f"W/{etag}").status_code == 304
+
+
+def test_each_media_type_has_its_own_etag(client):
+    json_answer = get(client, LISTING, HTTP_ACCEPT="application/json")
+    graphql_answer = get(
+        client, LISTING, HTTP_ACCEPT="application/graphql-response+json"
+    )
+    assert json_answer.content == graphql_answer.content
+    assert json_answer["ETag"] != graphql_answer["ETag"]
