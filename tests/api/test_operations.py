@@ -10,19 +10,17 @@ from pathlib import Path
 
 import pytest
 from graphql import (
-    FieldNode,
-    NameNode,
-    SelectionSetNode,
-    Visitor,
     build_schema,
     parse,
     print_ast,
     validate,
-    visit,
 )
-from graphql.language import FragmentSpreadNode
 
-from cms.api.management.commands.register_documents import graphql_files, spreads
+from cms.api.management.commands.register_documents import (
+    graphql_files,
+    spreads,
+    with_typenames,
+)
 from newsroom.models import NewsIndexPage
 from organisation.models import OrganisationIndexPage
 from tests import factories
@@ -65,25 +63,6 @@ def fragments():
     """The shared fragments by name."""
     document = parse((OPERATIONS / FRAGMENTS).read_text(encoding="utf-8"))
     return {fragment.name.value: fragment for fragment in document.definitions}
-
-
-def with_typenames(document):
-    """`document` with `__typename` in every selection set, as Apollo Client
-    sends it."""
-
-    class AddTypename(Visitor):
-        def leave_selection_set(self, selection_set, *_args):
-            names = {
-                s.name.value for s in selection_set.selections if hasattr(s, "name")
-            }
-            if "__typename" in names or all(
-                isinstance(s, FragmentSpreadNode) for s in selection_set.selections
-            ):
-                return None
-            typename = FieldNode(name=NameNode(value="__typename"))
-            return SelectionSetNode(selections=(*selection_set.selections, typename))
-
-    return visit(document, AddTypename())
 
 
 def operation(name):

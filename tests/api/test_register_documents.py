@@ -68,20 +68,29 @@ def test_graphql_files_share_fragments_across_files(tmp_path, db):
     chrome = print_ast(
         parse("query Chrome { locales { ...Code } }\nfragment Code on Locale { code }")
     )
-    assert registered() == {
-        "Chrome": sha256(chrome),
-        "Tags": sha256(print_ast(parse("query Tags { tags { id } }"))),
-    }
+    tags = print_ast(parse("query Tags { tags { id } }"))
+    # And each as Apollo Client sends it, with __typename in every selection set
+    # but the operation's own.
+    chrome_apollo = print_ast(
+        parse(
+            "query Chrome { locales { ...Code __typename } }\n"
+            "fragment Code on Locale { code __typename }"
+        )
+    )
+    tags_apollo = print_ast(parse("query Tags { tags { id __typename } }"))
+    bodies = set(TrustedDocument.objects.values_list("body", flat=True))
+    assert bodies == {chrome, tags, chrome_apollo, tags_apollo}
     assert f"{sha256(chrome)}  Chrome" in output
-    assert output.endswith("Registered 2 new documents, 0 registered already.\n")
-    document = TrustedDocument.objects.get(operation_name="Chrome")
-    assert document.body == chrome
+    assert f"{sha256(chrome_apollo)}  Chrome" in output
+    assert output.endswith("Registered 4 new documents, 0 registered already.\n")
+    document = TrustedDocument.objects.get(body=chrome)
+    assert document.operation_name == "Chrome"
     assert document.source == str(tmp_path / "Chrome.graphql")
     # Again: nothing new.
-    assert "Registered 0 new documents, 2 registered already." in run(
+    assert "Registered 0 new documents, 4 registered already." in run(
         tmp_path / "Chrome.graphql", tmp_path / "fragments.graphql"
     )
-    assert TrustedDocument.objects.count() == 2
+    assert TrustedDocument.objects.count() == 4
 
 
 def test_apollo_manifest(tmp_path, db):
@@ -154,8 +163,11 @@ def test_the_frontends_operations_run_in_trusted_mode(tmp_path, client, settings
     assert set(names) == {
         path.stem for path in OPERATIONS.glob("*.graphql") if path.stem != "fragments"
     }
-    assert f"Registered {len(names)} new documents" in output
-    assert registered() == {name: op["id"] for name, op in names.items()}
+    # Each as written and as Apollo Client sends it; the manifest has Apollo's.
+    assert f"Registered {2 * len(names)} new documents" in output
+    for operation in names.values():
+        assert "__typename" in operation["body"]
+        assert TrustedDocument.objects.filter(sha256=operation["id"]).exists()
 
     settings.CMS_TRUSTED_DOCUMENTS = True
     chrome = names["SiteChrome"]
@@ -175,6 +187,8 @@ def test_the_frontends_operations_run_in_trusted_mode(tmp_path, client, settings
         "zh-hant",
         "en",
     ]
+    # With the __typename a normalising cache needs.
+    assert body["data"]["locales"][0]["__typename"] == "Locale"
     # The same operation as written in the file (not the registered text) is
     # not registered.
     refused = client.get(

@@ -14,8 +14,12 @@ Takes any mix of:
   frontend/operations/). Each named operation is one document: the operation
   followed by the fragments it uses, directly or not, in the order of their
   names, printed by graphql-core (`document_text`); its id is the SHA-256 of
-  that text. The command lists each id; `--manifest` writes them as an Apollo
-  manifest, from which a frontend takes the text or the hash it sends.
+  that text. Each is registered twice: as written, and as Apollo Client sends it
+  (`__typename` added to every selection set, `with_typenames`), so Apollo's
+  persisted-query link finds it. The command lists each id; `--manifest` writes
+  an Apollo manifest of the Apollo forms, from which a frontend takes the text
+  or the hash it sends. A client that assembles documents otherwise (another
+  fragment order) registers its own manifest instead.
 
 Every document must parse and validate against the current schema, and a
 manifest's id must be the SHA-256 of its body; if anything is wrong, nothing is
@@ -31,9 +35,12 @@ from django.db import transaction
 from graphene_django.settings import graphene_settings
 from graphql import (
     DocumentNode,
+    FieldNode,
     FragmentDefinitionNode,
     GraphQLError,
+    NameNode,
     OperationDefinitionNode,
+    SelectionSetNode,
     Visitor,
     parse,
     print_ast,
@@ -57,10 +64,11 @@ class Invalid(Exception):
 class Candidate:
     """A document to register, with where it came from for messages."""
 
-    def __init__(self, source, name, body, sha256=None):
+    def __init__(self, source, name, body, sha256=None, apollo=False):
         self.source = source
         self.name = name
         self.body = body
+        self.apollo = apollo  # the form Apollo Client sends (`with_typenames`)
         self.type = "query"  # set by `check`
         self.sha256 = digest(body)
         if sha256 is not None and sha256.lower() != self.sha256:
@@ -84,6 +92,27 @@ def spreads(node):
 
     visit(node, Spreads())
     return found
+
+
+def with_typenames(node):
+    """`node` with `__typename` added as Apollo Client's cache adds it before a
+    document is sent (its `addTypenameToDocument`): to every selection set but
+    an operation's own, unless the set already selects `__typename` or another
+    `__` field. Its persisted-query hashes are of that text."""
+
+    class AddTypename(Visitor):
+        def enter_selection_set(self, selection_set, _key, parent, *_args):
+            if isinstance(parent, OperationDefinitionNode):
+                return None
+            if any(
+                isinstance(s, FieldNode) and s.name.value.startswith("__")
+                for s in selection_set.selections
+            ):
+                return None
+            typename = FieldNode(name=NameNode(value="__typename"))
+            return SelectionSetNode(selections=(*selection_set.selections, typename))
+
+    return visit(node, AddTypename())
 
 
 def document_text(operation, fragments):
@@ -127,13 +156,17 @@ def graphql_files(paths):
                 if definition.name is None:
                     raise Invalid(f"{path}: every operation needs a name.")
                 operations.append((path, definition))
+    typed = {name: with_typenames(f) for name, f in fragments.items()}
     candidates = []
     for path, operation in operations:
+        name = operation.name.value
         try:
             body = document_text(operation, fragments)
+            apollo = document_text(with_typenames(operation), typed)
         except Invalid as error:
             raise Invalid(f"{path}, {error}.") from None
-        candidates.append(Candidate(path, operation.name.value, body))
+        candidates.append(Candidate(path, name, body))
+        candidates.append(Candidate(path, name, apollo, apollo=True))
     return candidates
 
 
@@ -269,9 +302,13 @@ class Command(BaseCommand):
         return len(new)
 
     def write_manifest(self, path, candidates):
+        """The documents as an Apollo manifest, .graphql files' operations in
+        the form Apollo Client sends them (its cache needs `__typename`)."""
+        forms = {c.name for c in candidates if c.apollo}
         operations = [
             {"id": c.sha256, "name": c.name, "type": c.type, "body": c.body}
             for c in candidates
+            if c.apollo or c.name not in forms
         ]
         content = {"format": APOLLO_FORMAT, "version": 1, "operations": operations}
         path.write_text(json.dumps(content, ensure_ascii=False, indent=2) + "\n")
