@@ -22,6 +22,8 @@ from tests.conftest import TcpProxy, free_port, postgres_database
 from tests.test_production_settings import ROOT, manage, production_env
 
 LISTING = '{ newsArticles(locale: "zh-hans") { items { id title url } } }'
+# Asked for the first time while the database is away: not in the response cache.
+NEW_QUERY = '{ newsArticles(locale: "zh-hans") { items { id title } } }'
 # As tests/conftest.py builds it: the skeleton in one transaction.
 MAKE_CONTENT = """
 from django.db import transaction
@@ -95,10 +97,15 @@ def test_json_503s_while_the_database_is_away_and_no_failure_after(
         assert {name: answer[0] for name, answer in answers.items()} == dict.fromkeys(
             calls, 200
         ), answers
-        items = json.loads(answers["graphql"][2])["data"]["newsArticles"]["items"]
+        cached = answers["graphql"][2]
+        items = json.loads(cached)["data"]["newsArticles"]["items"]
         assert [item["url"] for item in items] == [article_url]
+        calls["graphql"] = ("POST", "/graphql/", {"query": NEW_QUERY})
 
         proxy.stop()  # the database goes away
+        # What the response cache holds is still served, unchanged.
+        status, headers, text = request(base, "POST", "/graphql/", {"query": LISTING})
+        assert (status, headers["X-Cache"], text) == (200, "HIT", cached)
         for _ in range(2):
             for what, call in calls.items():
                 status, headers, text = request(base, *call)

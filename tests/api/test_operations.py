@@ -393,7 +393,7 @@ VARIABLES = {
 @pytest.mark.parametrize("code", CODES)
 @pytest.mark.parametrize("name", NAMES_OF_OPERATIONS)
 def test_operation_is_cacheable_and_the_same_from_the_cache(
-    client, site, settings, name, code
+    db, client, site, settings, name, code
 ):
     """Each operation, as Apollo sends it over GET (what a CDN caches), is kept
     by the response cache and comes back from it byte for byte, with keys
