@@ -313,6 +313,11 @@ def request_key(request):
         extensions.get("persistedQuery"), dict
     ):
         persisted = extensions["persistedQuery"].get("sha256Hash")
+    if persisted and query:
+        # Apollo's registration of a hash: the view must run to remember it,
+        # even when an answer to the same text is cached (else every later
+        # request by the hash alone is PersistedQueryNotFound).
+        return None
     document_id = params.get("documentId")
     document = (
         query

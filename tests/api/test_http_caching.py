@@ -277,3 +277,24 @@ def test_each_media_type_has_its_own_etag(client):
     )
     assert json_answer.content == graphql_answer.content
     assert json_answer["ETag"] != graphql_answer["ETag"]
+
+
+def test_a_persisted_query_is_registered_even_when_its_text_is_cached(client):
+    # A text no other test sends: each process remembers the hashes it saw.
+    QUERY = '{ newsArticles(locale: "zh-hant") { items { id } totalCount } }'
+    digest = hashlib.sha256(QUERY.encode()).hexdigest()
+    extensions = json.dumps({"persistedQuery": {"version": 1, "sha256Hash": digest}})
+    post(client, QUERY)
+    assert post(client, QUERY)["X-Cache"] == "HIT"
+    # Apollo's link: the hash alone is unknown, then the text with the hash.
+    unknown = client.get("/graphql/", {"extensions": extensions}).json()
+    assert unknown["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+    registration = client.post(
+        "/graphql/",
+        json.dumps({"query": QUERY, "extensions": json.loads(extensions)}),
+        content_type="application/json",
+    )
+    assert "errors" not in registration.json()
+    by_hash = client.get("/graphql/", {"extensions": extensions})
+    assert "errors" not in by_hash.json(), by_hash.json()
+    assert client.get("/graphql/", {"extensions": extensions})["X-Cache"] == "HIT"
