@@ -147,7 +147,14 @@ def post(body):
 
 
 def start(name, env=None):
-    """Server `name` on PORT, once it answers /healthz; `env` adds to ENV."""
+    """Server `name` on PORT, once it answers /healthz; `env` adds to ENV. A
+    server left on PORT by an interrupted run would be measured instead: refused."""
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2).close()  # noqa: S310
+    except OSError:
+        pass
+    else:
+        sys.exit(f"Something already answers on port {PORT}: stop it first.")
     process = subprocess.Popen(  # noqa: S603
         [*SERVERS[name], *ADDRESS[name]],
         cwd=PROJECT,
