@@ -33,11 +33,9 @@ against the same database and Redis (as the admin does), and the server asked
 until its answer has the new title.
 """
 
-import argparse
 import hashlib
 import json
 import os
-import shutil
 import sys
 import time
 import urllib.parse
@@ -152,13 +150,7 @@ def publication(slug, article_path):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=int, default=15)
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--fresh", action="store_true")
-    options = parser.parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("wrk is not installed (apt-get install wrk).")
+    options = load.arguments(__doc__)
     slug = load.prepare(options.fresh)
     setup_django()
     texts = operations()

@@ -225,17 +225,26 @@ def wrk(body, duration, connections, method="POST", path="/graphql/", headers=No
     return rate, p50, p99, problems.strip()
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--servers", nargs="+", default=["production", "development"], choices=SERVERS
-    )
+def arguments(description, parser=None):
+    """The options every wrk benchmark takes (and `parser`'s own), once wrk is
+    known to be installed."""
+    parser = parser or argparse.ArgumentParser()
+    parser.description = description.split("\n\n")[0]
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--fresh", action="store_true")
     options = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk).")
+    return options
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "--servers", nargs="+", default=["production", "development"], choices=SERVERS
+    )
+    options = arguments(__doc__, parser)
     slug = prepare(options.fresh)
     bodies = {
         name: json.dumps({"query": query, "variables": {"slug": slug}})

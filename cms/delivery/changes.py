@@ -148,10 +148,10 @@ def list_models(model):
     ]
 
 
-def language_of(obj):
+def language_of(obj, codes=None):
     """The language code of `obj`'s locale, None for a row without one."""
     locale_id = getattr(obj, "locale_id", None)
-    return None if locale_id is None else language_codes().get(locale_id)
+    return None if locale_id is None else (codes or language_codes()).get(locale_id)
 
 
 def model_of(obj):
@@ -162,11 +162,11 @@ def model_of(obj):
     return type(obj)
 
 
-def change_of(obj, event):
+def change_of(obj, event, codes=None):
     """The Change of `obj` (a row as it was saved or deleted)."""
     if isinstance(obj, EVERYTHING):
         return Change(event, obj._meta.label_lower, str(obj.pk), None, {ALL})
-    language = language_of(obj)
+    language = language_of(obj, codes)
     keys = {instance_key(obj)}
     if key := edition_key(obj):
         keys.add(key)
@@ -227,7 +227,8 @@ def on_page(event):
         pages = [instance]
         if event == "moved":  # every page below has a new URL too
             below = list(instance.get_descendants().specific(defer=True))
-            keys = change.keys.union(*(change_of(p, event).keys for p in below))
+            codes = language_codes()  # once, not a query per page below
+            keys = change.keys.union(*(change_of(p, event, codes).keys for p in below))
             change = replace(change, keys=frozenset(keys))
             pages += below
         where = locations(
