@@ -43,8 +43,9 @@ run: $(VENV)/.run-installed
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: lint, import layers, Django checks, migrations check, the test suite
-## (DATABASE_URL picks the DB).
+## (DATABASE_URL picks the DB); Debian packages the tests need are installed first.
 test: $(VENV)/.test-installed
+	bin/system-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
