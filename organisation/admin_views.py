@@ -296,9 +296,7 @@ def report_workbook(plan):
                     row.number,
                     row.values["name"],
                     row.values["credit_code"],
-                    "; ".join(
-                        f"{label}: {old} → {new}" for label, old, new in row.changes
-                    ),
+                    "; ".join(row.changes),
                     "; ".join(row.notes),
                 ]
                 for row in plan.update

@@ -214,10 +214,12 @@ def find_columns(header, file_name):
     return columns
 
 
-def name_lookup(model):
+def name_lookup(model, shown):
     """Every name (in every locale) and slug of a translatable model's rows, to the
-    default locale's row: 理事單位, 理事单位 and Director members are one tier."""
-    default = Locale.get_default()
+    default locale's row: 理事單位, 理事单位 and Director members are one tier.
+    Fills `shown` with each translation key's name in the active language, as the
+    preview names the tiers, regions and industries to the editor."""
+    default, active = Locale.get_default(), Locale.get_active()
     sources = {row.translation_key: row for row in model.objects.filter(locale=default)}
     lookup = {}
     for row in model.objects.all():
@@ -225,6 +227,8 @@ def name_lookup(model):
         if source is not None:
             lookup[header_key(row.name)] = source
             lookup[header_key(row.slug)] = source
+            if row.locale_id == active.pk:
+                shown[row.translation_key] = row.name
     return lookup
 
 
@@ -313,11 +317,13 @@ def text_cell(value, column, field_name, model=MemberCompany):
 @dataclass(eq=False)
 class Row:
     """A good row: its values (a NewLabel where it names a new region or
-    industry), the company it updates, what changes, and the existing companies
-    of another credit code with the same name."""
+    industry) and each as the editor reads it, the company it updates, what
+    changes, and the existing companies of another credit code with the same
+    name."""
 
     number: int
     values: dict
+    shown: dict
     company: MemberCompany | None = None
     changes: list = field(default_factory=list)
     duplicates: list = field(default_factory=list)
@@ -325,11 +331,6 @@ class Row:
     @property
     def new_labels(self):
         return [v for v in self.values.values() if isinstance(v, NewLabel)]
-
-    @property
-    def shown(self):
-        """Each value as the preview and the report show it."""
-        return {name: display(value) for name, value in self.values.items()}
 
     @property
     def notes(self):
@@ -347,14 +348,16 @@ class Row:
         return notes
 
 
-def display(value):
+def display(value, shown):
+    """`value` as the preview shows it; a tier, region or industry by its name in
+    the active language (`shown`, by translation key)."""
     if value in (None, ""):
         return "—"
     if isinstance(value, NewLabel):
         return gettext("%(name)s (new)") % {"name": value.name}
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return str(value)
+    return shown.get(getattr(value, "translation_key", None), str(value))
 
 
 @dataclass
@@ -369,6 +372,10 @@ class Decisions:
 
 @dataclass
 class ImportPlan:
+    """What an import does: the rows to create, update or leave, those rejected
+    or skipped with their reasons, and the new labels it asks about (before the
+    decisions) or creates (after)."""
+
     file_name: str
     digest: str  # of the file's bytes
     columns: dict  # field: (index, header)
@@ -456,9 +463,10 @@ class Planner:
 
     def __init__(self, columns):
         self.columns = columns
-        self.lookups = {"tier": name_lookup(MembershipTier)}
+        self.shown = {}
+        self.lookups = {"tier": name_lookup(MembershipTier, self.shown)}
         self.lookups.update(
-            (name, name_lookup(model)) for name, model in LABELS.items()
+            (name, name_lookup(model, self.shown)) for name, model in LABELS.items()
         )
         self.new_labels = {}
         self.names = defaultdict(list)
@@ -590,7 +598,8 @@ def plan_import(path, file_name=None):
                 )
             )
             continue
-        good.append(Row(number, values, duplicates=planner.duplicates(values)))
+        shown = {name: display(value, planner.shown) for name, value in values.items()}
+        good.append(Row(number, values, shown, duplicates=planner.duplicates(values)))
     existing = MemberCompany.objects.select_related(
         "tier", "region", "industry"
     ).in_bulk([row.values["credit_code"] for row in good], field_name="credit_code")
@@ -602,7 +611,7 @@ def plan_import(path, file_name=None):
         if row.company is None:
             plan.create.append(row)
             continue
-        row.changes = changes(row.company, row.values, fields)
+        row.changes = changes(row.company, row.values, fields, planner.shown)
         (plan.update if row.changes else plan.unchanged).append(row)
     plan.new_labels = {
         key: label for key, label in planner.new_labels.items() if label.rows
@@ -610,9 +619,9 @@ def plan_import(path, file_name=None):
     return plan
 
 
-def changes(company, values, fields):
-    """[(field label, old, new)] of the fields the row changes; relations are
-    compared by id, so no query per company."""
+def changes(company, values, fields, shown):
+    """What the row changes, one text per field ("会员等级：会员单位 → 理事单位");
+    relations are compared by id, so no query per company."""
     found = []
     for name in fields:
         model_field = MemberCompany._meta.get_field(name)
@@ -626,7 +635,12 @@ def changes(company, values, fields):
         if not same:
             old = getattr(company, name)
             found.append(
-                (capfirst(model_field.verbose_name), display(old), display(new))
+                gettext("%(field)s: %(old)s → %(new)s")
+                % {
+                    "field": capfirst(model_field.verbose_name),
+                    "old": display(old, shown),
+                    "new": display(new, shown),
+                }
             )
     return found
 

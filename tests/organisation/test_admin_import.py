@@ -261,7 +261,10 @@ def many_rows(count, start=900_000):
 def test_long_previews_show_200_and_the_report_has_all(client, settings, tmp_path):
     client = login(client, settings, tmp_path, language="zh-hans")
     content = (
-        HEADER + many_rows(250) + "坏公司,91330302MA2J3Y7L35,会员单位,,\n"
+        HEADER
+        + many_rows(249)
+        + "=1+1公司,91330106MA2H3J9H09,会员单位,,\n"
+        + "坏公司,91330302MA2J3Y7L35,会员单位,,\n"
     ).encode()
     html = upload(client, content).content.decode()
     assert len(table_rows(html, "import-create")) == 200
@@ -278,7 +281,10 @@ def test_long_previews_show_200_and_the_report_has_all(client, settings, tmp_pat
     create = list(workbook["将新建"].iter_rows(values_only=True))
     assert create[0][:3] == ("行", "企业名称", "统一社会信用代码")
     assert len(create) == 251
-    assert create[250][:4] == (251, "第249号公司", credit_code(900_249), "会员单位")
+    assert create[249][:4] == (250, "第248号公司", credit_code(900_248), "会员单位")
+    # A name that looks like a formula stays text: Excel does not run it.
+    assert create[250][1] == "=1+1公司"
+    assert workbook["将新建"].cell(251, 2).data_type == "s"
     rejected = list(workbook["被拒绝的行"].iter_rows(values_only=True))
     assert rejected[1] == (
         252,
@@ -296,7 +302,17 @@ def test_the_preview_reads_the_same_number_of_queries_for_any_length(editor):
     assert queries(300) == queries(3)
 
 
-def test_updates_say_what_changes_and_the_report_lists_them(editor, vocabularies):
+@pytest.mark.parametrize(
+    "language, change, sheet",
+    [
+        ("en", "Membership tier: Members → Director members", "To update"),
+        ("zh-hant", "會員等級：會員單位 → 理事單位", "將更新"),
+    ],
+)
+def test_updates_say_what_changes_in_the_editors_language(
+    client, settings, tmp_path, vocabularies, language, change, sheet
+):
+    client = login(client, settings, tmp_path, language=language)
     company = MemberCompanyFactory(
         tier=vocabularies["tiers"]["member"],
         region=vocabularies["regions"]["hangzhou-xihu"],
@@ -305,16 +321,14 @@ def test_updates_say_what_changes_and_the_report_lists_them(editor, vocabularies
     content = (
         HEADER + f"{company.name},{company.credit_code},理事单位,杭州市西湖区,制造业\n"
     ).encode()
-    html = upload(editor, content).content.decode()
-    assert "0 to create, 1 to update" in html
-    assert "Membership tier: 会员单位 → 理事单位" in html
+    html = upload(client, content).content.decode()
+    assert len(table_rows(html, "import-update")) == 1
+    assert change in html
     report_url = re.search(r'href="([^"]*/report/[^"]*)"', html)[1].replace(
         "&amp;", "&"
     )
-    workbook = load_workbook(io.BytesIO(editor.get(report_url).content))
-    assert list(workbook["To update"].iter_rows(values_only=True))[1][3] == (
-        "Membership tier: 会员单位 → 理事单位"
-    )
+    workbook = load_workbook(io.BytesIO(client.get(report_url).content))
+    assert list(workbook[sheet].iter_rows(values_only=True))[1][3] == change
 
 
 def test_the_confirmation_is_one_transaction(editor, vocabularies):
