@@ -10,7 +10,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from home.viewsets import SubstringSearchViewSet, TranslatableLabelViewSet
 
-from .admin_views import import_view
+from .admin_views import import_view, report_view
 from .models import (
     Industry,
     MemberCompany,
@@ -117,6 +117,11 @@ register_snippet(StructureViewSetGroup)
 def register_import_url():
     return [
         path("import-members/", import_view, name="organisation_import_members"),
+        path(
+            "import-members/report/",
+            report_view,
+            name="organisation_import_members_report",
+        ),
     ]
 
 

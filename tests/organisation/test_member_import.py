@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from openpyxl import Workbook
 from wagtail.models import Locale
 
@@ -63,7 +64,7 @@ def test_the_secretariats_files_import_as_they_are(name):
     before = MemberCompany.objects.count()
     out, err, ok = run(SAMPLES / name)
     assert ok, err
-    assert out.startswith("20 created, 0 updated, 0 unchanged, 0 rejected.")
+    assert out.startswith("20 created, 0 updated, 0 unchanged, 0 skipped, 0 rejected.")
     assert MemberCompany.objects.count() == before + 20
     company = MemberCompany.objects.get(credit_code="91330402MA2H3BJ112")
     assert (
@@ -109,15 +110,16 @@ def test_a_file_mixing_good_and_bad_rows(tmp_path):
     before = MemberCompany.objects.count()
     out, err, ok = run(path)
     assert not ok
-    assert out.startswith("2 created, 0 updated, 0 unchanged, 6 rejected.")
+    assert out.startswith("2 created, 0 updated, 0 unchanged, 0 skipped, 6 rejected.")
     assert err.splitlines()[:6] == [
-        f"{path}: row 3: missing company name",
-        f"{path}: row 4: invalid credit code 91330302MA2J3Y7L35: the check character "
-        "(the 18th) is wrong",
-        f"{path}: row 5: unknown membership tier '名誉会员'",
-        f"{path}: row 6: credit code 91330106MA2H3J9H09 is already on row 2",
-        f"{path}: row 7: join date '2020-13-01': month must be in 1..12",
-        f"{path}: row 8: website 'not a url' is not a URL",
+        f"{path}: row 3: column “企业名称”: the company name is missing",
+        f"{path}: row 4: column “统一社会信用代码”: invalid credit code "
+        "91330302MA2J3Y7L35: the check character (the 18th) is wrong",
+        f"{path}: row 5: column “会员类别”: unknown membership tier “名誉会员”",
+        f"{path}: row 6: column “统一社会信用代码”: credit code 91330106MA2H3J9H09 "
+        "is already on row 2",
+        f"{path}: row 7: column “入会日期”: there is no date “2020-13-01”",
+        f"{path}: row 8: column “网站”: “not a url” is not a web address",
     ]
     assert MemberCompany.objects.count() == before + 2
     assert MemberCompany.objects.get(credit_code="91330106MA2H3J9H09").tier.slug == (
@@ -223,14 +225,19 @@ def test_dry_run_writes_nothing(tmp_path):
         (
             "broken.xlsx",
             b"PK\x03\x04 not really",
-            "cannot read the file (File is not a zip file)",
+            "is not an Excel workbook (.xlsx) that can be opened "
+            "(File is not a zip file)",
         ),
         (
             "no-code.csv",
             "企业名称,会员类别\n甲,理事单位\n".encode(),
-            "row 1 has no column 统一社会信用代码",
+            "row 1 has no column “统一社会信用代码”",
         ),
-        ("binary.csv", b"\xff\xff\xff\x80" * 3, "neither UTF-8, UTF-16 nor GB 18030"),
+        (
+            "binary.csv",
+            b"\xff\xff\xff\x80" * 3,
+            "is not UTF-8, UTF-16 or GB 18030 text (line 1",
+        ),
     ],
 )
 def test_unreadable_files_are_refused_whole(tmp_path, name, content, message):
@@ -285,8 +292,11 @@ def test_dry_run_changes_no_field_of_an_existing_company(tmp_path):
 def test_a_duplicate_of_a_rejected_row_is_still_a_duplicate(tmp_path):
     rows = [HEADER, [GOOD[0], GOOD[1], "名誉会员"], GOOD]
     _out, err, _ok = run(write_csv(tmp_path / "dup.csv", rows))
-    assert "row 2: unknown membership tier" in err
-    assert f"row 3: credit code {GOOD[1]} is already on row 2" in err
+    assert "row 2: column “会员类别”: unknown membership tier" in err
+    assert (
+        f"row 3: column “统一社会信用代码”: credit code {GOOD[1]} is already on row 2"
+        in err
+    )
     assert not MemberCompany.objects.filter(credit_code=GOOD[1]).exists()
 
 
@@ -300,8 +310,8 @@ def test_odd_cells_are_rejected_or_read_right(tmp_path):
     sheet.append(["序号公司", "91330108786QAEJX9J", "会员单位", "", "", "", 44389])
     workbook.save(tmp_path / "odd.xlsx")
     _out, err, _ok = run(tmp_path / "odd.xlsx")
-    assert "row 2: name: the cell holds the spreadsheet error #N/A" in err
-    assert "row 3: name: longer than 200 characters" in err
+    assert "row 2: column “企业名称”: the cell holds the spreadsheet error #N/A" in err
+    assert "row 3: column “企业名称”: longer than 200 characters" in err
     serial = MemberCompany.objects.get(credit_code="91330108786QAEJX9J")
     assert serial.join_date == datetime.date(2021, 7, 12)
 
@@ -310,7 +320,7 @@ def test_odd_cells_are_rejected_or_read_right(tmp_path):
 def test_nul_characters_are_refused(tmp_path):
     path = write_csv(tmp_path / "nul.csv", [HEADER, ["零字符\x00公司", *GOOD[1:]]])
     _out, err, ok = run(path)
-    assert not ok and "row 2: name: the cell holds a NUL character" in err
+    assert not ok and "row 2: column “企业名称”: the cell holds a NUL character" in err
     assert not MemberCompany.objects.filter(credit_code=GOOD[1]).exists()
 
 
@@ -349,11 +359,21 @@ def test_regions_and_industries_in_any_script_and_new_ones(tmp_path):
     ]
     path = write_csv(tmp_path / "labels.csv", rows)
     regions = Region.objects.count()
-    out, _err, ok = run(path, "--dry-run")
-    assert ok and out.startswith("3 would be created")
+    # Without --create-labels, the rows naming a new region or industry are
+    # rejected: nothing is created silently.
+    out, err, ok = run(path)
+    assert not ok and out.startswith("1 created, 0 updated, 0 unchanged, 0 skipped, 2")
+    assert (
+        f"{path}: row 3: column “所在地区”: “杭州市临平区” is not an existing region "
+        "and was not accepted as a new one"
+    ) in err
     assert Region.objects.count() == regions
-    out, _err, ok = run(path)
-    assert ok and out.startswith("3 created")
+    out, _err, ok = run(path, "--dry-run", "--create-labels")
+    assert ok and out.startswith("2 would be created, 0 would be updated, 1 unchanged")
+    assert "New region “杭州市临平区” (rows 3, 4)." in out
+    assert Region.objects.count() == regions
+    out, _err, ok = run(path, "--create-labels")
+    assert ok and out.startswith("2 created, 0 updated, 1 unchanged")
     first = MemberCompany.objects.get(credit_code="91330106MA2H3J9H09")
     assert (first.region.slug, first.industry.slug) == (
         "hangzhou-xihu",
@@ -364,3 +384,29 @@ def test_regions_and_industries_in_any_script_and_new_ones(tmp_path):
     assert Region.objects.count() == regions + 1
     third = MemberCompany.objects.get(credit_code="91330108786QAEJX9J")
     assert third.region == new_region and third.industry is None
+
+
+@pytest.mark.django_db
+def test_names_another_credit_code_has_are_skipped_unless_imported(tmp_path):
+    run(write_csv(tmp_path / "first.csv", [HEADER, GOOD]))
+    path = write_csv(
+        tmp_path / "dup.csv",
+        [HEADER[:3], ["杭州錦恆實業有限公司", "91330302MA2J3Y7L34", "会员单位"]],
+    )
+    out, err, ok = run(path)
+    assert ok and out.startswith("0 created, 0 updated, 0 unchanged, 1 skipped")
+    assert (
+        f"{path}: row 2: column “企业名称”: “杭州锦恒实业有限公司” (credit code "
+        "91330106MA2H3J9H09) has this name already; skipped as a possible duplicate"
+    ) in err
+    out, _err, ok = run(path, "--import-duplicates")
+    assert ok and out.startswith("1 created")
+    assert MemberCompany.objects.filter(credit_code="91330302MA2J3Y7L34").exists()
+
+
+@pytest.mark.django_db
+def test_messages_follow_the_active_language(tmp_path):
+    path = write_csv(tmp_path / "bad.csv", [HEADER[:3], ["", GOOD[1], "会员单位"]])
+    with translation.override("zh-hant"):
+        _out, err, ok = run(path)
+    assert not ok and "第 2 列：「企业名称」欄：缺少企業名稱" in err
