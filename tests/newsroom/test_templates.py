@@ -17,6 +17,7 @@ from django.urls import reverse
 from wagtail.embeds.blocks import EmbedValue
 from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
+from wagtail.models import Collection, CollectionViewRestriction
 from wagtail.test.utils.form_data import (
     inline_formset,
     nested_form_data,
@@ -374,3 +375,19 @@ def test_the_frontend_previews_where_one_is_configured(
         assert "{locale}" not in url.path
         [token] = parse_qs(url.query)["token"]
         assert gql(PREVIEW_QUERY, token=token)["page"]["title"] == title
+
+
+def test_a_restricted_cover_is_not_shown(client, media, zh_article):
+    """The cover follows the rule of the body's images and the API's: an image
+    in a restricted collection is not on the public page."""
+    secret = Collection.get_first_root_node().add_child(name="内部")
+    CollectionViewRestriction.objects.create(
+        collection=secret, restriction_type="password", password="zq-secret"
+    )
+    html = client.get(zh_article.url).content.decode()
+    assert 'alt="培训会现场全景"' in html  # the control
+    media["cover"].collection = secret
+    media["cover"].save()
+    html = client.get(zh_article.url).content.decode()
+    stem = media["cover"].file.name.rsplit("/", 1)[-1].split(".")[0]
+    assert "培训会现场全景" not in html and stem not in html
