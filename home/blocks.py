@@ -65,6 +65,7 @@ class HeadingBlock(blocks.StructBlock):
         icon = "title"
         label = _("Heading")
         description = _("A section heading, level 2 to 4.")
+        template = "home/blocks/heading.html"
         preview_value = {"text": "一、协会创新工作情况", "level": "2"}
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.shortcuts import redirect
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from grapple.models import GraphQLImage, GraphQLStreamfield
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -16,7 +17,8 @@ from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
-from cms.content.previews import make_token
+from cms.content.previews import frontend_preview_url, make_token
+from cms.content.visibility import visible_pages
 
 from .blocks import SocialLinkBlock, menu_item_block
 from .graphql_fields import texts
@@ -133,8 +135,10 @@ class BasePageForm(WagtailAdminPageForm):
 class BasePage(Page):
     """What every page type of the project shares.
 
-    The association's sites are separate frontends reading GraphQL, so Wagtail's own
-    rendering (the admin preview, direct visits) needs one plain template only.
+    The association's sites are separate frontends reading GraphQL; Wagtail's own
+    rendering (the admin preview when no frontend is configured, direct visits)
+    is a reading page per type (`<app>/<model>.html` on cms/templates/reading/
+    base.html), in the page's language whatever the admin's or the URL's is.
     Slugs of new pages follow settings.CMS_SLUG_STYLE, in the admin (BasePageForm)
     and when code creates a page without a slug.
 
@@ -171,19 +175,50 @@ class BasePage(Page):
             self.slug = free_slug(title_slug(self.title), parent, self)
         super().full_clean(*args, **kwargs)
 
-    def get_template(self, request, *args, **kwargs):
-        return "page.html"
+    def get_context(self, request, *args, **kwargs):
+        """What every reading page shows around its own content: the home page of
+        its locale and the site's name in it (the header), and its other visible
+        editions (the language links)."""
+        context = super().get_context(request, *args, **kwargs)
+        in_locale = {"locale_id": self.locale_id}
+        context["locale_home"] = HomePage.objects.filter(**in_locale).first()
+        context["site_settings"] = SiteSettings.objects.filter(**in_locale).first()
+        context["editions"] = visible_pages(self.get_translations()).select_related(
+            "locale"
+        )
+        return context
+
+    def visible_children(self):
+        """The page's children anonymous readers may see, in the tree's order
+        (index pages list them)."""
+        return visible_pages(self.get_children()).specific()
+
+    def in_own_language(self, view, *args):
+        """`view`'s response rendered in the page's language (UI words, dates,
+        `lang`): the admin's preview runs in the editor's language, and a page
+        reached under another prefix would otherwise follow the URL."""
+        with translation.override(self.locale.language_code):
+            response = view(*args)
+            if hasattr(response, "render"):
+                response.render()
+        return response
+
+    def serve(self, request, *args, **kwargs):
+        return self.in_own_language(super().serve, request, *args, **kwargs)
 
     def serve_preview(self, request, mode_name):
-        """With settings.CMS_PREVIEW_URL, the preview is the frontend's: it gets a
-        token for the latest saved revision (cms.api.preview), so save a draft
-        to see its changes, and the page's locale (for a preview route per
-        language). Without it, Wagtail's plain preview."""
-        if settings.CMS_PREVIEW_URL and self.pk:
+        """With a frontend preview URL for the page's site and locale
+        (settings.CMS_PREVIEW_URL, cms.content.previews), the preview is the
+        frontend's: it gets a new token for the state being previewed (the edit
+        form's, so each refresh of the live preview panel shows the editor's
+        latest changes) and the page's locale. Otherwise, or for a page not yet
+        saved once, the reading template."""
+        url = self.pk and frontend_preview_url(self)
+        if url:
             token = quote(make_token(self), safe="")
             locale = self.locale.language_code
-            return redirect(settings.CMS_PREVIEW_URL.format(token=token, locale=locale))
-        return super().serve_preview(request, mode_name)
+            return redirect(url.format(token=token, locale=locale))
+        return self.in_own_language(super().serve_preview, request, mode_name)
 
 
 class SectionPage(BasePage):

@@ -39,6 +39,7 @@ class ImageBlock(blocks.StructBlock):
         icon = "image"
         label = _("Image")
         description = _("An image with a caption.")
+        template = "newsroom/blocks/image.html"
         preview_value = {"caption": "协会秘书处团队", "alt_text": ""}
 
 
@@ -55,6 +56,7 @@ class QuoteBlock(blocks.StructBlock):
         icon = "openquote"
         label = _("Quote")
         description = _("A quotation with its attribution.")
+        template = "newsroom/blocks/quote.html"
         preview_value = {
             "text": "以党建为引领，贯彻新时代党的组织路线。",
             "attribution": "王立安副书记",
@@ -79,6 +81,7 @@ class DocumentBlock(blocks.StructBlock):
         icon = "doc-full"
         label = _("Document")
         description = _("A link to a document for download.")
+        template = "newsroom/blocks/document.html"
         preview_value = {"title": "关于开展2026年度会员信息更新的通知.pdf"}
 
     def link_text(self, info, values, **kwargs):
@@ -108,6 +111,7 @@ class TableBlock(blocks.StructBlock):
         icon = "table"
         label = _("Table")
         description = _("A table, e.g. a schedule or a list of results.")
+        template = "newsroom/blocks/table.html"
         preview_value = {
             "caption": "会员单位统计",
             "table": {"data": [["类别", "数量"], ["常务副会长单位", "17"]]},
@@ -120,5 +124,22 @@ class TableBlock(blocks.StructBlock):
         return bool((values.get("table") or {}).get("first_col_is_header"))
 
     def rows(self, info, values, **kwargs):
-        data = (values.get("table") or {}).get("data") or []
-        return [[cell or "" for cell in row] for row in data]
+        return cells(values)
+
+    def get_context(self, value, parent_context=None):
+        """The reading template's table: a head row when the first row is one,
+        and each other cell with whether it heads its row."""
+        context = super().get_context(value, parent_context)
+        table = value.get("table") or {}
+        rows = cells(value)
+        head = rows.pop(0) if rows and table.get("first_row_is_header") else None
+        side = bool(table.get("first_col_is_header"))
+        context["head"] = head
+        context["rows"] = [[(c, side and not i) for i, c in enumerate(r)] for r in rows]
+        return context
+
+
+def cells(values):
+    """A table block's rows of text cells (an empty cell is "")."""
+    data = (values.get("table") or {}).get("data") or []
+    return [[cell or "" for cell in row] for row in data]

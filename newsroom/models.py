@@ -3,6 +3,7 @@
 from functools import partialmethod
 
 import graphene
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import (
     BooleanField,
@@ -108,9 +109,22 @@ class NewsIndexPage(SectionPage):
 
     subpage_types = ["newsroom.NewsArticlePage"]
 
+    # Articles per page of the reading template's listing.
+    per_page = 20
+
     class Meta:
         verbose_name = _("news index page")
         verbose_name_plural = _("news index pages")
+
+    def get_context(self, request, *args, **kwargs):
+        """Its visible articles, newest first, `per_page` at a time (`?page=`),
+        with what their cards show in a fixed number of queries."""
+        context = super().get_context(request, *args, **kwargs)
+        articles = visible_pages(NewsArticlePage.objects.child_of(self))
+        articles = articles.with_listing_data().order_by("-date", "-pk")
+        paginator = Paginator(articles, self.per_page)
+        context["articles"] = paginator.get_page(request.GET.get("page"))
+        return context
 
 
 class NewsArticleTag(TaggedItemBase):
@@ -372,6 +386,14 @@ class NewsArticlePage(BasePage):
     class Meta:
         verbose_name = _("news article")
         verbose_name_plural = _("news articles")
+
+    def get_context(self, request, *args, **kwargs):
+        """Its categories named in its locale (a translation's copy may still
+        hold the source's until it is saved)."""
+        context = super().get_context(request, *args, **kwargs)
+        categories = self.categories.all()
+        context["categories"] = snippets_in_chain(request, categories, chain_of(self))
+        return context
 
     def _visible_siblings(self):
         """Live, public articles of this article's locale (or of the locale chain it

@@ -268,9 +268,11 @@ CMS_MEMBERS_MAX_PER_PAGE = 100
 # Search (cms.search): the longest query accepted, in characters, and page size.
 CMS_SEARCH_MAX_QUERY_LENGTH = 100
 CMS_SEARCH_MAX_PER_PAGE = 50
-# Previews (cms/api/preview.py): the admin sends editors to CMS_PREVIEW_URL, with
-# {token} replaced by a token that opens one revision for CMS_PREVIEW_TOKEN_MAX_AGE
-# seconds. Empty: Wagtail's own plain preview.
+# Previews (cms/content/previews.py): the admin sends editors to the frontend's
+# preview URL for the page's site and locale, with {token} replaced by a token that
+# opens the previewed state for CMS_PREVIEW_TOKEN_MAX_AGE seconds: one URL, or
+# comma-separated `URL`, `code=URL`, `host=URL`, `host/code=URL` entries (`key=`:
+# none there). Empty: the reading templates (cms/templates/reading).
 CMS_PREVIEW_URL = os.environ.get("CMS_PREVIEW_URL", "")
 CMS_PREVIEW_TOKEN_MAX_AGE = 60 * 60
 # Per client (cms/api/ratelimit.py), counted in the cache: (calls, seconds).

@@ -112,11 +112,14 @@ def test_default_site_serves_the_zh_hans_home_and_the_placeholder_is_gone():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("code", ["zh-hans", "zh-hant", "en"])
-def test_wagtail_served_urls_carry_the_language_prefix(client, code):
+@pytest.mark.parametrize(
+    ("code", "lang"), [("zh-hans", "zh-Hans"), ("zh-hant", "zh-Hant"), ("en", "en")]
+)
+def test_wagtail_served_urls_carry_the_language_prefix(client, code, lang):
     response = client.get(f"/{code}/news/")
     assert response.status_code == 200
-    assert f'<html lang="{code}">' in response.content.decode()
+    # BCP 47's case (zh-Hans), as browsers and screen readers expect it.
+    assert f'<html lang="{lang}">' in response.content.decode()
     # A URL without a prefix redirects to the default language's.
     assert client.get("/news/")["Location"] == "/zh-hans/news/"
     # A view's own 404 outside the pages is not redirected.

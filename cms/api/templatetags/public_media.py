@@ -1,4 +1,4 @@
-"""Template tags for Wagtail's plain HTML rendering of pages (cms/templates)."""
+"""Template tags for Wagtail's own rendering of pages (cms/templates/reading)."""
 
 from django import template
 
