@@ -215,16 +215,23 @@ def test_a_real_worker_process_does_the_queued_work(
     assert result.returncode == 0, result.stderr
     result = manage("shell", "--no-imports", "-c", WRITE, **env)
     assert result.returncode == 0, result.stderr
-    assert read(env) == {"hant": None, "entries": 0, "scheduled_live": False}
+    assert read(env) == {
+        "hant": None,
+        "entries": 0,
+        "wagtail_entries": 0,
+        "scheduled_live": False,
+    }
 
     worker = manage("worker", "--batch", "--no-startup-delay", **env)
     log = worker.stdout + worker.stderr
     assert worker.returncode == 0, log
     assert "update_entries" in log  # the worker's log names the tasks it ran
+    assert "update_wagtail_index" in log
 
     assert read(env) == {
         "hant": "年度會員大會召開",
-        "entries": 2,
+        "entries": 2,  # both indexes: the article and its zh-hant edition
+        "wagtail_entries": 2,
         "scheduled_live": True,
     }
 
@@ -257,16 +264,19 @@ revision.save()
 READ = """
 import json
 from wagtail.models import Locale
+from wagtail.search.models import IndexEntry
 from cms.localization.tasks import follow_publication
 from cms.search.models import SearchEntry
 from newsroom.models import NewsArticlePage
 hant = Locale.objects.get(language_code="zh-hant")
 meeting = NewsArticlePage.objects.get(slug="meeting", locale__language_code="zh-hans")
 edition = meeting.get_translation_or_none(hant)
+pks = [str(meeting.pk), str(getattr(edition, "pk", 0))]
 print(json.dumps({
     "hant": edition and edition.live and edition.title,
     "entries": SearchEntry.objects.filter(object_id=meeting.pk).count()
     + SearchEntry.objects.filter(object_id=getattr(edition, "pk", 0)).count(),
+    "wagtail_entries": IndexEntry.objects.filter(object_id__in=pks).count(),
     "scheduled_live": NewsArticlePage.objects.get(
         slug="later", locale__language_code="zh-hans"
     ).live,

@@ -34,31 +34,31 @@ def update(model, pks):
     (cms.delivery.changes), once this commits."""
     document = REGISTRY[model]
     pks = list(pks)
-    changed = set()  # (an entry's locale id, its content) that went or came
+    changed = set()
     with transaction.atomic():
         for start in range(0, len(pks), BATCH):
             batch = pks[start : start + BATCH]
             old = SearchEntry.objects.filter(
                 model=model._meta.label_lower, object_id__in=batch
             )
-            before = set(old.values_list(*CONTENT))
-            old.delete()
-            objects = document.indexable().filter(pk__in=batch)
-            entries = list(document.entries(objects))
-            SearchEntry.objects.bulk_create(entries)
-            after = {tuple(getattr(e, name) for name in CONTENT) for e in entries}
-            changed |= before ^ after
-        codes = language_codes()
-        for locale_id in sorted({entry[0] for entry in changed}):
-            changes.record(changes.search_change(codes[locale_id]))
+            entries = document.entries(document.indexable().filter(pk__in=batch))
+            changed |= replace(old, entries)
+        announce(changed)
 
 
-def rebuild(report=lambda model, count: None):
-    """Index everything again, in one transaction: readers see the old index
-    until the new one is complete."""
-    with transaction.atomic():
-        SearchEntry.objects.all().delete()
-        for model, document in REGISTRY.items():
-            pks = list(document.indexable().values_list("pk", flat=True))
-            update(model, pks)
-            report(model, len(pks))
+def replace(old, entries):
+    """Put `entries` in place of the entries `old` (a queryset) finds; the ids
+    of the locales whose entries went or came."""
+    before = set(old.values_list(*CONTENT))
+    old.delete()
+    SearchEntry.objects.bulk_create(entries)
+    after = {tuple(getattr(e, name) for name in CONTENT) for e in entries}
+    return {entry[0] for entry in before ^ after}
+
+
+def announce(locale_ids):
+    """A change of the search results in each of `locale_ids`, once this
+    commits (cms.delivery.changes)."""
+    codes = language_codes()
+    for locale_id in sorted(locale_ids):
+        changes.record(changes.search_change(codes[locale_id]))

@@ -60,3 +60,33 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class RebuildCheckpoint(models.Model):
+    """Where one part of an unfinished `rebuild_search_index` stopped
+    (cms/search/rebuild.py): the project's entries of a model in a locale, or
+    Wagtail's entries of a model (in a locale, for a locale's rebuild). Written
+    with each batch, in its transaction; all deleted when the rebuild completes,
+    so rows here mean a rebuild that `--resume` can continue."""
+
+    index = models.CharField(_("index"), max_length=20)
+    model = models.CharField(_("model"), max_length=100)
+    locale = models.ForeignKey(
+        "wagtailcore.Locale",
+        verbose_name=_("locale"),
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # The primary key of the last object indexed; its batch is committed.
+    after = models.BigIntegerField(_("last key indexed"), default=0)
+    done = models.BooleanField(_("done"), default=False)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("search rebuild checkpoint")
+        verbose_name_plural = _("search rebuild checkpoints")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.index} {self.model} {self.locale_id or ''} after {self.after}"

@@ -18,12 +18,23 @@ changes nothing indexed: where it is, and whether that is public, is checked at
 query time.
 """
 
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_save,
+    pre_delete,
+    pre_save,
+)
+from modelsearch import signal_handlers as modelsearch_handlers
+from modelsearch.index import class_is_indexed, get_indexed_models
+from taggit.managers import TaggableManager
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
 from .documents import REGISTRY
-from .tasks import update_entries
+from .tasks import update_entries, update_wagtail_index
 
 
 def schedule(model, pks):
@@ -76,3 +87,58 @@ def connect():
             signal.connect(itself, sender=model, weak=False)
         for watched, affected in document.watches.items():
             watch(model, watched, affected)
+
+
+def reindex_in_wagtail(sender, instance, raw=False, **kwargs):
+    if not raw:  # loading a fixture
+        update_wagtail_index.enqueue(instance._meta.label, str(instance.pk))
+
+
+def tags_changed(sender, instance, action, **kwargs):
+    if action.startswith("post_") and class_is_indexed(type(instance)):
+        reindex_in_wagtail(sender, instance)
+
+
+def connect_wagtail():
+    """Wagtail's index on the worker too. modelsearch queues its update on save,
+    but removes a deleted object's entry in the request, and Wagtail's image and
+    document forms index again in the request after writing tags. With its
+    backends' AUTO_UPDATE off (settings), those do nothing; its receivers are
+    replaced by these, which queue `update_wagtail_index` in the change's own
+    transaction, as `schedule` does. Pages also on publication and
+    unpublication, and tagged models when their tags change, both of which come
+    after `post_save`: where a request has no transaction, the worker may run a
+    task queued at `post_save` before the tags are written.
+
+    Called by wagtail.search's app config (`wagtail_backend.apps`), after
+    modelsearch has connected its receivers."""
+    automatic = [
+        name
+        for name, params in settings.WAGTAILSEARCH_BACKENDS.items()
+        if params.get("AUTO_UPDATE", True)
+    ]
+    if automatic:
+        raise ImproperlyConfigured(
+            f"WAGTAILSEARCH_BACKENDS {automatic} must set AUTO_UPDATE False: "
+            "cms.search updates Wagtail's index on the worker."
+        )
+    theirs = {
+        post_save: modelsearch_handlers.post_save_signal_handler,
+        post_delete: modelsearch_handlers.post_delete_signal_handler,
+    }
+    for model in get_indexed_models():
+        if not getattr(model, "search_auto_update", True):
+            continue
+        for signal, receiver in theirs.items():
+            if not signal.disconnect(receiver, sender=model):
+                raise ImproperlyConfigured(
+                    f"modelsearch no longer connects {receiver.__qualname__} to "
+                    f"{model._meta.label}: cms.search.signal_handlers must "
+                    "replace its receivers another way."
+                )
+        for signal in signals_of(model):
+            signal.connect(reindex_in_wagtail, sender=model)
+        for field in model._meta.get_fields():
+            if isinstance(field, TaggableManager):
+                through = field.remote_field.through
+                m2m_changed.connect(tags_changed, sender=through)

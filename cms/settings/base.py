@@ -37,7 +37,8 @@ INSTALLED_APPS = [
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
-    "wagtail.search",
+    # wagtail.search with its index updated on the worker (cms/search/tasks.py).
+    "cms.search.wagtail_backend.apps.WagtailSearchConfig",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.admin",
@@ -208,9 +209,16 @@ CMS_MEDIA_BASE_URL = os.environ.get("CMS_MEDIA_BASE_URL", "")
 # origin with the language prefix, as Wagtail serves pages here.
 CMS_PUBLIC_BASE_URLS = os.environ.get("CMS_PUBLIC_BASE_URLS", "")
 # Wagtail's database search with the project's Chinese-aware terms, for the
-# admin, its choosers and grapple's searchQuery (cms/search/wagtail_backend.py).
+# admin, its choosers and grapple's searchQuery (cms/search/wagtail_backend/).
+# Not updated in the request (AUTO_UPDATE) but on the worker (cms/search/tasks.py);
+# rebuilt in batches each committed on its own (ATOMIC_REBUILD), whose entries
+# replace the old ones object by object, so searches work during a rebuild.
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "cms.search.wagtail_backend"},
+    "default": {
+        "BACKEND": "cms.search.wagtail_backend",
+        "AUTO_UPDATE": False,
+        "ATOMIC_REBUILD": False,
+    },
 }
 # Chinese titles stay Chinese in slugs: Wagtail keeps Unicode characters.
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
