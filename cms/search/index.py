@@ -1,5 +1,5 @@
 """Keeping the index equal to the content: every change calls `update`, which reads
-the objects afresh and replaces their entries."""
+the objects afresh and replaces their entries and the entries' suggestions."""
 
 from django.db import transaction
 
@@ -7,7 +7,7 @@ from cms.content.editions import language_codes
 from cms.delivery import changes
 
 from .documents import REGISTRY
-from .models import SearchEntry
+from .models import SearchEntry, Suggestion
 
 BATCH = 500
 # What an entry holds, its locale first: a draft saved, the same entries again,
@@ -25,6 +25,8 @@ CONTENT = (
     "summary_terms",
     "body_terms",
 )
+# What a suggestion adds to its entry's content, its locale first.
+SUGGESTION = ("locale_id", "object_id", "weight", "date")
 
 
 def update(model, pks):
@@ -41,12 +43,20 @@ def update(model, pks):
             old = SearchEntry.objects.filter(
                 model=model._meta.label_lower, object_id__in=batch
             )
+            old_suggestions = Suggestion.objects.filter(
+                model=model._meta.label_lower, object_id__in=batch
+            )
             before = set(old.values_list(*CONTENT))
+            before |= set(old_suggestions.values_list(*SUGGESTION))
             old.delete()
+            old_suggestions.delete()
             objects = document.indexable().filter(pk__in=batch)
             entries = list(document.entries(objects))
             SearchEntry.objects.bulk_create(entries)
+            suggestions = [entry.suggestion for entry in entries]
+            Suggestion.objects.bulk_create(suggestions)
             after = {tuple(getattr(e, name) for name in CONTENT) for e in entries}
+            after |= {tuple(getattr(s, n) for n in SUGGESTION) for s in suggestions}
             changed |= before ^ after
         codes = language_codes()
         for locale_id in sorted({entry[0] for entry in changed}):
@@ -58,6 +68,7 @@ def rebuild(report=lambda model, count: None):
     until the new one is complete."""
     with transaction.atomic():
         SearchEntry.objects.all().delete()
+        Suggestion.objects.all().delete()
         for model, document in REGISTRY.items():
             pks = list(document.indexable().values_list("pk", flat=True))
             update(model, pks)
