@@ -126,12 +126,17 @@ def only_visible(rows, kinds_wanted):
     """The rows of `rows` (entries or suggestions, of `kinds_wanted`) whose
     objects an anonymous reader may see now: each document's `visible`, asked
     row by row (EXISTS on the object's primary key), so that a query that stops
-    after a few rows asks a few times."""
+    after a few rows asks a few times.
+
+    The key is matched as a range of one (>= and <=), not with =: PostgreSQL
+    would otherwise plan the EXISTS as a hash of every visible object, built
+    before the first row (100,000 pages: ~100 ms), however few rows it then
+    needs."""
     documents = {doc for kind, doc in kinds().items() if kind in kinds_wanted}
     for document in documents:
         shown = document.visible()
         if shown is not None:
             label = document.model._meta.label_lower
-            seen = Exists(shown.filter(pk=OuterRef("object_id")))
-            rows = rows.filter(~Q(model=label) | seen)
+            one = {"pk__gte": OuterRef("object_id"), "pk__lte": OuterRef("object_id")}
+            rows = rows.filter(~Q(model=label) | Exists(shown.filter(**one)))
     return rows
