@@ -33,7 +33,11 @@ What it does, for each size N:
 
 Then one table: per query, matches and median ms at each size, and the growth
 ratio (ms at the largest size / ms at the smallest; a lower bound, ">", when the
-largest timed out).
+largest timed out). A second table does the same for `searchSuggestions` (first 8
+of zh-hans) with the prefixes of SUGGESTIONS, giving the suggestions returned.
+
+SEARCH_BENCH_PREFIX=cms_sbench_ names the databases cms_sbench_* instead of
+cms_bench_*, so that two runs (or two branches) keep their own.
 
 Takes 12-15 minutes with the default sizes on a 2-core machine, mostly for the
 100,000 articles: ~2 minutes of inserting, ~5 of indexing, ~4 of measuring (half
@@ -65,7 +69,8 @@ SCRIPT = Path(__file__).resolve()
 PROJECT = SCRIPT.parent.parent
 SERVER = "postgres://postgres@127.0.0.1:5432"
 SETTINGS = "cms.settings.test"
-PREFIX = "cms_bench_"
+# The databases' names begin with this; SEARCH_BENCH_PREFIX gives a run its own.
+PREFIX = os.environ.get("SEARCH_BENCH_PREFIX", "cms_bench_")
 BASE = f"{PREFIX}base"
 SEED = 20210712
 LOCALE = "zh-hans"
@@ -112,6 +117,35 @@ query News($query: String!) {
 }
 """
 FIELDS = {"search": SEARCH, "newsArticles": NEWS_ARTICLES}
+
+# (label, prefix): `searchSuggestions` rows, printed in a table of their own.
+SUGGESTIONS = [
+    ("1 char, starts most titles", "协"),
+    ("1 char, inside most titles", "会"),
+    ("1 char, rare", "浙"),
+    ("2 chars", "协会"),
+    ("2 chars, Traditional", "協會"),
+    ("2 chars, inside", "培训"),
+    ("2 chars, Traditional, inside", "黨支"),
+    ("2 chars, in no title", "碳足"),
+    ("Latin, full-width", "ＲＣＥＰ"),
+    ("company name", "宁波博"),
+]
+SUGGEST = """
+query Suggest($query: String!) {
+  searchSuggestions(prefix: $query, locale: "zh-hans", limit: 8) {
+    text
+    type
+    locale
+    item {
+      ... on NewsArticlePage { id url }
+      ... on OrgUnit { id url }
+      ... on Person { id }
+      ... on MemberCompany { id }
+    }
+  }
+}
+"""
 
 
 # --- Generated news text ---------------------------------------------------------
@@ -434,19 +468,46 @@ def measure(repeat):
                     f"{field}({text}): {result['matches']:,} matches, "
                     f"{result['ms']:.1f} ms"
                 )
+    results["searchSuggestions"] = measure_suggestions(client, repeat)
     return results
 
 
-def timed(client, field, document, text, repeat):
+def measure_suggestions(client, repeat):
+    """{prefix: {matches (suggestions given), ms, runs}} of SUGGESTIONS."""
+    results = {}
+    for _label, prefix in SUGGESTIONS:
+        result = timed(client, "searchSuggestions", SUGGEST, prefix, repeat, suggested)
+        results[prefix] = result
+        progress(f"searchSuggestions({prefix}): {result['ms']:.1f} ms")
+    return results
+
+
+def suggested(client, field, document, text):
+    """(suggestions given, ms) of one searchSuggestions request."""
+    started = time.perf_counter()
+    response = client.post(
+        "/graphql/",
+        {"query": document, "variables": {"query": text}},
+        content_type="application/json",
+    )
+    elapsed = (time.perf_counter() - started) * 1000
+    answer = response.json()
+    if response.status_code != 200 or answer.get("errors"):
+        raise RuntimeError(f"{field}({text!r}): {answer}")
+    return len(answer["data"][field]), elapsed
+
+
+def timed(client, field, document, text, repeat, send=None):
     """A warm-up request, then up to `repeat` timed ones (fewer once they have
-    taken BUDGET seconds): the matches, the median ms (None if a request hit
-    TIMEOUT) and the number of timed runs."""
-    matches, elapsed = request(client, field, document, text)
+    taken BUDGET seconds) sent by `send` (default `request`): the matches, the
+    median ms (None if a request hit TIMEOUT) and the number of timed runs."""
+    send = send or request
+    matches, elapsed = send(client, field, document, text)
     timings = []
     while elapsed is not None and len(timings) < repeat:
         if sum(timings) >= BUDGET * 1000:
             break
-        matches, elapsed = request(client, field, document, text)
+        matches, elapsed = send(client, field, document, text)
         timings.append(elapsed)
     if elapsed is None:
         return {"matches": matches, "ms": None, "runs": 0}
@@ -628,6 +689,39 @@ def table(sizes, results, repeat):
     return "\n".join([*lines, *sorted(notes)])
 
 
+def suggestion_table(sizes, results):
+    """searchSuggestions (first 8, zh-hans): per prefix, the suggestions given and
+    the median ms at each size, and the growth ratio."""
+    first, last = sizes[0], sizes[-1]
+    labels = {size: database_name(size).removeprefix(PREFIX) for size in sizes}
+    header = ["searchSuggestions", "prefix", ""]
+    for size in sizes:
+        header += [f"given {labels[size]}", f"ms {labels[size]}"]
+    header.append(f"growth {labels[last]}/{labels[first]}")
+    rows = []
+    for label, prefix in SUGGESTIONS:
+        row = ["", prefix, label]
+        for size in sizes:
+            result = results[size]["searchSuggestions"][prefix]
+            row += [str(result["matches"]), f"{result['ms']:.1f}"]
+        found = [results[size]["searchSuggestions"][prefix] for size in (first, last)]
+        row.append(growth(*found))
+        rows.append(row)
+    widths = [
+        max(display_width(line[i]) for line in [header, *rows])
+        for i in range(len(header))
+    ]
+    lines = [
+        " | ".join(
+            pad(cell, width, right=i > 2)
+            for i, (cell, width) in enumerate(zip(line, widths, strict=True))
+        )
+        for line in [header, *rows]
+    ]
+    lines.insert(1, "-+-".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
 def growth(small, large):
     """ms at the largest size over ms at the smallest; a lower bound (>) when the
     largest timed out."""
@@ -708,6 +802,8 @@ def main():
     )
     print()
     print(table(sizes, results, args.repeat))
+    print()
+    print(suggestion_table(sizes, results))
     print()
     print(f"Wall time: {time.perf_counter() - started:.0f} s")
 

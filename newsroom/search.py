@@ -48,7 +48,13 @@ class NewsArticleDocument(Document):
         if page.publication_date:
             day = page.publication_date
             labels.append(f"{day.year}年{day.month}月{day.day}日")
-        return Texts(page.title, page.summary, body_text(page), tuple(labels))
+        return Texts(
+            page.title,
+            page.summary,
+            body_text(page),
+            tuple(labels),
+            date=page.publication_date,
+        )
 
     def graphql_types(self):
         return (registry.pages[NewsArticlePage],)

@@ -36,6 +36,8 @@ class OrgUnitDocument(Document):
 
     model = OrgUnit
     kinds = {"COMMITTEE": _("specialist committee"), "UNIT": _("unit")}
+    # Few, and where a reader typing a unit's name wants to go: first.
+    suggestion_weight = 3
 
     def kind(self, unit):
         return "COMMITTEE" if unit.unit_type == OrgUnit.UnitType.COMMITTEE else "UNIT"
@@ -58,6 +60,7 @@ class PersonDocument(Document):
 
     model = Person
     kinds = {"PERSON": _("person")}
+    suggestion_weight = 2
     watches = {
         Position: lambda position: all_editions(
             Person, Person.objects.filter(pk=position.person_id)

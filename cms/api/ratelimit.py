@@ -26,6 +26,7 @@ from .errors import client_error
 # may raise (the password forms are HTML, counted per address only).
 API_SCOPES = {
     "search": gettext_lazy("Searches"),
+    "suggest": gettext_lazy("Search suggestions"),
     "article-view": gettext_lazy("Article views"),
     "rendition": gettext_lazy("New image renditions"),
     "preview-token": gettext_lazy("Wrong preview tokens"),

@@ -1,5 +1,5 @@
 """Keeping the index equal to the content: every change calls `update`, which reads
-the objects afresh and replaces their entries."""
+the objects afresh and replaces their entries and the entries' suggestions."""
 
 from django.db import transaction
 
@@ -7,7 +7,7 @@ from cms.content.editions import language_codes
 from cms.delivery import changes
 
 from .documents import REGISTRY
-from .models import SearchEntry
+from .models import SearchEntry, Suggestion
 
 BATCH = 500
 # What an entry holds, its locale first: a draft saved, the same entries again,
@@ -25,6 +25,8 @@ CONTENT = (
     "summary_terms",
     "body_terms",
 )
+# What a suggestion adds to its entry's content, its locale first.
+SUGGESTION = ("locale_id", "object_id", "weight", "date")
 
 
 def update(model, pks):
@@ -38,21 +40,27 @@ def update(model, pks):
     with transaction.atomic():
         for start in range(0, len(pks), BATCH):
             batch = pks[start : start + BATCH]
-            old = SearchEntry.objects.filter(
-                model=model._meta.label_lower, object_id__in=batch
-            )
             entries = document.entries(document.indexable().filter(pk__in=batch))
-            changed |= replace(old, entries)
+            where = {"model": model._meta.label_lower, "object_id__in": batch}
+            changed |= replace(where, entries)
         announce(changed)
 
 
-def replace(old, entries):
-    """Put `entries` in place of the entries `old` (a queryset) finds; the ids
-    of the locales whose entries went or came."""
+def replace(where, entries):
+    """Put `entries` and their suggestions in place of the entries and
+    suggestions the lookups `where` find; the ids of the locales whose entries
+    went or came."""
+    old = SearchEntry.objects.filter(**where)
+    old_suggestions = Suggestion.objects.filter(**where)
     before = set(old.values_list(*CONTENT))
+    before |= set(old_suggestions.values_list(*SUGGESTION))
     old.delete()
+    old_suggestions.delete()
     SearchEntry.objects.bulk_create(entries)
+    suggestions = [entry.suggestion for entry in entries]
+    Suggestion.objects.bulk_create(suggestions)
     after = {tuple(getattr(e, name) for name in CONTENT) for e in entries}
+    after |= {tuple(getattr(s, name) for name in SUGGESTION) for s in suggestions}
     return {entry[0] for entry in before ^ after}
 
 

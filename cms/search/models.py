@@ -90,3 +90,49 @@ class RebuildCheckpoint(models.Model):
 
     def __str__(self):
         return f"{self.index} {self.model} {self.locale_id or ''} after {self.after}"
+
+
+class Suggestion(models.Model):
+    """A title or name offered while a reader types (`searchSuggestions`): one per
+    search entry, made with it by `index.update` from the same texts.
+
+    A narrow table of its own rather than columns of the entries: finding the
+    first few suggestions among 100,000 titles reads an index and a handful of
+    short rows, never the entries' bodies. `text` is the normalised title
+    (`cms.search.text.normalise`, its first MAX_TEXT characters), matched with
+    LIKE; `grams` are its characters and character pairs, which PostgreSQL
+    indexes to find a rare piece inside titles (cms.search.suggestions).
+    """
+
+    MAX_TEXT = 200
+
+    kind = models.CharField(_("kind"), max_length=40)
+    model = models.CharField(_("model"), max_length=100)
+    object_id = models.PositiveIntegerField(_("object id"))
+    locale = models.ForeignKey(
+        "wagtailcore.Locale",
+        verbose_name=_("locale"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    translation_key = models.UUIDField(_("translation key"), null=True)
+    title = models.TextField(_("title"))
+    text = models.TextField()
+    grams = models.TextField()
+    # The kind's weight (Document.suggestion_weight), then the date (news: the
+    # publication date) rank suggestions that match alike.
+    weight = models.PositiveSmallIntegerField(_("weight"))
+    date = models.DateField(_("date"), null=True)
+
+    class Meta:
+        db_table = "cms_search_suggestion"  # named in suggestions' SQL
+        verbose_name = _("search suggestion")
+        verbose_name_plural = _("search suggestions")
+        # PostgreSQL's indexes for finding them: cms.search.suggestions.
+        indexes = [
+            models.Index(fields=["model", "object_id"]),
+            models.Index(fields=["translation_key", "locale"]),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -30,7 +30,7 @@ from wagtail.models import Locale, TranslatableMixin
 
 from . import index
 from .documents import REGISTRY
-from .models import RebuildCheckpoint, SearchEntry
+from .models import RebuildCheckpoint
 
 PROJECT, WAGTAIL = "project", "wagtail"
 
@@ -70,17 +70,17 @@ class Part:
         after = self.checkpoint.after
         if self.checkpoint.index == PROJECT:
             document = REGISTRY[self.model]
-            old = SearchEntry.objects.filter(
-                model=self.model._meta.label_lower,
-                locale=self.locale,
-                object_id__gt=after,
-            )
+            where = {
+                "model": self.model._meta.label_lower,
+                "locale": self.locale,
+                "object_id__gt": after,
+            }
             if not last:
-                old = old.filter(object_id__lte=pks[-1])
+                where["object_id__lte"] = pks[-1]
             objects = document.indexable().filter(pk__in=pks)
             entries = document.entries(objects) if pks else []
             mine = [e for e in entries if e.locale_id == self.locale.pk]
-            index.announce(index.replace(old, mine))
+            index.announce(index.replace(where, mine))
         elif pks:
             objects = list(self.objects().filter(pk__in=pks))
             for backend in get_search_backends():

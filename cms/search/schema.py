@@ -15,19 +15,25 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from grapple.registry import registry
 
 from cms.api import ratelimit
-from cms.api.assembly import replace
+from cms.api.assembly import replace, root_query
+from cms.api.caching import declare
 from cms.api.errors import bad_input
 from cms.api.fallback import fallback_argument, locale_chain
 from cms.api.locales import locale_argument
 from cms.api.pagination import paginate, paginated_type, paging_arguments
 from cms.content.editions import mark, resolved
+from cms.delivery import changes
 
 from .backends import Matches, Score
 from .documents import kinds
 from .models import SearchEntry
-from .text import Query
+from .suggestions import suggest
+from .text import TOKEN, Query, normalise
 
 EXCERPT_WIDTH = 100
+# Suggestions in a list by default, and at most.
+SUGGESTIONS = 8
+MAX_SUGGESTIONS = 20
 
 
 def parse(request, text, argument="query"):
@@ -101,6 +107,28 @@ def matching(request, queryset, text, kind, locales):
 
 
 @cache
+def search_item_type():
+    """The union of the documents' GraphQL types (`search`'s and
+    `searchSuggestions`' items), built once the apps' documents are known."""
+
+    class SearchItem(graphene.Union):
+        """The object a search result stands for."""
+
+        class Meta:
+            types = tuple(
+                dict.fromkeys(
+                    t for doc in kinds().values() for t in doc.graphql_types()
+                )
+            )
+
+        @classmethod
+        def resolve_type(cls, instance, info):
+            return registry.models[type(instance)]
+
+    return SearchItem
+
+
+@cache
 def search_types():
     """The GraphQL types of `search`, built once the apps' documents are known."""
     documents = kinds()
@@ -109,20 +137,7 @@ def search_types():
         [(kind, kind) for kind in documents],
         description="What a search result is.",
     )
-
-    class SearchItem(graphene.Union):
-        """The object a search result stands for."""
-
-        class Meta:
-            types = tuple(
-                dict.fromkeys(
-                    t for doc in documents.values() for t in doc.graphql_types()
-                )
-            )
-
-        @classmethod
-        def resolve_type(cls, instance, info):
-            return registry.models[type(instance)]
+    SearchItem = search_item_type()  # noqa: N806 - a class
 
     class SearchHit(graphene.ObjectType):
         """One search result."""
@@ -239,3 +254,107 @@ def replace_grapple_search(grapple_search):
     """Our `search` in place of grapple's, which searches every model with
     Wagtail's backend (no Chinese words, drafts included)."""
     return search_query_mixin()
+
+
+@cache
+def suggestion_type():
+    class SearchSuggestion(graphene.ObjectType):
+        """A title or name that starts with or contains what the reader typed."""
+
+        text = graphene.String(
+            required=True,
+            description="The title or name, as its locale writes it (not "
+            "normalised): what to show in the list.",
+        )
+        type = graphene.Field(search_types()[0], required=True)
+        locale = graphene.String(required=True, description="The item's locale.")
+        item = graphene.Field(search_item_type(), required=True)
+
+    return SearchSuggestion
+
+
+def suggestion_text(prefix):
+    """`prefix` as suggestions match it (normalised, trimmed), or a GraphQL error
+    that says what is wrong with it."""
+    limit = settings.CMS_SEARCH_MAX_QUERY_LENGTH
+    if not prefix.strip():
+        raise bad_input("prefix is empty: give the characters typed so far.")
+    if len(prefix) > limit:
+        raise bad_input(
+            f"prefix is {len(prefix)} characters long; at most {limit} are allowed."
+        )
+    text = normalise(prefix).strip()
+    if not TOKEN.search(text):
+        raise bad_input(
+            f"prefix {prefix!r} has no letters, digits or Chinese characters to "
+            "suggest titles for."
+        )
+    return text
+
+
+@root_query
+class SearchSuggestionsQuery:
+    # Nullable, as every rate-limited root field.
+    search_suggestions = graphene.Field(
+        graphene.List(graphene.NonNull(lambda: suggestion_type())),
+        prefix=graphene.String(
+            required=True,
+            description="What the reader has typed so far: Chinese in either "
+            "script, Latin letters or digits, full-width or half-width.",
+        ),
+        locale=locale_argument(),
+        fallback=fallback_argument(),
+        types=graphene.List(
+            graphene.NonNull(lambda: search_types()[0]),
+            description="Only suggestions of these types; all if left out.",
+        ),
+        limit=graphene.Int(
+            default_value=SUGGESTIONS,
+            description=f"How many suggestions, 1 to {MAX_SUGGESTIONS}.",
+        ),
+        description="Titles and names (news, committees, units, people, member "
+        "companies) that start with or contain `prefix`, for a search box's "
+        "suggestions while typing: those starting with it first, then by type "
+        "(units and committees, people, then news and companies) and newest "
+        "first. Locale and fallback as in `search`. Counted against the "
+        "client's `suggest` rate limit.",
+    )
+
+    def resolve_search_suggestions(
+        self, info, prefix, locale=None, fallback=None, types=None, limit=SUGGESTIONS
+    ):
+        request = info.context
+        try:
+            ratelimit.hit(request, "suggest")
+        except ratelimit.RateLimited as limited:
+            raise ratelimit.rate_limited_error(limited) from None
+        text = suggestion_text(prefix)
+        if not 1 <= limit <= MAX_SUGGESTIONS:
+            raise bad_input(f"limit is {limit}; it must be 1 to {MAX_SUGGESTIONS}.")
+        if types == []:
+            raise bad_input("types is empty: leave it out for every type.")
+        chain = locale_chain(locale, fallback)
+        wanted = [getattr(kind, "value", kind) for kind in types or kinds()]
+        found = suggest(text, wanted, chain, limit)
+        documents = kinds()
+        items = {}
+        for document in {documents[row.kind] for row in found}:
+            own = [row for row in found if documents[row.kind] is document]
+            results = mark(document.results(request, own), chain)
+            items.update(zip(own, results, strict=True))
+        return [
+            suggestion_type()(
+                text=row.title,
+                type=row.kind,
+                locale=row.locale.language_code,
+                item=items[row],
+            )
+            for row in found
+        ]
+
+
+declare(
+    "Query",
+    "searchSuggestions",
+    lambda root, info, args, codes: [changes.search_key(code) for code in codes],
+)

@@ -196,3 +196,27 @@ class Query:
             (origin[m.start()], origin[m.end() - 1] + 1)
             for m in re.finditer(pattern, flat)
         ]
+
+
+def grams(text):
+    """The characters and character pairs of each run of Chinese characters and
+    of each word in `text` (already normalised), once each, space-separated: what
+    PostgreSQL indexes to find suggestions that contain a piece (`needed_grams`)."""
+    found = {}
+    for match in TOKEN.finditer(text):
+        run = match[0]
+        found.update(dict.fromkeys(run))
+        found.update(dict.fromkeys(run[i : i + 2] for i in range(len(run) - 1)))
+    return " ".join(found)
+
+
+def needed_grams(piece):
+    """The grams (see `grams`) every text containing `piece` (normalised) has: of
+    each run of Chinese characters and of each word, its pairs, or the character
+    of a run of one."""
+    needed = {}
+    for match in TOKEN.finditer(piece):
+        run = match[0]
+        pairs = [run[i : i + 2] for i in range(len(run) - 1)] or [run]
+        needed.update(dict.fromkeys(pairs))
+    return list(needed)

@@ -286,8 +286,11 @@ CMS_PREVIEW_TOKEN_MAX_AGE = 60 * 60
 # Per client (cms/api/ratelimit.py), counted in the cache: (calls, seconds).
 # "preview-token" and "password" count wrong guesses only; "password-page" counts
 # the wrong passwords for one protected page or collection from all clients.
+# "suggest" (searchSuggestions) has its own, larger count: a search box asks once
+# per character typed.
 CMS_RATE_LIMITS = {
     "search": (60, 60),
+    "suggest": (300, 60),
     "article-view": (30, 60),
     "rendition": (100, 60),
     "preview-token": (10, 600),

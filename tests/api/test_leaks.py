@@ -630,6 +630,12 @@ SEARCH_ITEMS = (
     "... on NewsArticlePage { ...P } ... on OrgUnit { name url } "
     "... on Person { name } ... on MemberCompany { name } } } }"
 )
+SUGGEST = f'prefix: "{COMMON}", limit: 20'
+SUGGESTION_ITEMS = (
+    "{ text type locale item { "
+    "... on NewsArticlePage { ...P } ... on OrgUnit { name url } "
+    "... on Person { name } ... on MemberCompany { name } } }"
+)
 NEWS = "{ totalCount items { ...P } }"
 UNIT = "name url recentNews(limit: 20) { ...P }"
 MENU_ITEM = "label url page { ...P }"
@@ -692,6 +698,33 @@ ROOT_CASES = {
                 ("hant", f'search({SEARCH}, locale: "zh-hant") {SEARCH_ITEMS}'),
                 ("all", f"search({SEARCH}, allLocales: true) {SEARCH_ITEMS}"),
                 ("news", f"search({SEARCH}, types: [NEWS_ARTICLE]) {SEARCH_ITEMS}"),
+            ]
+        ),
+        control_text,
+    ),
+    "searchSuggestions": Case(
+        lambda w: aliased(
+            [
+                ("zh", f"searchSuggestions({SUGGEST}) {SUGGESTION_ITEMS}"),
+                (
+                    "en",
+                    f'searchSuggestions({SUGGEST}, locale: "en") {SUGGESTION_ITEMS}',
+                ),
+                (
+                    "hant",
+                    f'searchSuggestions({SUGGEST}, locale: "zh-hant") '
+                    f"{SUGGESTION_ITEMS}",
+                ),
+                (
+                    "fb",
+                    f'searchSuggestions({SUGGEST}, locale: "en", '
+                    f'fallback: ["zh-hans"]) {SUGGESTION_ITEMS}',
+                ),
+                (
+                    "news",
+                    f"searchSuggestions({SUGGEST}, types: [NEWS_ARTICLE]) "
+                    f"{SUGGESTION_ITEMS}",
+                ),
             ]
         ),
         control_text,
