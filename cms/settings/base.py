@@ -268,6 +268,11 @@ CMS_MEMBERS_MAX_PER_PAGE = 100
 # Search (cms.search): the longest query accepted, in characters, and page size.
 CMS_SEARCH_MAX_QUERY_LENGTH = 100
 CMS_SEARCH_MAX_PER_PAGE = 50
+# What reads the search index (cms/search/engine.py): a SearchIndex subclass.
+CMS_SEARCH_INDEX = "cms.search.database.DatabaseIndex"
+# A search with more matches than this ranks only this many candidates, chosen by
+# a cheap bound, and estimates its totalCount (totalCountIsEstimate).
+CMS_SEARCH_EXACT_LIMIT = 1000
 # Previews (cms/api/preview.py): the admin sends editors to CMS_PREVIEW_URL, with
 # {token} replaced by a token that opens one revision for CMS_PREVIEW_TOKEN_MAX_AGE
 # seconds. Empty: Wagtail's own plain preview.
