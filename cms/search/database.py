@@ -24,7 +24,7 @@ that a reader may not see is left out rather than replaced.
 import json
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 
 from cms.api.pagination import Count
 from cms.content.editions import resolved
@@ -34,7 +34,9 @@ from .documents import kinds
 from .engine import Matched, Ranked, SearchIndex, exact_limit
 from .models import SearchEntry
 
-CHEAP_ORDER = ("-title_match", "-date", "-pk")
+# Newest first: the entries' dates (those without one last), then the newest
+# entries; on PostgreSQL the order of the index `cms_search_entry_recent`.
+RECENT = (F("date").desc(nulls_last=True), F("pk").desc())
 
 
 def matches(query, kinds_wanted, locales=None):
@@ -77,14 +79,19 @@ def estimate(queryset):
     return int(json.loads(plan)[0]["Plan"]["Plan Rows"])
 
 
-def candidates(found, query):
-    """The ids of the first `exact_limit()` entries of `found` by the cheap bound
-    (see the module's docstring)."""
-    return (
-        found.annotate(title_match=TitleMatches(query))
-        .order_by(*CHEAP_ORDER)
-        .values("pk")[: exact_limit()]
-    )
+def candidates(every, query):
+    """The ids of the first `exact_limit()` entries of `every` (matches) by the
+    cheap bound: those whose title matches, newest first, then the others,
+    newest first. Each part stops at the limit, walking the newest first
+    (`RECENT`) while matches are common, else from the matches' index, as the
+    database finds cheaper."""
+    limit = exact_limit()
+    titled = every.filter(TitleMatches(query)).order_by(*RECENT)
+    chosen = list(titled.values_list("pk", flat=True)[:limit])
+    if len(chosen) < limit:
+        others = every.exclude(TitleMatches(query)).order_by(*RECENT)
+        chosen += others.values_list("pk", flat=True)[: limit - len(chosen)]
+    return chosen
 
 
 class DatabaseIndex(SearchIndex):
@@ -123,9 +130,11 @@ class DatabaseIndex(SearchIndex):
         if total <= exact_limit():
             count = Count(total)
         else:
-            chosen = candidates(every, query).values("object_id")
             if ranked:
-                found = found.filter(pk__in=chosen)
+                # The candidates are matches: the semi-join with every match
+                # is left out.
+                chosen = SearchEntry.objects.filter(pk__in=candidates(every, query))
+                found = queryset.filter(pk__in=chosen.values("object_id"))
             count = Count(
                 max(estimate(found), total),
                 estimate=True,
