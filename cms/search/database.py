@@ -21,10 +21,12 @@ Visibility and the locale chain are applied to the candidates, so a candidate
 that a reader may not see is left out rather than replaced.
 """
 
+import datetime
 import json
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from cms.api.pagination import Count
 from cms.content.editions import resolved
@@ -88,10 +90,10 @@ def estimate(queryset):
 def candidates(query, kinds_wanted, locales):
     """The ids of the first `exact_limit()` `matches` by the
     cheap bound: those whose title matches, newest first, then the others,
-    newest first. Each part stops at the limit, walking the newest first
-    (`RECENT`) while matches are common, else from the matches' index, as the
-    database finds cheaper. A title match is a match: the first part asks the
-    title alone, which is in the entry's row, not the whole document."""
+    newest first. The first part stops at the limit, walking the newest first
+    (`RECENT`) while title matches are common, else from the titles' index, as
+    the database finds cheaper; a title match is a match, so it asks the title
+    alone, which is in the entry's row, not the whole document."""
     limit = exact_limit()
     entries = SearchEntry.objects.filter(kind__in=kinds_wanted)
     if locales is not None:
@@ -100,7 +102,12 @@ def candidates(query, kinds_wanted, locales):
     chosen = list(titled.values_list("pk", flat=True)[:limit])
     if len(chosen) < limit:
         others = matches(query, kinds_wanted, locales)
-        others = others.exclude(TitleMatches(query)).order_by(*RECENT)
+        # Sorted from the matches, never by walking `RECENT`: that walk would
+        # read the whole document of each entry it passes (2.3 s for
+        # "2021 年度" at 100,000 articles), where the matches' index reads none.
+        newest = Coalesce("date", Value(datetime.date.min))
+        others = others.exclude(TitleMatches(query))
+        others = others.order_by(newest.desc(), "-pk")
         chosen += others.values_list("pk", flat=True)[: limit - len(chosen)]
     return chosen
 
