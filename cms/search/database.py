@@ -10,15 +10,20 @@ PostgreSQL), so:
 
 - candidates: the first `CMS_SEARCH_EXACT_LIMIT` matches by a cheap bound, read
   from the entries' own columns without ranking: entries whose title matches
-  the query first, then the most recent (`SearchEntry.date`, newest first; items
-  without a date after those with one), then the newest entries. Only these are
-  ranked (ts_rank, BM25 on SQLite) and shown, best first: the results end
-  after them, and numPages counts their pages.
+  the query first, newest first (`SearchEntry.date`; items without a date after
+  those with one, then the newest entries), then the other matches, newest
+  first. Only these are ranked (ts_rank, BM25 on SQLite) and shown, best
+  first: the results end after them, and numPages counts their pages.
 - count: an estimate of all matches (PostgreSQL's planner statistics of the
   index; SQLite has none and counts them), flagged `estimate`.
 
 Visibility and the locale chain are applied to the candidates, so a candidate
-that a reader may not see is left out rather than replaced.
+that a reader may not see is left out rather than replaced. For a listing's
+`search` argument (`matching`), the limit is asked of the index's matches in
+the listing's locales, before its other filters (category, year...), and the
+candidates are chosen among those: a filtered listing above the limit shows
+the candidates that pass its filters. Ordered by anything but relevance it
+keeps every match (nothing is ranked), only its count is an estimate.
 """
 
 import datetime
