@@ -169,7 +169,8 @@ class DatabaseIndex(SearchIndex):
         # the listing's own matches would read every match to join them.
         every = matches(query, [kind], locales)
         found = queryset.filter(pk__in=every.values("object_id"))
-        if capped_count(every) <= exact_limit():
+        capped = capped_count(every)
+        if capped <= exact_limit():
             count = Count(found.count())
         else:
             if ranked:
@@ -180,9 +181,10 @@ class DatabaseIndex(SearchIndex):
                 )
                 found = queryset.filter(pk__in=chosen.values("object_id"))
             reachable = found.count() if ranked else None
-            # At most the matches in the index, at most the listing's rows.
+            # At most the matches in the index, at most the listing's rows; at
+            # least the matches counted.
             guess = min(estimate(every), estimate(queryset))
-            count = Count(max(guess, reachable or 0), True, reachable)
+            count = Count(max(guess, reachable or 0, capped), True, reachable)
         own = SearchEntry.objects.filter(
             model=queryset.model._meta.label_lower,
             object_id=OuterRef("pk"),
