@@ -28,8 +28,10 @@ What it does, for each size N:
    type, score, excerpt and item), then as `newsArticles(search:)` (first page of
    10 articles). One warm-up request, then --repeat timed ones (fewer once they
    have taken a minute); the median is reported, with the number of matches
-   (totalCount). PostgreSQL cancels any statement running over 30 seconds
-   (statement_timeout); such a query is reported as ">30000" ms.
+   (totalCount; "~" before it when the API says it is an estimate: above
+   CMS_SEARCH_EXACT_LIMIT matches, see cms/search/database.py). PostgreSQL
+   cancels any statement running over 30 seconds (statement_timeout); such a
+   query is reported as ">30000" ms.
 
 Then one table: per query, matches and median ms at each size, and the growth
 ratio (ms at the largest size / ms at the smallest; a lower bound, ">", when the
@@ -94,6 +96,7 @@ SEARCH = """
 query Search($query: String!) {
   search(query: $query, locale: "zh-hans", page: 1, perPage: 10) {
     totalCount
+    totalCountIsEstimate
     items {
       type
       score
@@ -112,6 +115,7 @@ NEWS_ARTICLES = """
 query News($query: String!) {
   newsArticles(search: $query, locale: "zh-hans", page: 1, perPage: 10) {
     totalCount
+    totalCountIsEstimate
     items { id title url publicationDate summary }
   }
 }
@@ -465,7 +469,7 @@ def measure(repeat):
                 progress(f"{field}({text}): timeout after {TIMEOUT} s")
             else:
                 progress(
-                    f"{field}({text}): {result['matches']:,} matches, "
+                    f"{field}({text}): {result['matches']} matches, "
                     f"{result['ms']:.1f} ms"
                 )
     results["searchSuggestions"] = measure_suggestions(client, repeat)
@@ -529,7 +533,13 @@ def request(client, field, document, text):
         return None, None
     if response.status_code != 200 or errors:
         raise RuntimeError(f"{field}({text!r}): {answer}")
-    return answer["data"][field]["totalCount"], elapsed
+    return matches(answer["data"][field]), elapsed
+
+
+def matches(page):
+    """A page's totalCount, as a string with a "~" before it when the API says
+    it is an estimate (above CMS_SEARCH_EXACT_LIMIT matches)."""
+    return ("~" if page["totalCountIsEstimate"] else "") + f"{page['totalCount']:,}"
 
 
 # --- The run: databases, processes, the table ------------------------------------
@@ -660,7 +670,9 @@ def table(sizes, results, repeat):
             for size in sizes:
                 result = results[size][field][text]
                 matches, ms = result["matches"], result["ms"]
-                row.append("?" if matches is None else f"{matches:,}")
+                row.append("?" if matches is None else matches)
+                if matches and matches.startswith("~"):
+                    notes.add("~: an estimate (totalCountIsEstimate)")
                 if ms is None:
                     row.append(f">{TIMEOUT * 1000}")
                     notes.add(

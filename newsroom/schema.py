@@ -75,6 +75,7 @@ NewsArticleList = paginated_type(
     "NewsArticleList",
     article_type,
     "One page of a news listing, with the counts a paginator needs.",
+    estimates=True,
 )
 
 
@@ -197,8 +198,17 @@ class NewsQuery:
             raise bad_input("month needs year.")
         chain = locale_chain(locale, fallback)
         articles = filter_articles(visible_articles(chain), chain, filters)
+        count = None
         if searching:
-            articles = matching(info.context, articles, search, "NEWS_ARTICLE", chain)
+            found = matching(
+                info.context,
+                articles,
+                search,
+                "NEWS_ARTICLE",
+                chain,
+                ranked=order == RELEVANCE,
+            )
+            articles, count = found.queryset, found.count
         ordered = articles.annotate(views=Coalesce("view_stats__count", 0)).order_by(
             *ARTICLE_ORDERS.get(order, ("-search_score", "-date", "-id"))
         )
@@ -215,6 +225,7 @@ class NewsQuery:
             per_page,
             settings.CMS_NEWS_MAX_PER_PAGE,
             load,
+            count,
         )
 
     def resolve_news_article(

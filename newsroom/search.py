@@ -42,6 +42,9 @@ class NewsArticleDocument(Document):
     def visible(self):
         return visible_pages(NewsArticlePage.objects.all())
 
+    def date(self, page):
+        return page.publication_date
+
     def texts(self, page):
         labels = [c.name for c in page.categories.all()]
         labels += [t.name for t in page.tags.all()]

@@ -336,6 +336,7 @@ MemberCompanyList = paginated_type(
     "MemberCompanyList",
     of(MemberCompany),
     "One page of the member directory, with the counts a paginator needs.",
+    estimates=True,
 )
 
 
@@ -392,11 +393,12 @@ class MembersQuery:
                 if not model.objects.filter(slug=value).exists():
                     raise unknown(argument, value, argument)
                 companies = companies.filter(**{f"{argument}__slug": value})
-        order = ("tier__rank", "name", "pk")
+        order, count = ("tier__rank", "name", "pk"), None
         if search is not None:
-            companies = matching(
+            found = matching(
                 info.context, companies, search, "MEMBER_COMPANY", [locale]
             )
+            companies, count = found.queryset, found.count
             order = ("-search_score", *order)
         companies = companies.order_by(*order)
 
@@ -407,6 +409,7 @@ class MembersQuery:
             per_page,
             settings.CMS_MEMBERS_MAX_PER_PAGE,
             lambda page_of_companies: mark(page_of_companies, (locale,)),
+            count,
         )
 
 

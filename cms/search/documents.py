@@ -68,6 +68,11 @@ class Document:
         that save nothing (a page's view restrictions) count at once."""
         return None
 
+    def date(self, obj):
+        """When `obj` was published, if that is a date of its own; newer
+        results of a very common word are ranked before older ones."""
+        return None
+
     def kind(self, obj):
         return next(iter(self.kinds))
 
@@ -90,6 +95,7 @@ class Document:
             translation_key=item_key(
                 label, obj.pk, getattr(obj, "translation_key", None)
             ),
+            date=self.date(obj),
             title=texts.title,
             summary=texts.summary,
             body=texts.body,

@@ -18,6 +18,7 @@ CONTENT = (
     "model",
     "object_id",
     "translation_key",
+    "date",
     "title",
     "summary",
     "body",

@@ -39,6 +39,10 @@ class SearchEntry(models.Model):
     title = models.TextField(_("title"))
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(_("body"), blank=True)
+    # When the object was published (a news article's publication date), if it
+    # has such a date: the recency in the cheap bound that picks which matches
+    # of a very common word are ranked (cms.search.database).
+    date = models.DateField(_("date"), null=True)
     title_terms = models.TextField(blank=True)
     summary_terms = models.TextField(blank=True)
     body_terms = models.TextField(blank=True)

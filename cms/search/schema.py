@@ -4,14 +4,15 @@
 Results are typed (a union of the registered documents' GraphQL types), each with
 its score and an excerpt in which the matched words are marked. Anonymous readers
 only ever get what the documents call visible: entries exist only for live pages
-and current snippets, and page visibility is checked again at query time.
+and current snippets, and page visibility is checked again at query time. The
+index is read through cms.search.engine only, never here, so that another
+implementation can answer these fields.
 """
 
 from functools import cache
 
 import graphene
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, Subquery
 from grapple.registry import registry
 
 from cms.api import ratelimit
@@ -21,13 +22,11 @@ from cms.api.errors import bad_input
 from cms.api.fallback import fallback_argument, locale_chain
 from cms.api.locales import locale_argument
 from cms.api.pagination import paginate, paginated_type, paging_arguments
-from cms.content.editions import mark, resolved
+from cms.content.editions import mark
 from cms.delivery import changes
 
-from .backends import Matches, Score
 from .documents import kinds
-from .models import SearchEntry
-from .suggestions import suggest
+from .engine import search_index
 from .text import TOKEN, Query, normalise
 
 EXCERPT_WIDTH = 100
@@ -59,51 +58,12 @@ def parse(request, text, argument="query"):
     return query
 
 
-def matches(query, kinds_wanted, locales):
-    """The entries of `kinds_wanted` in `locales` that contain every query term."""
-    return SearchEntry.objects.filter(
-        Matches(query), kind__in=kinds_wanted, locale__in=locales
-    )
-
-
-def entries(query, kinds_wanted, chain=None):
-    """The matching entries an anonymous reader may see, with their `score`: of
-    every locale (chain None), or of a locale chain, where only each item's
-    entry in the first locale of the chain that has a visible one counts, chosen
-    before matching (cms.content.editions.resolved), so that an item shows once
-    and counts once (`search(fallback:)`).
-
-    Visibility is asked entry by entry (EXISTS on the object's primary key), so a
-    rare word costs a few lookups, not a list of every visible page.
-    """
-    visible = SearchEntry.objects.filter(kind__in=kinds_wanted)
-    documents = {doc for kind, doc in kinds().items() if kind in kinds_wanted}
-    for document in documents:
-        shown = document.visible()
-        if shown is not None:
-            label = document.model._meta.label_lower
-            seen = Exists(shown.filter(pk=OuterRef("object_id")))
-            visible = visible.filter(~Q(model=label) | seen)
-    found = resolved(visible, visible, chain) if chain else visible
-    return found.filter(Matches(query)).annotate(score=Score(query))
-
-
-def matching(request, queryset, text, kind, locales):
-    """`queryset` (visible objects of one kind) narrowed to those whose entries in
-    `locales` match the `search` argument `text`, annotated with their
-    `search_score`: each object's score is one lookup of its own entries (by the
-    unique index on model, object id and locale)."""
+def matching(request, queryset, text, kind, locales, ranked=True):
+    """The `search` argument `text` of a listing of one `kind` (visible objects
+    in `queryset`), through the configured index (cms.search.engine): a Matched,
+    its queryset annotated with `search_score`, and its Count."""
     query = parse(request, text, "search")
-    found = matches(query, [kind], locales)
-    own = SearchEntry.objects.filter(
-        model=queryset.model._meta.label_lower,
-        object_id=OuterRef("pk"),
-        locale__in=locales,
-    )
-    score = own.annotate(score=Score(query)).order_by("-score").values("score")
-    return queryset.filter(pk__in=found.values("object_id")).annotate(
-        search_score=Subquery(score[:1])
-    )
+    return search_index().matching(queryset, query, kind, locales, ranked)
 
 
 @cache
@@ -155,16 +115,18 @@ def search_types():
         item = graphene.Field(SearchItem, required=True)
 
     results = paginated_type(
-        "SearchResults", SearchHit, "One page of search results, best first."
+        "SearchResults",
+        SearchHit,
+        "One page of search results, best first.",
+        estimates=True,
     )
     return search_type, SearchHit, results
 
 
-def hits(request, query, page_of_entries, chain=None):
-    """SearchHits for one page of entries: each document loads its items in a
-    fixed number of queries; with a `chain`, each item remembers it (its id and
+def hits(request, query, found, chain=None):
+    """SearchHits for one page of index entries: each document loads its items in
+    a fixed number of queries; with a `chain`, each item remembers it (its id and
     nested fields follow it, as in the listings)."""
-    found = list(page_of_entries.select_related("locale"))
     documents = kinds()
     items = {}
     for document in {documents[entry.kind] for entry in found}:
@@ -233,17 +195,15 @@ def search_query_mixin():
             if types == []:
                 raise bad_input("types is empty: leave it out for every type.")
             wanted = [getattr(kind, "value", kind) for kind in types or kinds()]
-            found = entries(parsed, wanted, chain)
-            found = found.order_by("-score", "pk")
+            ranked = search_index().search(parsed, wanted, chain)
             return paginate(
                 results_type,
-                found,
+                ranked,
                 page,
                 per_page,
                 settings.CMS_SEARCH_MAX_PER_PAGE,
-                lambda page_of_entries: hits(
-                    info.context, parsed, page_of_entries, chain
-                ),
+                lambda found: hits(info.context, parsed, found, chain),
+                ranked.count,
             )
 
     return SearchQuery
@@ -335,7 +295,7 @@ class SearchSuggestionsQuery:
             raise bad_input("types is empty: leave it out for every type.")
         chain = locale_chain(locale, fallback)
         wanted = [getattr(kind, "value", kind) for kind in types or kinds()]
-        found = suggest(text, wanted, chain, limit)
+        found = search_index().suggest(text, wanted, chain, limit)
         documents = kinds()
         items = {}
         for document in {documents[row.kind] for row in found}:

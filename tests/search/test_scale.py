@@ -1,0 +1,145 @@
+"""Searches with more matches than CMS_SEARCH_EXACT_LIMIT (cms.search.database):
+only a bounded set of candidates is ranked, the total is an estimate and says so,
+and the number of SQL queries does not grow with the matches. The limit is set
+low here; benchmarks/search_scale.py measures it at 100,000 articles."""
+
+import datetime
+import json
+
+import pytest
+
+from tests.factories import live_article
+
+pytestmark = pytest.mark.django_db
+
+LIMIT = 3
+# In no text of the search corpus or of the skeleton.
+WORD = "氢燃料"
+
+SEARCH = """query ($text: String!, $page: Int, $perPage: Int) {
+  search(query: $text, types: [NEWS_ARTICLE], page: $page, perPage: $perPage) {
+    totalCount totalCountIsEstimate numPages hasNextPage
+    items { score item { ... on NewsArticlePage { title } } } } }"""
+NEWS = """query ($text: String!, $page: Int, $perPage: Int, $order: String) {
+  newsArticles(search: $text, page: $page, perPage: $perPage, order: $order) {
+    totalCount totalCountIsEstimate numPages hasNextPage items { title } } }"""
+
+
+@pytest.fixture
+def limit(settings):
+    settings.CMS_SEARCH_EXACT_LIMIT = LIMIT
+
+
+def paragraph(text):
+    return json.dumps([{"type": "paragraph", "value": f"<p>{text}</p>"}])
+
+
+def in_body(title, year):
+    return live_article(
+        title=title,
+        summary="概览",
+        body=paragraph(f"本次活动介绍了{WORD}的应用。"),
+        date=datetime.date(year, 6, 1),
+    )
+
+
+def in_title(title, year):
+    return live_article(
+        title=f"{WORD}{title}",
+        summary="概览",
+        body=paragraph("正文。"),
+        date=datetime.date(year, 6, 1),
+    )
+
+
+def search(gql, **variables):
+    found = gql(SEARCH, text=WORD, **variables)["search"]
+    found["titles"] = [hit["item"]["title"] for hit in found.pop("items")]
+    return found
+
+
+def news(gql, **variables):
+    found = gql(NEWS, text=WORD, **variables)["newsArticles"]
+    found["titles"] = [item["title"] for item in found.pop("items")]
+    return found
+
+
+@pytest.mark.usefixtures("limit")
+def test_up_to_the_limit_everything_is_exact(gql):
+    for year in (2020, 2021, 2022):
+        in_body(f"新闻{year}", year)
+    for found in (search(gql), news(gql)):
+        assert found["totalCount"] == 3
+        assert found["totalCountIsEstimate"] is False
+        assert sorted(found["titles"]) == ["新闻2020", "新闻2021", "新闻2022"]
+
+
+@pytest.mark.usefixtures("limit")
+def test_above_the_limit_the_best_candidates_are_ranked_and_the_count_estimated(
+    gql,
+):
+    """The candidates: title matches first (however old), then the newest; the
+    older body matches are not ranked, so not shown, and the results end after
+    the candidates."""
+    in_title("旧闻甲", 2001)
+    in_title("旧闻乙", 2002)
+    for year in (2019, 2020, 2021, 2022):
+        in_body(f"新闻{year}", year)
+    candidates = [f"{WORD}旧闻甲", f"{WORD}旧闻乙", "新闻2022"]
+    for answer in (search, news):
+        found = answer(gql, perPage=10)
+        assert found["totalCountIsEstimate"] is True
+        # Counted up to the limit + 1, then estimated (SQLite counts them).
+        assert found["totalCount"] >= LIMIT + 1
+        assert (found["numPages"], found["hasNextPage"]) == (1, False)
+        # Ranked: the title matches before the body match.
+        assert set(found["titles"][:2]) == set(candidates[:2])
+        assert found["titles"][2] == candidates[2]
+        # Page by page: each candidate once, nothing after them, no error.
+        pages = [answer(gql, page=page, perPage=2) for page in (1, 2, 3)]
+        assert [p["titles"] for p in pages][0] == found["titles"][:2]
+        assert [p["titles"] for p in pages][1:] == [found["titles"][2:], []]
+        assert [(p["numPages"], p["hasNextPage"]) for p in pages] == [
+            (2, True),
+            (2, False),
+            (2, False),
+        ]
+
+
+@pytest.mark.usefixtures("limit")
+def test_above_the_limit_news_by_date_keep_every_match(gql):
+    """Ordered by date, nothing needs ranking: every match can be paged
+    through, newest first; only the count is an estimate."""
+    in_title("旧闻", 2001)
+    for year in (2019, 2020, 2021, 2022):
+        in_body(f"新闻{year}", year)
+    found = news(gql, order="-date", perPage=10)
+    assert found["totalCountIsEstimate"] is True
+    assert found["titles"] == [
+        "新闻2022",
+        "新闻2021",
+        "新闻2020",
+        "新闻2019",
+        f"{WORD}旧闻",
+    ]
+
+
+@pytest.mark.usefixtures("limit")
+def test_without_search_the_count_is_exact(gql):
+    found = gql("{ newsArticles { totalCount totalCountIsEstimate } }")
+    assert found["newsArticles"]["totalCountIsEstimate"] is False
+
+
+@pytest.mark.usefixtures("limit")
+def test_queries_do_not_grow_with_the_matches(gql, django_assert_max_num_queries):
+    """The same number of SQL queries at 2 matches (exact), 8 and 24 (bounded)."""
+    made = 0
+    for total in (2, 8, 24):
+        while made < total:
+            made += 1
+            in_body(f"新闻{made}", 2000)
+        search(gql)  # Wagtail's per-process caches, the locales
+        with django_assert_max_num_queries(14):
+            assert len(search(gql, perPage=10)["titles"]) <= LIMIT
+        with django_assert_max_num_queries(14):
+            assert len(news(gql, perPage=10)["titles"]) <= LIMIT
