@@ -1,6 +1,10 @@
-"""The site's own content in the admin: its settings and menus, per locale."""
+"""The site's own content in the admin (its settings and menus, per locale), and
+an admin that sends editors to no third-party host."""
+
+from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -32,3 +36,10 @@ class SiteViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(SiteViewSetGroup)
+
+
+@hooks.register("construct_help_menu")
+def keep_only_local_help(request, menu_items):
+    """Wagtail's help menu links to its English guide on guide.wagtail.org, which
+    editors' networks may not reach; the shortcuts dialog stays."""
+    menu_items[:] = [item for item in menu_items if not urlsplit(item.url).netloc]

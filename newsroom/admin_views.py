@@ -1,6 +1,6 @@
 """The newsroom in the admin: a filterable article list and a dashboard panel."""
 
-from django.db.models import F
+from django.db.models import Case, F, IntegerField, When
 from django.db.models.functions import Coalesce
 from django.forms import CheckboxSelectMultiple, RadioSelect
 from django.utils.translation import gettext_lazy as _
@@ -11,9 +11,13 @@ from django_filters.filters import (
 )
 from wagtail.admin.filters import DateRangePickerWidget
 from wagtail.admin.ui.components import Component
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.pages.listing import IndexView, PageFilterSet
 from wagtail.admin.viewsets.pages import PageListingViewSet
+from wagtail.models import Locale
+from wagtail.permissions import page_permission_policy
+
+from home.viewsets import LocalDateColumn
 
 from .models import NewsArticlePage, NewsCategory
 
@@ -65,23 +69,39 @@ class NewsArticleListingViewSet(PageListingViewSet):
     add_to_admin_menu = True
     columns = [
         *IndexView.base_columns,
-        DateColumn("date", label=_("Publication date"), sort_key="date"),
+        LocalDateColumn("date", label=_("Publication date"), sort_key="date"),
         Column("views", label=_("Views"), sort_key="views"),
     ]
 
 
 class MostReadArticlesPanel(Component):
-    """Dashboard panel: the published articles readers opened most, all locales."""
+    """Dashboard panel: the published articles readers opened most, among those the
+    editor may edit (its links open the editor; a reviewer limited to one locale's
+    tree must not see the others' titles), those in the locale of the editor's
+    admin language first."""
 
     name = "most_read_articles"
     template_name = "newsroom/admin/most_read_panel.html"
     order = 150
 
     def get_context_data(self, parent_context):
+        user = parent_context["request"].user
+        editable = page_permission_policy.instances_user_has_permission_for(
+            user, "change"
+        )
+        # The dashboard runs in the editor's admin language (Wagtail activates it).
+        own_locale = Locale.get_active()
         articles = (
             NewsArticlePage.objects.live()
-            .filter(view_stats__count__gt=0)
-            .annotate(views=F("view_stats__count"))
-            .order_by("-views", "-date")[:MOST_READ_COUNT]
+            .filter(pk__in=editable.values("pk"), view_stats__count__gt=0)
+            .annotate(
+                views=F("view_stats__count"),
+                own_locale=Case(
+                    When(locale_id=own_locale.pk, then=1),
+                    default=0,
+                    output_field=IntegerField(),
+                ),
+            )
+            .order_by("-own_locale", "-views", "-date")[:MOST_READ_COUNT]
         )
         return {**super().get_context_data(parent_context), "articles": articles}

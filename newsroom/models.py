@@ -14,6 +14,7 @@ from django.db.models import (
     Value,
     prefetch_related_objects,
 )
+from django.forms import CheckboxSelectMultiple
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from grapple.models import (
@@ -305,7 +306,9 @@ class NewsArticlePage(BasePage):
     ]
     details_panels = [
         FieldPanel("date"),
-        FieldPanel("categories"),
+        # Tick boxes: a bare multiple select needs ctrl-click, and loses the
+        # other choices on a plain click. Tags use Wagtail's tag widget.
+        FieldPanel("categories", widget=CheckboxSelectMultiple),
         FieldPanel("tags"),
         FieldPanel("source"),
         InlinePanel("authors", label=_("Authors")),

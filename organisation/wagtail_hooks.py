@@ -8,7 +8,11 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from home.viewsets import SubstringSearchViewSet, TranslatableLabelViewSet
+from home.viewsets import (
+    SubstringSearchViewSet,
+    TranslatableLabelViewSet,
+    typed_columns,
+)
 
 from .admin_views import import_view, report_view
 from .models import (
@@ -38,7 +42,9 @@ class MemberCompanyViewSet(SnippetViewSet):
     model = MemberCompany
     icon = "group"
     menu_label = _("Member companies")
-    list_display = ["name", "credit_code", "tier", "region", "industry", "active"]
+    list_display = typed_columns(
+        MemberCompany, ["name", "credit_code", "tier", "region", "industry", "active"]
+    )
     list_filter = ["tier", "region", "industry", "active"]
     list_per_page = 50
 
@@ -86,7 +92,7 @@ class PersonViewSet(SnippetViewSet):
     model = Person
     icon = "user"
     menu_label = _("People")
-    list_display = ["name", "contact_public", "locale"]
+    list_display = typed_columns(Person, ["name", "contact_public", "locale"])
     list_filter = []  # Wagtail adds its locale switcher to translatable models
 
 
@@ -94,7 +100,9 @@ class PositionViewSet(SubstringSearchViewSet):
     model = Position
     icon = "tag"
     menu_label = _("Positions")
-    list_display = ["person", "role", "unit", "start_date", "end_date"]
+    list_display = typed_columns(
+        Position, ["person", "role", "unit", "start_date", "end_date"]
+    )
     list_filter = ["role", "unit"]
     search_fields = ["person__name", "unit__name"]
 

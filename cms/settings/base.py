@@ -191,6 +191,13 @@ CMS_AUTO_TRADITIONAL = True
 
 WAGTAIL_SITE_NAME = _("Zhejiang SME Association CMS")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The admin asks no third-party host for anything (editors' networks may not reach
+# them): no Gravatar avatars, no check for a newer Wagtail, no banner and links
+# to guide.wagtail.org (home/wagtail_hooks.py drops those of the help menu,
+# cms/templates/wagtailadmin those of the dashboard and the content checks).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # Documents only through Wagtail's serve view (/documents/<id>/<name>), which checks
 # their collection's view restriction and streams the file: never the storage's URL.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"

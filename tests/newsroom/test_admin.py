@@ -2,10 +2,14 @@
 read-only view count."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from wagtail.models import GroupPagePermission
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+from wagtail.users.models import UserProfile
 
 from newsroom.models import ArticleViewCount, NewsArticlePage, NewsIndexPage
 from tests.factories import (
@@ -61,9 +65,7 @@ def test_dashboard_lists_the_most_read_published_articles(editor):
     ):
         page = NewsArticlePageFactory(parent=index(), title=title, live=live)
         ArticleViewCount.objects.create(article=page, count=views)
-    html = editor.get("/admin/").content.decode()
-    panel = html[html.index('id="most-read-articles-section"') :]
-    panel = panel[: panel.index("</section>")]
+    panel = most_read_panel(editor)
     assert panel.index("多读") < panel.index("少读")
     assert "草稿" not in panel
     assert "90" in panel and "500" not in panel
@@ -162,3 +164,111 @@ def test_long_and_full_width_titles_still_get_free_slugs(editor, settings):
     create(editor, "浙江省中小企业协会" * 8)
     [long] = NewsArticlePage.objects.filter(title="浙江省中小企业协会" * 8)
     assert len(long.slug) <= 255 and long.slug.startswith("zhe-jiang-sheng")
+
+
+def most_read_panel(client):
+    html = client.get("/admin/").content.decode()
+    panel = html[html.index('id="most-read-articles-section"') :]
+    return panel[: panel.index("</section>")]
+
+
+def admin_user(username, language, **fields):
+    user = get_user_model().objects.create_user(username, password="pw", **fields)
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save()
+    return user
+
+
+def read_article(code, title, views):
+    article = NewsArticlePageFactory(parent=index(code), title=title)
+    ArticleViewCount.objects.create(article=article, count=views)
+    return article
+
+
+def test_most_read_panel_shows_a_reviewer_only_her_locales_articles(
+    client, db, django_assert_max_num_queries
+):
+    """A reviewer whose group may edit only the zh-hans tree does not see the
+    zh-hant article readers open most (she could not open it), and the panel's
+    queries do not grow with the articles shown."""
+    group = Group.objects.create(name="简体审核")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    home = index("zh-hans").get_parent()
+    for codename in ("change_page", "publish_page"):
+        GroupPagePermission.objects.create(
+            group=group, page=home, permission=Permission.objects.get(codename=codename)
+        )
+    reviewer = admin_user("reviewer", "zh-hans")
+    reviewer.groups.add(group)
+    client.force_login(reviewer)
+    read_article("zh-hant", "繁體熱門", 900)
+    read_article("zh-hans", "简体文章", 5)
+    panel = most_read_panel(client)
+    assert "简体文章" in panel
+    assert "繁體熱門" not in panel
+    with django_assert_max_num_queries(60) as few:
+        most_read_panel(client)
+    for n in range(8):
+        read_article("zh-hans", f"简体{n}", n + 1)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        panel = most_read_panel(client)
+    assert "简体7" in panel
+
+
+@pytest.mark.parametrize(
+    "language, first, then",
+    [("zh-hant", "繁體少讀", "简体多读"), ("zh-hans", "简体多读", "繁體少讀")],
+)
+def test_most_read_panel_puts_the_editors_own_locale_first(
+    client, db, language, first, then
+):
+    read_article("zh-hans", "简体多读", 90)
+    read_article("zh-hant", "繁體少讀", 4)
+    client.force_login(admin_user("chief", language, is_superuser=True))
+    panel = most_read_panel(client)
+    assert panel.index(first) < panel.index(then)
+
+
+def test_categories_are_tick_boxes_and_tags_use_the_tag_widget(editor):
+    """Editors pick several categories without ctrl-click, and a picked one is
+    saved; tags are typed in Wagtail's tag field (autocomplete, one per entry)."""
+    first = NewsCategoryFactory(name="通知公告", slug="notices")
+    second = NewsCategoryFactory(name="协会动态", slug="news")
+    article = NewsArticlePageFactory(parent=index(), title="有分类")
+    html = editor.get(f"/admin/pages/{article.pk}/edit/").content.decode()
+    for category in (first, second):
+        assert re.search(
+            rf'<input type="checkbox" name="categories" value="{category.pk}"', html
+        )
+    assert not re.search(r'<select[^>]*name="categories"', html)
+    tags = re.search(r'<input[^>]*name="tags"[^>]*>', html).group(0)
+    assert 'data-controller="w-tag"' in tags
+    data = nested_form_data(
+        {
+            "title": "有分类",
+            "slug": article.slug,
+            "summary": "",
+            "body": streamfield([]),
+            "authors": inline_formset([]),
+            "tags": "培训, 数字化转型",
+        }
+    )
+    data["categories"] = [first.pk, second.pk]
+    response = editor.post(f"/admin/pages/{article.pk}/edit/", data)
+    assert response.status_code == 302
+    saved = NewsArticlePage.objects.get(pk=article.pk).get_latest_revision_as_object()
+    assert {c.pk for c in saved.categories.all()} == {first.pk, second.pk}
+    assert {t.name for t in saved.tags.all()} == {"培训", "数字化转型"}
+
+
+@pytest.mark.parametrize(
+    "language, shown", [("zh-hans", "2024年3月1日"), ("en", "March 1, 2024")]
+)
+def test_article_list_shows_the_publication_date_as_a_date(client, db, language, shown):
+    """Not as a time ago ("8 小时，38 分钟 之前"): a publication date has no hour."""
+    NewsArticlePageFactory(parent=index(), title="三月", date=datetime.date(2024, 3, 1))
+    client.force_login(admin_user("dated", language, is_superuser=True))
+    html = listed(client)
+    cell = html[html.index('<time datetime="2024-03-01">') :]
+    assert cell[: cell.index("</td>")].strip().endswith(f"{shown}</time>")

@@ -1,0 +1,25 @@
+"""Wagtail's own messages that its zh_Hans or zh_Hant catalog lacks, marked here
+so that `makemessages` keeps their translations in ours (locale/), which Django
+prefers to Wagtail's. Without them a moderation email came with an English
+subject over a Chinese body: Wagtail renders each email in the recipient's admin
+language, but finds no translation of the subject of "submitted to workflow".
+Those of snippets ("The %(model_name)s ...") are missing too; no snippet here
+goes through a workflow.
+Nothing imports this module at run time; tests/home/test_notifications.py checks
+that each message is translated and that the emails are wholly in one language.
+"""
+
+from django.utils.translation import gettext_noop
+
+MISSING_FROM_WAGTAIL = [
+    # wagtailadmin/notifications/workflow_state_submitted_subject.txt (both)
+    gettext_noop('The page "%(title)s" has been submitted to workflow "%(workflow)s"'),
+    # wagtailadmin/notifications/updated_comments_subject.txt, .txt, .html (zh_Hant)
+    gettext_noop('%(editor)s has updated comments on "%(title)s"'),
+    gettext_noop('%(editor)s has updated comments on "%(title)s".'),
+    # wagtailadmin/notifications/workflow_state_submitted.txt and .html (zh_Hant)
+    gettext_noop(
+        'The page "%(title)s" has been submitted for moderation to workflow '
+        '"%(workflow)s" by %(requester)s.'
+    ),
+]
