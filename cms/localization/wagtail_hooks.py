@@ -7,15 +7,21 @@
   tag in the page explorer's status column, and a warning when an incomplete
   edition is published (readers see its untranslated segments in the source's
   language). With CMS_REFUSE_INCOMPLETE_TRANSLATIONS publishing one is refused.
+- The glossary of Simplified -> Traditional terms, which editors keep as a
+  snippet (cms.localization.models.GlossaryTerm).
 """
 
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_localize.machine_translators import get_machine_translator
 
+from .models import GlossaryTerm
 from .sync import segment_counts, source_translation
 
 
@@ -118,3 +124,16 @@ def with_completeness(parent_page, pages, request):
         translation_segments=counts["segments"],
         translation_translated=counts["translated"],
     )
+
+
+class GlossaryViewSet(SnippetViewSet):
+    model = GlossaryTerm
+    icon = "doc-full"
+    menu_label = gettext_lazy("Glossary")
+    list_display = ["simplified", "traditional", "variant", "note"]
+    list_filter = ["variant"]
+    search_fields = ["simplified", "traditional", "note"]
+    search_backend_name = None  # a few hundred rows: the database's LIKE
+
+
+register_snippet(GlossaryViewSet)
