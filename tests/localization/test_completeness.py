@@ -197,6 +197,8 @@ def test_the_explorer_shows_completeness_in_its_listing_query(
     html, queries = explore()
     assert len(re.findall(r"\d+ of \d+ translated", html)) == 4
     assert len(queries) == 1
+    # Searching the explorer goes through the same queryset hook.
+    assert editor.get(url, {"q": "新闻"}).status_code == 200
 
 
 def test_listing_statuses_load_in_the_same_queries(
