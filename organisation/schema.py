@@ -194,6 +194,9 @@ def resolve_unit_status(unit, info):
             url=committee_urls(info.context, ids[status.locale]).get(source.pk),
             published=status.published,
             out_of_date=status.out_of_date,
+            translated_ratio=status.translated_ratio,
+            translated_segments=status.translated_segments,
+            total_segments=status.total_segments,
         )
         for status in StatusLoader.for_request(info.context).load(unit)
     ]

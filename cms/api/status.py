@@ -4,8 +4,10 @@ A frontend needs this for its language switcher ("also in 繁體中文") and for
 on an edition that lags behind its source. An edition is out of date when it is a
 synchronised translation (wagtail-localize) and its source changed after the last
 synchronisation into its locale (cms.localization.sync keeps the source's
-`last_updated_at` current on every publication). Editions made by hand, with no
-translation behind them, are never out of date: nothing says what they follow.
+`last_updated_at` current on every publication), or when some of its segments
+have no translation (`translatedRatio` says how much has one). Editions made by
+hand, with no translation behind them, are never out of date: nothing says what
+they follow.
 
 Loaded in batches, each edition with its visibility and staleness in one query:
 pages for every page a list resolver primed, snippets a whole model at a time
@@ -34,9 +36,30 @@ class TranslationStatus(graphene.ObjectType):
     out_of_date = graphene.Boolean(
         required=True,
         description=(
-            "Whether the edition's source changed after it was last synchronised "
-            "(always false for the source and for editions made by hand)."
+            "Whether the edition lags behind its source: the source changed after "
+            "it was last synchronised, or some of its segments are untranslated "
+            "(readers see those in the source's language). Always false for the "
+            "source and for editions made by hand."
         ),
+    )
+    translated_ratio = graphene.Float(
+        required=True,
+        description=(
+            "Translated segments over all segments of the edition, from 0 to 1; "
+            "1 for the source and for editions made by hand."
+        ),
+    )
+    translated_segments = graphene.Int(
+        description=(
+            "How many of the edition's segments are translated; null for the "
+            "source and for editions made by hand."
+        )
+    )
+    total_segments = graphene.Int(
+        description=(
+            "How many segments the edition's source has; null for the source and "
+            "for editions made by hand."
+        )
     )
 
 
@@ -53,6 +76,18 @@ def translation_status_field(**kwargs):
 def load_translation_status(item, info):
     """The statuses of a page or translatable snippet, loaded in batches."""
     return StatusLoader.for_request(info.context).load(item)
+
+
+def completeness(translated, segments):
+    """The completeness fields of a status from an edition's segment counts
+    (cms.localization.sync `segment_counts`)."""
+    if not segments:
+        return {"translated_ratio": 1.0}
+    return {
+        "translated_ratio": translated / segments,
+        "translated_segments": translated,
+        "total_segments": segments,
+    }
 
 
 class StatusLoader(PerRequest):
@@ -111,6 +146,7 @@ class StatusLoader(PerRequest):
                 url=url,
                 published=published,
                 out_of_date=edition.status_out_of_date,
+                **completeness(edition.status_translated, edition.status_segments),
             )
             # Not a field: the absolute URL of a published page (cms.api.seo).
             status.public_url = (

@@ -11,4 +11,4 @@ class LocalizationConfig(AppConfig):
         from . import signal_handlers, slugs
 
         signal_handlers.connect()
-        slugs.keep_unicode_slugs()
+        slugs.patch_translated_slugs()

@@ -8,8 +8,10 @@ that a backend running tasks at once (the tests') sees what was saved (a snippet
 inline rows come after its `post_save`) and nothing is queued for a save that is
 rolled back.
 
-While the sync builds a zh-hant edition, `pre_save` converts the texts
-wagtail-localize copies as they are (`sync.convert_verbatim`).
+A change of the glossary drops its cached copy (`translators.forget_glossary`),
+so the next conversion uses it. While the sync builds a zh-hant edition,
+`pre_save` converts the texts wagtail-localize copies as they are
+(`sync.convert_verbatim`).
 
 View restrictions are kept the same on every edition of a page (`privacy`), and
 synchronised editions follow their source's place, unpublication and expiry
@@ -17,13 +19,15 @@ synchronised editions follow their source's place, unpublication and expiry
 """
 
 from django.db import transaction
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from wagtail.models import Page, TranslatableMixin
 from wagtail.signals import page_published
 
 from . import placement, privacy
+from .models import GlossaryTerm
 from .sync import convert_verbatim
 from .tasks import follow_publication
+from .translators import forget_glossary
 
 
 def schedule(instance):
@@ -49,5 +53,9 @@ def connect():
     page_published.connect(on_page_published, dispatch_uid="cms-localization-pages")
     post_save.connect(on_snippet_saved, dispatch_uid="cms-localization-snippets")
     pre_save.connect(convert_verbatim, dispatch_uid="cms-localization-verbatim")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            forget_glossary, sender=GlossaryTerm, dispatch_uid="cms-glossary"
+        )
     privacy.connect()
     placement.connect()

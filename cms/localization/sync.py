@@ -26,7 +26,19 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, Max, OuterRef
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from modelcluster.models import ClusterableModel, get_serializable_data_for_fields
 from wagtail.models import Locale, Page, TranslatableMixin
 from wagtail_localize.machine_translators import get_machine_translator
@@ -240,31 +252,76 @@ def has_current_edition(instance):
     return synced is not None and synced >= translation.source.last_updated_at
 
 
-def out_of_date():
-    """True, in SQL, for an edition (a page or translatable snippet in the outer
-    query) whose source changed after it was last synchronised into the
-    edition's locale; false for the source and for editions made by hand, which
-    no enabled translation targets (what `has_current_edition` asks of one
-    edition, for a whole query at once)."""
+def synchronised_translations():
+    """The enabled translations that target an edition in the outer query (a page
+    or translatable snippet): at most one, from its source."""
+    return Translation.objects.filter(
+        source__object_id=OuterRef("translation_key"),
+        target_locale=OuterRef("locale"),
+        enabled=True,
+    )
+
+
+def stale():
+    """True, in SQL, for an edition whose source changed after it was last
+    synchronised into the edition's locale (what `has_current_edition` asks of
+    one edition, for a whole query at once)."""
     synced_since = TranslationLog.objects.filter(
         source=OuterRef("source"),
         locale=OuterRef("target_locale"),
         created_at__gte=OuterRef("source__last_updated_at"),
     )
-    translations = Translation.objects.filter(
+    return Exists(synchronised_translations().filter(~Exists(synced_since)))
+
+
+def counted(queryset):
+    """COUNT(*) of `queryset` as a scalar subquery (COUNT as a plain function adds
+    no GROUP BY, so the subquery gives one row)."""
+    count = Func(F("pk"), function="COUNT", output_field=IntegerField())
+    return Subquery(queryset.order_by().annotate(n=count).values("n")[:1])
+
+
+def segment_counts():
+    """{name: SQL expression} of an edition's string segments (`segments`) and
+    of those translated into its locale without error (`translated`), counted
+    as wagtail-localize's `Translation.get_progress` counts them; 0 and 0 for
+    the source and for editions made by hand. The segments are those of the
+    source an enabled translation into the edition's locale follows."""
+    segments = StringSegment.objects.filter(
         source__object_id=OuterRef("translation_key"),
-        target_locale=OuterRef("locale"),
-        enabled=True,
+        source__translations__target_locale=OuterRef("locale"),
+        source__translations__enabled=True,
     )
-    return Exists(translations.filter(~Exists(synced_since)))
+    translated = StringTranslation.objects.filter(
+        translation_of=OuterRef("string"),
+        context=OuterRef("context"),
+        locale=OuterRef(OuterRef("locale")),
+        has_error=False,
+    )
+    return {
+        "segments": counted(segments),
+        "translated": counted(segments.filter(Exists(translated))),
+    }
 
 
 def with_edition_status(editions):
-    """Editions (pages or translatable snippets) with `status_out_of_date`
-    (`out_of_date`) and, for pages, `status_visible` (readers may see it:
-    cms.content.visibility), read in their own query: what `translationStatus`
-    (cms.api.status) shows of each."""
-    editions = editions.annotate(status_out_of_date=out_of_date())
+    """Editions (pages or translatable snippets) with what `translationStatus`
+    (cms.api.status) shows of each, read in their own query:
+    `status_segments` and `status_translated` (`segment_counts`),
+    `status_out_of_date` (its source changed after the last synchronisation,
+    `stale`, or some of its segments are untranslated: readers see those in the
+    source's language) and, for pages, `status_visible` (readers may see it:
+    cms.content.visibility)."""
+    counts = segment_counts()
+    editions = editions.annotate(
+        status_segments=Coalesce(counts["segments"], 0),
+        status_translated=Coalesce(counts["translated"], 0),
+    ).annotate(
+        status_out_of_date=ExpressionWrapper(
+            Q(stale()) | Q(status_translated__lt=F("status_segments")),
+            output_field=BooleanField(),
+        )
+    )
     if issubclass(editions.model, Page):
         visible = ExpressionWrapper(visible_q(), output_field=BooleanField())
         editions = editions.annotate(status_visible=visible)

@@ -11,13 +11,21 @@ OPTIONS["OTHER"], if any. `can_translate` answers for the pair actually asked, s
 sync to several locales never fails because one of them has no translator.
 """
 
+import re
 from functools import cache
 
 import opencc
+from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache as shared_cache
 from django.core.exceptions import ImproperlyConfigured
 from wagtail_localize.machine_translators.base import BaseMachineTranslator
 from wagtail_localize.strings import StringValue
+
+# Each OpenCC Simplified -> Traditional configuration -> the glossary variant
+# (cms.localization.models.GlossaryTerm) whose terms it takes besides the terms
+# for every variant.
+REGION_OF_CONFIG = {"s2t": "", "s2tw": "tw", "s2twp": "tw", "s2hk": "hk"}
 
 # OpenCC configurations: Simplified -> Traditional variant, and the way back.
 TRADITIONAL_VARIANTS = {"s2t": "t2s", "s2tw": "tw2s", "s2twp": "tw2sp", "s2hk": "hk2s"}
@@ -29,6 +37,74 @@ TRADITIONAL = "zh-hant"
 def converter(config):
     """An OpenCC converter; building one loads its dictionaries, so once each."""
     return opencc.OpenCC(config)
+
+
+GLOSSARY_CACHE_KEY = "cms-localization-glossary"
+# Processes that share no cache with the admin (a worker beside a development
+# server's local-memory cache) see a glossary change after this many seconds.
+GLOSSARY_CACHE_TIMEOUT = 60
+
+
+def glossary_terms():
+    """[(simplified, traditional, variant)] of the editors' glossary, from the
+    shared cache (dropped whenever a term changes: `forget_glossary`)."""
+
+    def load():
+        # Looked up here, not imported: cms.search.text imports this module
+        # while the apps load (the search backend's app config).
+        glossary = apps.get_model("cms_localization", "GlossaryTerm")
+        terms = glossary.objects.values_list("simplified", "traditional", "variant")
+        return list(terms)
+
+    return shared_cache.get_or_set(
+        GLOSSARY_CACHE_KEY, load, timeout=GLOSSARY_CACHE_TIMEOUT
+    )
+
+
+def forget_glossary(**kwargs):
+    shared_cache.delete(GLOSSARY_CACHE_KEY)
+
+
+def glossary_for(config):
+    """{simplified: traditional} for an OpenCC configuration: the terms for every
+    variant, then those of the configuration's own variant over them."""
+    region = REGION_OF_CONFIG.get(config)
+    if region is None:
+        return {}
+    terms = glossary_terms()
+    found = {s: t for s, t, variant in terms if not variant}
+    if region:
+        found.update({s: t for s, t, variant in terms if variant == region})
+    return found
+
+
+@cache
+def glossary_pattern(terms):
+    # Longest first: 秘书处 wins over 秘书 where both are terms.
+    ordered = sorted(terms, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ordered)))
+
+
+def to_traditional(texts, config):
+    """{text: the text in Traditional Chinese} with OpenCC configuration `config`
+    (s2t, s2tw, s2twp or s2hk), the editors' glossary (cms.localization.models
+    GlossaryTerm) applied first: a glossary term is written as the glossary
+    says and OpenCC converts what lies between. Every Simplified -> Traditional
+    conversion goes through here, so a glossary change affects the next one."""
+    convert = converter(config).convert
+    terms = glossary_for(config)
+    if not terms:
+        return {text: convert(text) for text in texts}
+    pattern = glossary_pattern(frozenset(terms))
+
+    def converted(text):
+        pieces, last = [], 0
+        for match in pattern.finditer(text):
+            pieces += [convert(text[last : match.start()]), terms[match.group()]]
+            last = match.end()
+        return "".join(pieces) + convert(text[last:])
+
+    return {text: converted(text) for text in texts}
 
 
 def chinese_config(source_code, target_code, variant):
@@ -50,7 +126,7 @@ def in_script_of(text, language_code):
     if language_code.lower() != TRADITIONAL:
         return text
     options = settings.WAGTAILLOCALIZE_MACHINE_TRANSLATOR["OPTIONS"]
-    return converter(options.get("TRADITIONAL_VARIANT", "s2t")).convert(text)
+    return to_traditional([text], options.get("TRADITIONAL_VARIANT", "s2t"))[text]
 
 
 class LanguagePairTranslator(BaseMachineTranslator):
@@ -102,7 +178,11 @@ class LanguagePairTranslator(BaseMachineTranslator):
                     f"{target_locale.language_code}."
                 )
             return self.other.translate(source_locale, target_locale, strings)
-        convert = converter(config).convert
         # The markup in a segment (<a id="a1">, <b>, entities) is ASCII, which
-        # OpenCC leaves as it is.
-        return {string: StringValue(convert(string.data)) for string in strings}
+        # OpenCC and the glossary's Chinese terms leave as it is.
+        if config in TRADITIONAL_VARIANTS:
+            converted = to_traditional({string.data for string in strings}, config)
+        else:
+            convert = converter(config).convert
+            converted = {string.data: convert(string.data) for string in strings}
+        return {string: StringValue(converted[string.data]) for string in strings}

@@ -1,16 +1,28 @@
-"""Admin: tell translators plainly when a language pair has no machine translator.
+"""Admin: what translators need to be told plainly.
 
-wagtail-localize simply leaves out its "Translate with ..." button when the
-configured translator cannot do a pair, so an editor opening the English edition
-cannot tell a missing service from a broken one. This message says which it is.
+- When a language pair has no machine translator: wagtail-localize simply leaves
+  out its "Translate with ..." button, so an editor opening the English edition
+  cannot tell a missing service from a broken one. A message says which it is.
+- How complete a translated edition is: a line above the translation editor, a
+  tag in the page explorer's status column, and a warning when an incomplete
+  edition is published (readers see its untranslated segments in the source's
+  language). With CMS_REFUSE_INCOMPLETE_TRANSLATIONS publishing one is refused.
+- The glossary of Simplified -> Traditional terms, which editors keep as a
+  snippet (cms.localization.models.GlossaryTerm).
 """
 
+from django.conf import settings
 from django.contrib import messages
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_localize.machine_translators import get_machine_translator
 
-from .sync import source_translation
+from .models import GlossaryTerm
+from .sync import segment_counts, source_translation
 
 
 def warn_without_translator(request, instance):
@@ -37,12 +49,91 @@ def warn_without_translator(request, instance):
         )
 
 
+def check_completeness(request, instance):
+    """Above the translation editor, how much of an incomplete edition is
+    translated; on publishing it, a warning, or with
+    CMS_REFUSE_INCOMPLETE_TRANSLATIONS a refusal (a response: the editor again,
+    nothing published)."""
+    translation = source_translation(instance)
+    if translation is None:
+        return None
+    total, translated = translation.get_progress()
+    if translated >= total:
+        return None
+    numbers = {
+        "percent": translated * 100 // total,
+        "translated": translated,
+        "total": total,
+        "untranslated": total - translated,
+        "source": translation.source.locale.get_display_name(),
+    }
+    if request.method == "GET":
+        messages.info(
+            request,
+            _(
+                "This translation is %(percent)s%% complete: %(translated)s of "
+                "%(total)s segments are translated."
+            )
+            % numbers,
+        )
+    elif request.POST.get("action") == "publish":
+        if settings.CMS_REFUSE_INCOMPLETE_TRANSLATIONS:
+            messages.error(
+                request,
+                _(
+                    "Not published: %(untranslated)s of %(total)s segments are not "
+                    "translated yet, and this site publishes complete translations "
+                    "only. Translate them, then publish again."
+                )
+                % numbers,
+            )
+            return redirect(request.path)
+        messages.warning(
+            request,
+            _(
+                "This edition is published %(percent)s%% translated: readers see "
+                "%(untranslated)s of %(total)s segments in %(source)s until they "
+                "are translated."
+            )
+            % numbers,
+        )
+    return None
+
+
 @hooks.register("before_edit_page", order=-1)
 def before_edit_page(request, page):
     warn_without_translator(request, page)
+    return check_completeness(request, page)
 
 
 @hooks.register("before_edit_snippet", order=-1)
 def before_edit_snippet(request, instance):
     if hasattr(instance, "translation_key"):
         warn_without_translator(request, instance)
+        return check_completeness(request, instance)
+    return None
+
+
+@hooks.register("construct_explorer_page_queryset")
+def with_completeness(parent_page, pages, request):
+    """The explorer's pages with their segment counts (`translation_segments`,
+    `translation_translated`), read in the listing's own query, for the
+    completeness tag in the status column."""
+    counts = segment_counts()
+    return pages.annotate(
+        translation_segments=counts["segments"],
+        translation_translated=counts["translated"],
+    )
+
+
+class GlossaryViewSet(SnippetViewSet):
+    model = GlossaryTerm
+    icon = "doc-full"
+    menu_label = gettext_lazy("Glossary")
+    list_display = ["simplified", "traditional", "variant", "note"]
+    list_filter = ["variant"]
+    search_fields = ["simplified", "traditional", "note"]
+    search_backend_name = None  # a few hundred rows: the database's LIKE
+
+
+register_snippet(GlossaryViewSet)

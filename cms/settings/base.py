@@ -188,6 +188,9 @@ WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
 # Keep the zh-hant edition of every zh-hans page and translatable snippet in step
 # with its source on each publication (machine-converted, editors' overrides kept).
 CMS_AUTO_TRADITIONAL = True
+# Publishing a translated edition with untranslated segments: a warning (False) or
+# refused (True) in the translation editor (cms/localization/wagtail_hooks.py).
+CMS_REFUSE_INCOMPLETE_TRANSLATIONS = False
 
 WAGTAIL_SITE_NAME = _("Zhejiang SME Association CMS")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

@@ -88,6 +88,8 @@ CORS_ALLOWED_ORIGINS = _list("CORS_ALLOWED_ORIGINS")
 CMS_GRAPHQL_INTROSPECTION = _flag("CMS_GRAPHQL_INTROSPECTION", False)
 # Only registered GraphQL documents on the public endpoint (base.py).
 CMS_TRUSTED_DOCUMENTS = _flag("CMS_TRUSTED_DOCUMENTS", False)
+# Refuse to publish incomplete translations (base.py).
+CMS_REFUSE_INCOMPLETE_TRANSLATIONS = _flag("CMS_REFUSE_INCOMPLETE_TRANSLATIONS", False)
 # The response cache and how long browsers and CDNs keep answers (base.py): a
 # deployment sets s-maxage once its CDN is purged on change (README, "Caching").
 CMS_RESPONSE_CACHE = _flag("CMS_RESPONSE_CACHE", CMS_RESPONSE_CACHE)  # noqa: F405

@@ -6,6 +6,7 @@ import json
 import pytest
 from django.urls import reverse
 from wagtail.models import Locale
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 from wagtail_localize.fields import get_translatable_fields
 from wagtail_localize.models import StringTranslation, Translation
 
@@ -257,3 +258,44 @@ def test_a_tag_filter_costs_the_same_queries_however_many_tags_and_articles(
         article.tags.add("党建", f"标签{n}")
         article.save_revision().publish()
     assert count() == few
+
+
+def test_tags_typed_in_the_admin_reach_the_zh_hant_edition_converted(
+    admin_client, django_capture_on_commit_callbacks
+):
+    """Issue 18: tags an editor types in the admin (taggit's comma-separated
+    field), on a new article and then on an edit of it, are converted too."""
+    index = NewsIndexPage.objects.get(locale__language_code="zh-hans")
+    form = {
+        "title": "培训会",
+        "slug": "培训会",
+        "summary": "",
+        "body": streamfield([]),
+        "authors": inline_formset([]),
+        "tags": "培训, 数字化转型",
+        "action-publish": "action-publish",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse(
+                "wagtailadmin_pages:add",
+                args=["newsroom", "newsarticlepage", index.pk],
+            ),
+            nested_form_data(form),
+        )
+    assert response.status_code == 302
+    page = NewsArticlePage.objects.get(slug="培训会")
+    hant_tags = sorted(t.name for t in traditional(page).tags.all())
+    assert hant_tags == ["培訓", "數字化轉型"]
+
+    form["tags"] = "培训, 数字化转型, 党建"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("wagtailadmin_pages:edit", args=[page.pk]), nested_form_data(form)
+        )
+    assert response.status_code == 302
+    assert sorted(t.name for t in traditional(page).tags.all()) == [
+        "培訓",
+        "數字化轉型",
+        "黨建",
+    ]
