@@ -12,7 +12,7 @@ WEIGHTS = {"COMMITTEE": 3, "UNIT": 3, "PERSON": 2}
 
 def fill(apps, schema_editor):
     """Suggestions for the entries already indexed, without dates (the entries
-    do not keep them): rebuild_search_index adds the news articles' dates."""
+    do not keep them yet): 0005 adds the news articles' dates."""
     SearchEntry = apps.get_model("cms_search", "SearchEntry")
     Suggestion = apps.get_model("cms_search", "Suggestion")
     entries = SearchEntry.objects.only(

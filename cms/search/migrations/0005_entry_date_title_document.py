@@ -6,21 +6,22 @@ import cms.search.backends
 
 
 def fill_dates(apps, schema_editor):
-    """The news articles' entries' dates, from the articles (the only documents
-    with one): as `NewsArticlePage.publication_date`, the edited date, else the
-    first publication's, as a rebuild of the index would give."""
+    """The news articles' entries' and suggestions' dates, from the articles
+    (the only documents with one): as `NewsArticlePage.publication_date`, the
+    edited date, else the first publication's, as a rebuild of the index would
+    give."""
     SearchEntry = apps.get_model("cms_search", "SearchEntry")
     try:
         article = apps.get_model("newsroom", "NewsArticlePage")
     except LookupError:
         return
     own = article.objects.filter(pk=OuterRef("object_id"))
-    SearchEntry.objects.filter(model="newsroom.newsarticlepage").update(
-        date=Subquery(
-            own.annotate(day=Coalesce("date", TruncDate("first_published_at")))
-            .values("day")[:1]
+    day = own.annotate(day=Coalesce("date", TruncDate("first_published_at")))
+    # The suggestions (0004) were made without dates; they rank by them too.
+    for rows in (SearchEntry, apps.get_model("cms_search", "Suggestion")):
+        rows.objects.filter(model="newsroom.newsarticlepage").update(
+            date=Subquery(day.values("day")[:1])
         )
-    )
 
 
 class Migration(migrations.Migration):
