@@ -275,3 +275,17 @@ def test_the_query_count_does_not_grow_with_the_matches(gql, variables):
         MemberCompanyFactory(name=f"协会{day}有限公司")
     assert len(suggest(gql, "协会", limit=20, **variables)) == 20
     assert count_queries(gql, "协会", **variables) <= small
+
+
+def test_suggestions_behind_a_window_of_hidden_ones_are_still_found(gql, monkeypatch):
+    """The best rows are read before their visibility is asked (a window of
+    them): when the window holds too few visible ones, all are searched."""
+    monkeypatch.setattr("cms.search.suggestions.WINDOW", 2)
+    older = [article(f"窗口旧闻{n}", day=n) for n in (1, 2)]
+    newer = [article(f"窗口新闻{n}", day=n) for n in (20, 21, 22)]
+    NewsArticlePage.objects.filter(pk__in=[page.pk for page in newer]).update(
+        expire_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    found = texts(gql, "窗口", limit=1)
+    assert found == [older[-1].title]
+    assert texts(gql, "窗口") == [page.title for page in reversed(older)]
