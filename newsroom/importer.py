@@ -156,7 +156,7 @@ class LegacyNewsImporter:
         publish = not (self.draft or hold) and (changed or not existing.live)
         if hold:
             result.notes.append(
-                f"{path}: saved as a draft that needs review (--publish-damaged "
+                f"{path}: kept as a draft that needs review (--publish-damaged "
                 "publishes it all the same)"
             )
         if changed or publish:

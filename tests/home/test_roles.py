@@ -1,10 +1,13 @@
 """The editorial groups and the news workflow (home.roles), through the real admin:
 editors per locale, reviewers, member-directory staff."""
 
+from io import StringIO
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from wagtail.models import (
     GroupPagePermission,
@@ -22,6 +25,7 @@ from wagtail.test.utils.form_data import (
 from wagtail.users.models import UserProfile
 
 from home.roles import (
+    EDITOR_PAGES,
     EDITORS,
     MEMBER_STAFF,
     NEWS_TASK,
@@ -85,6 +89,24 @@ def article_form(title, **actions):
 def add_article(client, code, title, **actions):
     url = f"/admin/pages/add/newsroom/newsarticlepage/{news(code).pk}/"
     return client.post(url, article_form(title, **actions))
+
+
+@pytest.mark.django_db
+def test_the_migration_made_the_groups_before_the_trees_existed_then_the_command():
+    """The test database was migrated before its trees were built: the groups
+    have their model permissions but no pages until `ensure_roles` runs."""
+    names = [*EDITORS.values(), REVIEWERS, MEMBER_STAFF]
+    groups = Group.objects.filter(name__in=names)
+    assert groups.count() == len(names)
+    assert all(g.permissions.filter(codename="access_admin") for g in groups)
+    assert not GroupPagePermission.objects.filter(group__in=groups).exists()
+    assert not WorkflowPage.objects.filter(workflow__name=NEWS_WORKFLOW).exists()
+    call_command("ensure_roles", stdout=StringIO())
+    editors = Group.objects.get(name=EDITORS["en"])
+    assert editors.page_permissions.filter(
+        page__depth=2, page__locale__language_code="en"
+    ).count() == len(EDITOR_PAGES)
+    assert WorkflowPage.objects.filter(workflow__name=NEWS_WORKFLOW).count() == 3
 
 
 def test_the_groups_exist_with_their_permissions_and_ensure_adds_nothing_twice(roles):

@@ -160,7 +160,7 @@ def test_damaged_articles_are_drafts_that_need_review(tmp_path):
     path = write(tmp_path, "damaged.txt", DAMAGED)
     out, _err, ok = run(path, "--locale", "zh-hant")
     assert ok and out.startswith("created:")
-    assert "saved as a draft that needs review" in out
+    assert "kept as a draft that needs review" in out
     article = NewsArticlePage.objects.get(legacy_id="damaged.txt")
     assert not article.live and article.needs_review
     latest = article.get_latest_revision_as_object()
