@@ -41,6 +41,11 @@ class NewsArticleFilterSet(PageFilterSet):
         ),
     )
 
+    needs_review = BooleanFilter(
+        label=_("Needs review"),
+        widget=RadioSelect(choices=[("", _("Any")), ("true", _("Needs review"))]),
+    )
+
     class Meta:
         model = NewsArticlePage
         fields = []
@@ -57,8 +62,9 @@ class NewsArticleIndexView(IndexView):
 
 
 class NewsArticleListingViewSet(PageListingViewSet):
-    """All news articles in one flat list, filterable by category, publication date
-    and status (the page explorer shows them only one news index at a time)."""
+    """All news articles in one flat list, filterable by category, publication date,
+    status and "needs review" (imported text to correct), which the page explorer
+    cannot do: it shows one news index at a time."""
 
     model = NewsArticlePage
     index_view_class = NewsArticleIndexView

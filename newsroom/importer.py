@@ -4,6 +4,10 @@ One file, one article, matched by file name (`legacy_id`) within the locale, so
 importing a file again updates its article instead of adding another. Each file is
 imported in a transaction of its own: a file that cannot be read or parsed writes
 nothing, and the others go on.
+
+An article whose text the old site's encoding damaged (legacy.damaged_places) is
+saved as a draft marked `needs_review`, for an editor to correct and publish,
+unless `publish_damaged` says to publish it all the same.
 """
 
 import datetime
@@ -50,7 +54,14 @@ def body_data(stream_value):
 class LegacyNewsImporter:
     """Imports exported articles into one locale's news index."""
 
-    def __init__(self, locale_code, media_dirs=(), draft=False, dry_run=False):
+    def __init__(
+        self,
+        locale_code,
+        media_dirs=(),
+        draft=False,
+        dry_run=False,
+        publish_damaged=False,
+    ):
         self.locale = Locale.objects.filter(language_code=locale_code).first()
         if self.locale is None:
             raise ImportSetupError(f"Unknown locale {locale_code!r}.")
@@ -62,6 +73,7 @@ class LegacyNewsImporter:
         self.media_dirs = [Path(d) for d in media_dirs]
         self.draft = draft
         self.dry_run = dry_run
+        self.publish_damaged = publish_damaged
         self.seen_names = set()
 
     def import_file(self, path):
@@ -114,12 +126,14 @@ class LegacyNewsImporter:
         else:
             # Compare with the newest version, a draft included.
             page = existing.get_latest_revision_as_object()
+        hold = bool(article.damaged) and not self.publish_damaged
         category = self._category(article.category)
         body = [block for b in article.body if (block := self._block(path, b, result))]
         fields = {
             "title": article.title,
             "summary": article.summary,
             "date": article.date,
+            "needs_review": hold,
         }
         before = existing and (
             {name: getattr(page, name) for name in fields},
@@ -139,9 +153,16 @@ class LegacyNewsImporter:
                     datetime.datetime.combine(article.date, datetime.time(9))
                 )
             self.index.add_child(instance=page)
-        publish = not self.draft and (changed or not existing.live)
+        publish = not (self.draft or hold) and (changed or not existing.live)
+        if hold:
+            result.notes.append(
+                f"{path}: kept as a draft that needs review (--publish-damaged "
+                "publishes it all the same)"
+            )
         if changed or publish:
-            revision = page.save_revision() if changed else page.latest_revision
+            revision = (
+                page.save_revision(log_action=True) if changed else page.latest_revision
+            )
             if publish:
                 revision.publish()
         self._keep_view_count(page, article.view_count)

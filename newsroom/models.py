@@ -297,6 +297,16 @@ class NewsArticlePage(BasePage):
         db_index=True,
         help_text=_("The old site's export file this article was imported from."),
     )
+    # Set by the importer on a draft whose text the old site's encoding damaged
+    # (newsroom.importer); the news listing filters by it.
+    needs_review = models.BooleanField(
+        _("needs review"),
+        default=False,
+        help_text=_(
+            "The imported text has places the old website's encoding damaged. "
+            "Correct them, clear this box and publish."
+        ),
+    )
 
     content_panels = [
         *BasePage.content_panels,
@@ -305,6 +315,7 @@ class NewsArticlePage(BasePage):
         FieldPanel("body"),
     ]
     details_panels = [
+        FieldPanel("needs_review"),
         FieldPanel("date"),
         # Tick boxes: a bare multiple select needs ctrl-click, and loses the
         # other choices on a plain click. Tags use Wagtail's tag widget.

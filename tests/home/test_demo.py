@@ -8,15 +8,18 @@ import re
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
 from django.test import TestCase
-from wagtail.models import Page, Revision, Site
+from wagtail.models import Page, PageLogEntry, Revision, Site, WorkflowPage
 from wagtail_localize.models import StringSegment, StringTranslation, TranslationSource
 
 from demo import site as demo
 from demo.site import LEGACY_ARTICLE
 from home.models import HomePage
+from home.roles import EDITORS, NEWS_WORKFLOW
+from newsroom.legacy import DAMAGE
 from newsroom.models import NewsArticlePage, NewsIndexPage
 from organisation.models import OrganisationIndexPage
 
@@ -231,3 +234,47 @@ def test_demo_site_settings_and_menus_in_every_locale(
         "label": department,
         "url": "https://jxt.zj.gov.cn/",
     }
+
+
+def body_text(page):
+    return " ".join(str(block.value) for block in page.body)
+
+
+@pytest.mark.django_db
+def test_the_imported_article_was_corrected_in_a_second_revision():
+    """The importer kept the damaged article a draft that needs review; an
+    editor's correction is the second revision, and the one published."""
+    article = NewsArticlePage.objects.get(
+        locale__language_code="zh-hant", legacy_id=LEGACY_ARTICLE.name
+    )
+    imported, corrected = article.revisions.order_by("created_at", "pk")
+    before, after = imported.as_object(), corrected.as_object()
+    assert before.needs_review and DAMAGE.search(body_text(before))
+    assert "院?!" in body_text(before) and "規?;?" in body_text(before)
+    assert not after.needs_review and not DAMAGE.search(body_text(after))
+    assert article.live_revision_id == corrected.pk
+    assert not article.needs_review and not article.has_unpublished_changes
+    live = body_text(article)
+    assert "支持 1 所職業院校浙江長征職業技術學院與企業合作" in live
+    assert "正規化、優質化、規模化" in live
+    history = PageLogEntry.objects.filter(page=article)
+    assert set(history.values_list("action", flat=True)) >= {
+        "wagtail.edit",
+        "wagtail.publish",
+    }
+    assert history.filter(revision=imported).exists()
+    assert history.filter(revision=corrected).exists()
+    simplified = NewsArticlePage.objects.get(
+        locale__language_code="zh-hans", legacy_id=LEGACY_ARTICLE.name
+    )
+    assert "职业院校浙江长征职业技术学院" in body_text(simplified)
+    assert "规模化" in body_text(simplified)
+
+
+@pytest.mark.django_db
+def test_the_demo_has_the_editorial_groups_and_the_news_workflow():
+    for news in NewsIndexPage.objects.all():
+        assert WorkflowPage.objects.get(page=news).workflow.name == NEWS_WORKFLOW
+    for code, name in EDITORS.items():
+        pages = Group.objects.get(name=name).page_permissions.filter(page__depth=2)
+        assert {p.page.locale.language_code for p in pages} == {code}

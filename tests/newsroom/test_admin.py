@@ -57,6 +57,17 @@ def test_article_list_filters_by_category_date_and_status(editor):
     assert "丙草稿" in drafts and "甲文章" not in drafts
 
 
+def test_article_list_filters_the_articles_that_need_review(editor):
+    NewsArticlePageFactory(
+        parent=index("zh-hant"), title="待校對", live=False, needs_review=True
+    )
+    NewsArticlePageFactory(parent=index("zh-hant"), title="已校對")
+    flagged = listed(editor, needs_review="true")
+    assert "待校對" in flagged and "已校對" not in flagged
+    everything = listed(editor)
+    assert "待校對" in everything and "已校對" in everything
+
+
 def test_dashboard_lists_the_most_read_published_articles(editor):
     for title, views, live in (
         ("少读", 3, True),

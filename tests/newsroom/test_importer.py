@@ -76,8 +76,9 @@ def article_text(article):
 
 @pytest.mark.django_db
 def test_the_sample_imports_cleanly():
-    """The old site's real export (the one the demo loads) imports cleanly."""
-    out, err, ok = run(SAMPLE, "--locale", "zh-hant")
+    """The old site's real export (the one the demo loads) imports cleanly; its
+    damaged text published only when asked to."""
+    out, err, ok = run(SAMPLE, "--locale", "zh-hant", "--publish-damaged")
     assert ok and out.startswith("created:"), err
     article = NewsArticlePage.objects.get(
         legacy_id=SAMPLE.name, locale__language_code="zh-hant"
@@ -149,6 +150,52 @@ def test_damaged_text_is_reported_with_file_and_line_and_imported(tmp_path):
     assert ok
     assert f"{path}:13: text looks damaged by the old site's encoding" in out
     assert NewsArticlePage.objects.filter(legacy_id="damaged.txt").exists()
+
+
+DAMAGED = ARTICLE.replace("議程見附件。", "推動協會建設的規?;?,發揮作用。")
+
+
+@pytest.mark.django_db
+def test_damaged_articles_are_drafts_that_need_review(tmp_path):
+    path = write(tmp_path, "damaged.txt", DAMAGED)
+    out, _err, ok = run(path, "--locale", "zh-hant")
+    assert ok and out.startswith("created:")
+    assert "kept as a draft that needs review" in out
+    article = NewsArticlePage.objects.get(legacy_id="damaged.txt")
+    assert not article.live and article.needs_review
+    latest = article.get_latest_revision_as_object()
+    assert latest.needs_review and "規?;?" in article_text(latest)
+    # Importing it again neither publishes it nor adds a revision.
+    revisions = Revision.objects.count()
+    out, _err, _ok = run(path, "--locale", "zh-hant")
+    assert out.startswith("unchanged:") and Revision.objects.count() == revisions
+    article.refresh_from_db()
+    assert not article.live
+    # Publishing the editor's correction keeps the old site's date.
+    latest.needs_review = False
+    latest.save_revision().publish()
+    article.refresh_from_db()
+    assert article.live and not article.needs_review
+    assert article.first_published_at.date().isoformat() == "2024-03-08"
+
+
+@pytest.mark.django_db
+def test_publish_damaged_publishes_them_all_the_same(tmp_path):
+    path = write(tmp_path, "damaged.txt", DAMAGED)
+    out, _err, ok = run(path, "--locale", "zh-hant", "--publish-damaged")
+    assert ok and out.startswith("created:")
+    assert "needs review" not in out
+    article = NewsArticlePage.objects.get(legacy_id="damaged.txt")
+    assert article.live and not article.needs_review
+    assert "規?;?" in article_text(article)
+
+
+@pytest.mark.django_db
+def test_clean_articles_are_published_and_need_no_review(tmp_path):
+    out, _err, ok = run(write(tmp_path, "clean.txt", ARTICLE), "--locale", "zh-hant")
+    assert ok and out.startswith("created:") and "needs review" not in out
+    article = NewsArticlePage.objects.get(legacy_id="clean.txt")
+    assert article.live and not article.needs_review
 
 
 @pytest.mark.django_db

@@ -29,15 +29,27 @@ class Command(BaseCommand):
             "--draft", action="store_true", help="Save drafts, do not publish."
         )
         parser.add_argument(
+            "--publish-damaged",
+            action="store_true",
+            help="Publish articles with text damaged by the old site's encoding "
+            "(by default they are saved as drafts that need review).",
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="Write nothing; say what would happen.",
         )
 
-    def handle(self, *args, paths, locale, media_dir, draft, dry_run, **options):
+    def handle(
+        self, *args, paths, locale, media_dir, draft, dry_run, publish_damaged, **opts
+    ):
         try:
             importer = LegacyNewsImporter(
-                locale, media_dir, draft=draft, dry_run=dry_run
+                locale,
+                media_dir,
+                draft=draft,
+                dry_run=dry_run,
+                publish_damaged=publish_damaged,
             )
         except ImportSetupError as error:
             raise CommandError(str(error)) from None
