@@ -114,9 +114,13 @@ def test_a_member_company_is_one_result_in_a_chain(gql):
     """A company has an entry per locale: one item, read in the first locale."""
     tier = factories.MembershipTierFactory(name="理事单位")
     factories.translation_of(tier, "en", name="Director")
-    company = factories.MemberCompanyFactory(name="锦恒RCEP科技有限公司", tier=tier)
+    company = factories.MemberCompanyFactory(name="甬渤澜RCEP科技有限公司", tier=tier)
     found = gql(
-        SEARCH, text="锦恒", locale="en", fallback=["zh-hans"], types=["MEMBER_COMPANY"]
+        SEARCH,
+        text="甬渤澜",
+        locale="en",
+        fallback=["zh-hans"],
+        types=["MEMBER_COMPANY"],
     )["search"]
     assert found["totalCount"] == 1
     [hit] = found["items"]
@@ -124,7 +128,7 @@ def test_a_member_company_is_one_result_in_a_chain(gql):
     assert hit["item"] == {
         "__typename": "MemberCompany",
         "id": f"{company.pk}@en,zh-hans",
-        "name": "锦恒RCEP科技有限公司",
+        "name": "甬渤澜RCEP科技有限公司",
         "tier": {"name": "Director"},
     }
 

@@ -19,6 +19,11 @@ from tests.search.corpus import COMPANIES
 
 ARTICLE = "article"
 ARTICLE_SLUG = "2021-07-12-party-building-guidance-visit"
+# The English edition's slug comes from its English title.
+ARTICLE_SLUGS = {
+    "en": "officials-of-the-party-committee-for-zhejiangs-economy-and-information-"
+    "technology-sector-visit-the-association-to-guide-its-party-building-work"
+}
 ALL_COMMITTEES = {
     "committee:" + slug
     for slug in (
@@ -211,7 +216,8 @@ def key(hit):
 
 def resolve(key, locale):
     """An expected key, the article named as its edition in `locale`."""
-    return f"{ARTICLE}:{locale}:{ARTICLE_SLUG}" if key == ARTICLE else key
+    slug = ARTICLE_SLUGS.get(locale, ARTICLE_SLUG)
+    return f"{ARTICLE}:{locale}:{slug}" if key == ARTICLE else key
 
 
 def results(gql, case):
