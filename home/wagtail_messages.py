@@ -4,14 +4,25 @@ prefers to Wagtail's. Without them a moderation email came with an English
 subject over a Chinese body: Wagtail renders each email in the recipient's admin
 language, but finds no translation of the subject of "submitted to workflow".
 Those of snippets ("The %(model_name)s ...") are missing too; no snippet here
-goes through a workflow.
+goes through a workflow. The page search's result heading and the usage line of
+the unpublish and delete views are missing from both as well.
 Nothing imports this module at run time; tests/home/test_notifications.py checks
 that each message is translated and that the emails are wholly in one language.
 """
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 MISSING_FROM_WAGTAIL = [
+    # wagtailadmin/pages/search_results.html (both)
+    ngettext_lazy(
+        "There is one matching page", "There are %(counter)s matching pages", 1
+    ),
+    # wagtailadmin/shared/usage_summary.html (both)
+    ngettext_lazy(
+        "This %(model_name)s is referenced %(usage_count)s time.",
+        "This %(model_name)s is referenced %(usage_count)s times.",
+        1,
+    ),
     # wagtailadmin/notifications/workflow_state_submitted_subject.txt (both)
     gettext_noop('The page "%(title)s" has been submitted to workflow "%(workflow)s"'),
     # wagtailadmin/notifications/updated_comments_subject.txt, .txt, .html (zh_Hant)

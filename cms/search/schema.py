@@ -270,7 +270,8 @@ class SearchSuggestionsQuery:
         ),
         limit=graphene.Int(
             default_value=SUGGESTIONS,
-            description=f"How many suggestions, 1 to {MAX_SUGGESTIONS}.",
+            description=f"How many suggestions, 1 to {MAX_SUGGESTIONS} "
+            f"({SUGGESTIONS} if null).",
         ),
         description="Titles and names (news, committees, units, people, member "
         "companies) that start with or contain `prefix`, for a search box's "
@@ -281,7 +282,7 @@ class SearchSuggestionsQuery:
     )
 
     def resolve_search_suggestions(
-        self, info, prefix, locale=None, fallback=None, types=None, limit=SUGGESTIONS
+        self, info, prefix, locale=None, fallback=None, types=None, limit=None
     ):
         request = info.context
         try:
@@ -289,6 +290,8 @@ class SearchSuggestionsQuery:
         except ratelimit.RateLimited as limited:
             raise ratelimit.rate_limited_error(limited) from None
         text = suggestion_text(prefix)
+        # An explicit null means the default, like an omitted argument.
+        limit = SUGGESTIONS if limit is None else limit
         if not 1 <= limit <= MAX_SUGGESTIONS:
             raise bad_input(f"limit is {limit}; it must be 1 to {MAX_SUGGESTIONS}.")
         if types == []:

@@ -289,3 +289,10 @@ def test_suggestions_behind_a_window_of_hidden_ones_are_still_found(gql, monkeyp
     found = texts(gql, "窗口", limit=1)
     assert found == [older[-1].title]
     assert texts(gql, "窗口") == [page.title for page in reversed(older)]
+
+
+def test_a_null_limit_means_the_default(gql):
+    for day in range(1, 11):
+        article(f"默认条数{day}", day=day)
+    assert len(texts(gql, "默认条数", limit=None)) == 8
+    assert len(texts(gql, "默认条数")) == 8
