@@ -189,6 +189,8 @@ def sync_traditional(instance):
     if instance.locale.language_code != SIMPLIFIED or source_translation(instance):
         return
     translator = get_machine_translator()
+    if isinstance(instance, Page) and hasattr(translator, "for_site"):
+        translator = translator.for_site(instance.get_site())
     translation = translator and traditional_translation(instance)
     if not translation or not translator.can_translate(
         translation.source.locale, translation.target_locale

@@ -11,6 +11,7 @@ OPTIONS["OTHER"], if any. `can_translate` answers for the pair actually asked, s
 sync to several locales never fails because one of them has no translator.
 """
 
+import copy
 import re
 from functools import cache
 
@@ -118,38 +119,69 @@ def chinese_config(source_code, target_code, variant):
     return None
 
 
+def parse_variants(text):
+    """(default variant, {site hostname: variant}) from TRADITIONAL_VARIANT's
+    text: comma-separated entries, a variant (the default) or `hostname=variant`
+    (that site's zh-hant editions), e.g. `s2t, tw.example.org=s2twp`."""
+    default, by_site = "s2t", {}
+    for entry in filter(None, (part.strip() for part in text.split(","))):
+        host, _, variant = entry.rpartition("=")
+        if variant.strip() not in TRADITIONAL_VARIANTS:
+            raise ImproperlyConfigured(
+                f"TRADITIONAL_VARIANT: {entry!r} is not one of "
+                f"{', '.join(TRADITIONAL_VARIANTS)}, or `hostname=` one of them."
+            )
+        if host:
+            by_site[host.strip().lower()] = variant.strip()
+        else:
+            default = variant.strip()
+    return default, by_site
+
+
+def default_variant():
+    options = settings.WAGTAILLOCALIZE_MACHINE_TRANSLATOR["OPTIONS"]
+    return parse_variants(options.get("TRADITIONAL_VARIANT", "s2t"))[0]
+
+
 def in_script_of(text, language_code):
     """Simplified Chinese `text` as the zh-hant edition writes it (converted with
-    the site translator's variant, as that edition's texts are), else as it is:
-    for texts that have no editions, such as a member company's registered
-    name."""
+    the default variant, as snippets' editions are), else as it is: for texts
+    that have no editions, such as a member company's registered name."""
     if language_code.lower() != TRADITIONAL:
         return text
-    options = settings.WAGTAILLOCALIZE_MACHINE_TRANSLATOR["OPTIONS"]
-    return to_traditional([text], options.get("TRADITIONAL_VARIANT", "s2t"))[text]
+    return to_traditional([text], default_variant())[text]
 
 
 class LanguagePairTranslator(BaseMachineTranslator):
     """OpenCC between the Chinese scripts, OPTIONS["OTHER"] for everything else.
 
-    OPTIONS: TRADITIONAL_VARIANT (s2t, s2tw, s2twp or s2hk) and OTHER (None or a
-    wagtail-localize translator setting: {"CLASS": ..., "OPTIONS": {...}}).
+    OPTIONS: TRADITIONAL_VARIANT (s2t, s2tw, s2twp or s2hk, or one per site:
+    `parse_variants`) and OTHER (None or a wagtail-localize translator setting:
+    {"CLASS": ..., "OPTIONS": {...}}).
     """
 
     def __init__(self, options):
         super().__init__(options)
-        self.variant = options.get("TRADITIONAL_VARIANT", "s2t")
-        if self.variant not in TRADITIONAL_VARIANTS:
-            raise ImproperlyConfigured(
-                f"TRADITIONAL_VARIANT {self.variant!r} is not one of "
-                f"{', '.join(TRADITIONAL_VARIANTS)}."
-            )
+        self.variant, self.site_variants = parse_variants(
+            options.get("TRADITIONAL_VARIANT", "s2t")
+        )
         other = options.get("OTHER")
         self.other = None
         if other:
             from django.utils.module_loading import import_string
 
             self.other = import_string(other["CLASS"])(other.get("OPTIONS", {}))
+
+    def for_site(self, site):
+        """This translator with the Traditional variant of `site` (a Wagtail
+        Site, or None: the default); the synchronisation converts a page's
+        edition with its site's variant."""
+        variant = self.site_variants.get(site.hostname.lower()) if site else None
+        if variant is None or variant == self.variant:
+            return self
+        translator = copy.copy(self)
+        translator.variant = variant
+        return translator
 
     @property
     def display_name(self):

@@ -174,7 +174,8 @@ STORAGES = {
 # Translation (cms/localization). Machine translation routes by language pair:
 # zh-hans <-> zh-hant through OpenCC, phrase by phrase, into the Traditional variant
 # named here (s2t: OpenCC's standard forms; s2tw: Taiwan; s2twp: Taiwan with its
-# vocabulary, 软件 -> 軟體; s2hk: Hong Kong). Every other pair (English) goes to
+# vocabulary, 软件 -> 軟體; s2hk: Hong Kong), or one per site: `s2t,host=s2twp`
+# (README, "Which Traditional Chinese"). Every other pair (English) goes to
 # OTHER, a wagtail-localize translator such as
 # {"CLASS": "wagtail_localize.machine_translators.deepl.DeepLTranslator",
 #  "OPTIONS": {"AUTH_KEY": "..."}}; with None, those pairs need a human translator.

@@ -263,3 +263,24 @@ def test_a_new_article_keeps_its_categories(db):
     page = NewsArticlePage(title="新文章", slug="新文章", categories=[category])
     index.add_child(instance=page)
     assert list(NewsArticlePage.objects.get(pk=page.pk).categories.all()) == [category]
+
+
+def test_a_page_is_converted_with_its_sites_variant(draft, publish, settings):
+    """The association's site set to Taiwan's vocabulary: its pages' editions
+    use it; another site named in the setting does not change them."""
+    options = settings.WAGTAILLOCALIZE_MACHINE_TRANSLATOR["OPTIONS"]
+    settings.WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
+        **settings.WAGTAILLOCALIZE_MACHINE_TRANSLATOR,
+        "OPTIONS": {**options, "TRADITIONAL_VARIANT": "s2t,localhost=s2twp"},
+    }
+    page = publish(draft(title="软件信息", texts=("软件信息",)))
+    assert page.get_site().hostname == "localhost"
+    hant = traditional(page)
+    assert (hant.title, body_texts(hant)) == ("軟體資訊", ["<p>軟體資訊</p>"])
+    settings.WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
+        **settings.WAGTAILLOCALIZE_MACHINE_TRANSLATOR,
+        "OPTIONS": {**options, "TRADITIONAL_VARIANT": "s2t,tw.example.org=s2twp"},
+    }
+    page.title = "软件信息更新"
+    hant = traditional(publish(page))
+    assert hant.title == "軟件信息更新"

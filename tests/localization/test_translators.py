@@ -2,11 +2,12 @@
 a service is configured."""
 
 import pytest
-from wagtail.models import Locale
+from django.core.exceptions import ImproperlyConfigured
+from wagtail.models import Locale, Site
 from wagtail_localize.machine_translators import get_machine_translator
 from wagtail_localize.strings import StringValue
 
-from cms.localization.translators import LanguagePairTranslator
+from cms.localization.translators import LanguagePairTranslator, parse_variants
 
 CODES = ("zh-hans", "zh-hant", "en")
 
@@ -76,8 +77,6 @@ def test_the_traditional_variant_comes_from_settings(variant, expected):
 
 
 def test_an_unknown_variant_stops_start_up():
-    from django.core.exceptions import ImproperlyConfigured
-
     with pytest.raises(ImproperlyConfigured, match="s2x"):
         LanguagePairTranslator({"TRADITIONAL_VARIANT": "s2x"})
 
@@ -87,3 +86,28 @@ def test_a_pair_without_translator_is_refused_not_guessed():
     translator = get_machine_translator()
     with pytest.raises(ValueError, match="zh-hans -> en"):
         convert(translator, "zh-hans", "en", "协会")
+
+
+def test_variants_per_site_are_read_from_the_setting():
+    assert parse_variants("s2t") == ("s2t", {})
+    assert parse_variants(" s2hk , TW.example.org = s2twp,") == (
+        "s2hk",
+        {"tw.example.org": "s2twp"},
+    )
+    with pytest.raises(ImproperlyConfigured, match="'tw.example.org=s2x'"):
+        parse_variants("s2t,tw.example.org=s2x")
+
+
+@pytest.mark.django_db
+def test_a_site_gets_its_own_variant_and_other_sites_the_default():
+    translator = LanguagePairTranslator(
+        {"TRADITIONAL_VARIANT": "s2t,tw.example.org=s2twp"}
+    )
+    taiwan = translator.for_site(Site(hostname="TW.example.org"))
+    for which, expected in (
+        (taiwan, "軟體資訊"),
+        (translator.for_site(Site(hostname="www.example.org")), "軟件信息"),
+        (translator.for_site(None), "軟件信息"),
+    ):
+        assert convert(which, "zh-hans", "zh-hant", "软件信息") == expected
+    assert translator.variant == "s2t"
