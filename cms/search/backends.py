@@ -86,16 +86,20 @@ POSTGRESQL_TITLE_REMOVE = [
 ]
 
 
-def install_title(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in POSTGRESQL_TITLE:
-            schema_editor.execute(statement)
+def on_postgresql(statements):
+    """A migration's function (RunPython) executing `statements` on PostgreSQL;
+    on SQLite, which has no such index, nothing."""
+
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in statements:
+                schema_editor.execute(statement)
+
+    return run
 
 
-def uninstall_title(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in POSTGRESQL_TITLE_REMOVE:
-            schema_editor.execute(statement)
+install_title = on_postgresql(POSTGRESQL_TITLE)
+uninstall_title = on_postgresql(POSTGRESQL_TITLE_REMOVE)
 
 
 def statements(connection, remove=False):

@@ -27,7 +27,7 @@ from django.db.models import BooleanField, F, Func, Q
 
 from cms.content.editions import resolved
 
-from .backends import tsquery
+from .backends import on_postgresql, tsquery
 from .documents import only_visible
 from .models import Suggestion
 from .text import Term, needed_grams
@@ -55,16 +55,8 @@ ORDER = ("-weight", F("date").desc(nulls_last=True), "-pk")
 WINDOW = 100
 
 
-def install(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in POSTGRESQL:
-            schema_editor.execute(statement)
-
-
-def uninstall(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in POSTGRESQL_REMOVE:
-            schema_editor.execute(statement)
+install = on_postgresql(POSTGRESQL)
+uninstall = on_postgresql(POSTGRESQL_REMOVE)
 
 
 class HasGrams(Func):
