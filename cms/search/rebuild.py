@@ -89,7 +89,8 @@ class Part:
 
 def plan(models, locale):
     """Checkpoints for the parts of a rebuild of `models` (project's and
-    Wagtail's) in `locale` (None: every locale), in place of any others."""
+    Wagtail's) in `locale` (None: every locale), in place of any others;
+    returns how many (none: nothing to do, and the others stay)."""
     locales = [locale] if locale else list(Locale.objects.order_by("pk"))
     rows = []
     for model in models:
@@ -102,8 +103,10 @@ def plan(models, locale):
             rows.append(
                 RebuildCheckpoint(index=WAGTAIL, model=label(model), locale=locale)
             )
-    RebuildCheckpoint.objects.all().delete()
-    RebuildCheckpoint.objects.bulk_create(rows)
+    if rows:
+        RebuildCheckpoint.objects.all().delete()
+        RebuildCheckpoint.objects.bulk_create(rows)
+    return len(rows)
 
 
 def label(model):
@@ -127,7 +130,8 @@ def pending():
 
 def run(parts, batch_size, progress):
     """Do `parts` (each resumed after its checkpoint), showing `progress(part,
-    total, done)`'s `Progress`; then delete the checkpoints."""
+    total, done)`'s `Progress`; then delete the checkpoints. Returns how many
+    objects were indexed."""
     rebuilders = {}  # the database backends' rebuilders keep their index
     backends = list(get_search_backends())
     for part in parts:
@@ -138,11 +142,11 @@ def run(parts, batch_size, progress):
                 rebuilders.setdefault((number, found.get_key()), rebuilder)
     for rebuilder in rebuilders.values():
         rebuilder.start()
-    for part in parts:
-        run_part(part, batch_size, progress)
+    count = sum(run_part(part, batch_size, progress) for part in parts)
     for rebuilder in rebuilders.values():
         rebuilder.finish()
     RebuildCheckpoint.objects.all().delete()
+    return count
 
 
 def run_part(part, batch_size, progress):
@@ -165,7 +169,7 @@ def run_part(part, batch_size, progress):
         bar.advance(len(pks))
         if last:
             bar.finish()
-            return
+            return bar.done - bar.resumed
 
 
 class Progress:

@@ -78,7 +78,8 @@ def test_a_log_gets_a_line_at_each_tenth_with_counts_and_time_left(articles):
     assert [(m["done"], m["total"]) for m in hant] == [("2", "2")]
     wagtail = lines(output, "Wagtail: news articles")
     assert wagtail[-1]["done"] == wagtail[-1]["total"] == "9"
-    assert output.rstrip().endswith("Search indexes rebuilt.")
+    # 7 + 2 articles in the project's index, 9 in Wagtail's.
+    assert output.rstrip().endswith("Search indexes rebuilt (18 objects indexed).")
 
 
 def test_the_progress_line_reads_rate_and_time_left_from_the_clock():
@@ -204,6 +205,17 @@ def test_an_interrupted_rebuild_resumes_and_ends_as_a_clean_one(articles, monkey
     )
     assert "This rebuild starts afresh instead." in out.getvalue()
 
+    # Rebuilding one model or locale now would lose the checkpoints: refused.
+    for partial in (["--model", "organisation.MemberCompany"], ["--locale", "en"]):
+        with pytest.raises(CommandError, match="Resume it, or rebuild everything"):
+            rebuild(*partial)
+    assert (
+        RebuildCheckpoint.objects.get(
+            index="project", model="newsroom.NewsArticlePage", locale=checkpoint.locale
+        ).after
+        == articles[3].pk
+    )
+
     monkeypatch.setitem(documents.REGISTRY, NewsArticlePage, NewsArticleDocument())
     output, _ = rebuild("--resume", "--batch-size", "2")
     assert output.startswith("Resuming the rebuild started ")
@@ -225,6 +237,24 @@ def test_the_error_tells_the_operator_how_to_continue(articles, monkeypatch):
     with pytest.raises(RuntimeError):
         call_command("rebuild_search_index", stdout=io.StringIO(), stderr=err)
     assert "`rebuild_search_index --resume` continues it" in err.getvalue()
+
+
+class Interrupted(NewsArticleDocument):
+    """Ctrl-C on one article."""
+
+    def texts(self, page):
+        if page.title == "协会第4次理事会":
+            raise KeyboardInterrupt
+        return super().texts(page)
+
+
+def test_ctrl_c_says_how_to_continue_without_a_traceback(articles, monkeypatch):
+    monkeypatch.setitem(documents.REGISTRY, NewsArticlePage, Interrupted())
+    with pytest.raises(CommandError) as raised:
+        rebuild("--batch-size", "2")
+    assert raised.value.returncode == 130
+    assert "`rebuild_search_index --resume` continues it" in str(raised.value)
+    assert RebuildCheckpoint.objects.filter(done=False).exists()
 
 
 def test_one_model_rewrites_only_its_entries_in_both_indexes(articles):
@@ -262,6 +292,10 @@ def test_one_locale_rewrites_only_its_entries(articles):
         (["--locale", "fr"], "--locale fr: no such locale. Locales: zh-hans"),
         (["--resume", "--model", "newsroom.NewsArticlePage"], "give it no --model"),
         (["--batch-size", "0"], "--batch-size"),
+        (
+            ["--model", "wagtailimages.Image", "--locale", "en"],
+            "--model wagtailimages.Image --locale en: nothing to rebuild",
+        ),
     ],
 )
 def test_bad_arguments_say_what_is_wrong(db, args, message):

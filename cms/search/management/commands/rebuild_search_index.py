@@ -67,28 +67,41 @@ class Command(BaseCommand):
             models = [self.model(model)] if model else rebuild.indexed_models()
             locale = self.locale(locale) if locale else None
             if interrupted is not None:
-                self.stdout.write(
+                said = (
                     f"A rebuild started {started(interrupted)} was interrupted; "
-                    "`rebuild_search_index --resume` continues it. This rebuild "
-                    "starts afresh instead."
+                    "`rebuild_search_index --resume` continues it."
                 )
-            rebuild.plan(models, locale)
+                if model or locale:
+                    # Its checkpoints would give way to this one's.
+                    raise CommandError(
+                        f"{said} Resume it, or rebuild everything, before "
+                        "rebuilding one model or locale."
+                    )
+                self.stdout.write(f"{said} This rebuild starts afresh instead.")
+            if not rebuild.plan(models, locale):
+                raise CommandError(
+                    f"--model {model} --locale {locale.language_code}:"
+                    " nothing to rebuild; this model's entries are not per locale "
+                    "(rebuild it without --locale)."
+                )
         tty = self.stdout.isatty()
         try:
-            rebuild.run(
+            count = rebuild.run(
                 rebuild.pending(),
                 options["batch_size"],
                 lambda part, total, done: rebuild.Progress(
                     self.stdout, part.label(), total, done, tty
                 ),
             )
+        except KeyboardInterrupt:
+            # Ctrl-C: the message, not a traceback (130: stopped by SIGINT).
+            raise CommandError(STOPPED, returncode=130) from None
         except BaseException:
-            self.stderr.write(
-                "\nThe rebuild stopped; `rebuild_search_index --resume` continues "
-                "it after its last committed batch."
-            )
+            self.stderr.write(f"\n{STOPPED}")
             raise
-        self.stdout.write(self.style.SUCCESS("Search indexes rebuilt."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Search indexes rebuilt ({count:,} objects indexed).")
+        )
 
     def model(self, label):
         indexed = rebuild.indexed_models()
@@ -113,6 +126,12 @@ class Command(BaseCommand):
                 f"--locale {code}: no such locale. Locales: {', '.join(codes)}."
             )
         return found
+
+
+STOPPED = (
+    "The rebuild stopped; `rebuild_search_index --resume` continues it after "
+    "its last committed batch."
+)
 
 
 def started(checkpoint):
