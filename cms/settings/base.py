@@ -132,6 +132,18 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=0
     )
 }
+# SQLite serves two processes in `make run` (the server and the worker): a
+# transaction that read and then writes would fail at once with "database is
+# locked" when the other wrote in between. Taking the write lock when a
+# transaction begins (IMMEDIATE) makes the second wait instead (up to `timeout`
+# seconds), and the write-ahead log lets readers read while one writes.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL;",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
