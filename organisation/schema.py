@@ -79,6 +79,8 @@ def committee_urls(request, locale_id):
 
     def load():
         pages = visible_pages(CommitteePage.objects.filter(locale=locale_id))
+        # What `url` reads, not the bodies: one unit's URL needs them all.
+        pages = pages.only("unit_id", "url_path", "locale_id")
         return {page.unit_id: page.url for page in pages}
 
     return per_request(request, ("committee-urls", locale_id), load)

@@ -20,6 +20,7 @@ SQLite answers the same LIKE conditions without those indexes (the same
 results; its speed is not a goal).
 """
 
+from functools import cache
 from types import SimpleNamespace
 
 from django.db import NotSupportedError
@@ -92,7 +93,7 @@ def sort_key(suggestion):
     )
 
 
-def best(in_chain, kinds_wanted, condition, locale, wanted):
+def best(visible_in_chain, kinds_wanted, condition, locale, wanted):
     """The first `wanted` rows of `in_chain` (visible, first in the chain) in
     `locale` meeting `condition`, in ORDER: first looked for among the best
     WINDOW rows meeting it, visible or not, whose visibility alone is then
@@ -103,7 +104,9 @@ def best(in_chain, kinds_wanted, condition, locale, wanted):
     window = max(WINDOW, 4 * wanted)
     first = Suggestion.objects.filter(condition, kind__in=kinds_wanted, locale=locale)
     ids = list(first.order_by(*ORDER).values_list("pk", flat=True)[:window])
-    rows = in_chain.filter(condition, locale=locale).order_by(*ORDER)
+    if not ids:
+        return []  # none at all: the visibility query is not even built
+    rows = visible_in_chain().filter(condition, locale=locale).order_by(*ORDER)
     found = list(rows.filter(pk__in=ids)[:wanted])
     if len(found) < wanted and len(ids) == window:
         found = list(rows[:wanted])
@@ -117,8 +120,13 @@ def suggest(text, kinds_wanted, chain, limit):
     that has it (as `search(fallback:)`), its `locale` set: two ranks, each
     two queries per locale of the chain (three when the best rows are mostly
     hidden), however many titles match."""
-    shown = only_visible(Suggestion.objects.filter(kind__in=kinds_wanted), kinds_wanted)
-    in_chain = resolved(shown, shown, chain)
+
+    @cache
+    def visible_in_chain():
+        shown = Suggestion.objects.filter(kind__in=kinds_wanted)
+        shown = only_visible(shown, kinds_wanted)
+        return resolved(shown, shown, chain)
+
     starting = Q(text__startswith=text)
     ranks = [starting, Q(text__contains=text) & ~starting & Q(HasGrams(text))]
     found = []
@@ -128,7 +136,7 @@ def suggest(text, kinds_wanted, chain, limit):
             break
         rank = []
         for locale in chain:
-            for row in best(in_chain, kinds_wanted, condition, locale, wanted):
+            for row in best(visible_in_chain, kinds_wanted, condition, locale, wanted):
                 row.locale = locale
                 rank.append(row)
         found += sorted(rank, key=sort_key)[:wanted]
