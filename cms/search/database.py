@@ -37,7 +37,7 @@ from cms.api.pagination import Count
 from cms.content.editions import resolved
 
 from . import suggestions
-from .backends import Matches, Score, TitleMatches
+from .backends import Matches, Score, TitleMatches, on_postgresql
 from .documents import only_visible
 from .engine import Matched, Ranked, SearchIndex, exact_limit
 from .models import SearchEntry
@@ -69,9 +69,40 @@ def visible_entries(kinds_wanted, chain):
     return resolved(visible, visible, chain) if chain else visible
 
 
+# PostgreSQL counts through this function (migration 0006), whose own setting
+# keeps the planner off sequential scans while it plans the count.
+POSTGRESQL_COUNT = [
+    """CREATE FUNCTION cms_search_count(query text) RETURNS bigint
+    LANGUAGE plpgsql STABLE SET enable_seqscan = off AS $$
+    DECLARE found bigint;
+    BEGIN
+        EXECUTE 'SELECT COUNT(*) FROM (' || query || ') counted' INTO found;
+        RETURN found;
+    END $$""",
+]
+POSTGRESQL_COUNT_REMOVE = ["DROP FUNCTION cms_search_count(text)"]
+install_count = on_postgresql(POSTGRESQL_COUNT)
+uninstall_count = on_postgresql(POSTGRESQL_COUNT_REMOVE)
+
+
 def capped_count(queryset):
-    """The number of rows of `queryset`, counted up to the exact limit + 1 only."""
-    return queryset.order_by()[: exact_limit() + 1].count()
+    """The number of rows of `queryset`, counted up to the exact limit + 1 only.
+
+    PostgreSQL's planner would count the matches of a common pair of words
+    ("2021 年度": one article in ten) by reading the table in order until the
+    limit + 1-th match, which reads every passed entry's document (out of line,
+    as in `newest`): 180 ms at 100,000 articles. The words' index finds the same
+    rows without reading a document (12 ms), so the count is planned without
+    sequential scans (`cms_search_count`)."""
+    capped = queryset.order_by()[: exact_limit() + 1]
+    if connection.vendor != "postgresql":
+        return capped.count()
+    sql, params = capped.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT cms_search_count(%s)", [connection.ops.compose_sql(sql, params)]
+        )
+        return cursor.fetchone()[0]
 
 
 def estimate(queryset):
