@@ -14,13 +14,59 @@ A model uses `TranslatableTags` instead of `ClusterTaggableManager` and lists th
 field in `override_translatable_fields` as a `TranslatableField`; the tag rows
 (`tagged_items`) stay synchronised, so a tag removed from the source goes from its
 translations too before the translated tags are set.
+
+Since each edition has its own tags, the admin's tag field completes from the
+tags of the edited page's locale (`LocaleTagField`), not from every tag as
+Wagtail's does: an editor writing a zh-hant original is offered 黨建, never 党建 or
+English tags. The completion itself is cms.search.tags, which matches as search
+does (this package cannot import search's normalisation: search builds on it).
 """
 
+from urllib.parse import urlencode
+
+from django.urls import reverse
 from modelcluster.contrib.taggit import ClusterTaggableManager
+from wagtail.admin.forms.tags import TagField
+from wagtail.admin.widgets import AdminTagWidget
 from wagtail_localize.segments import StringSegmentValue
+
+# The completion view's URL name (cms.search.wagtail_hooks registers it).
+LOCALE_TAGS_URL = "cms_locale_tags"
+
+
+class LocaleTagWidget(AdminTagWidget):
+    """Wagtail's tag widget, completing from `autocomplete_url`."""
+
+    autocomplete_url = None
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-w-tag-url-value"] = self.autocomplete_url
+        return context
+
+
+class LocaleTagField(TagField):
+    """The form field of `TranslatableTags`: its widget completes from the tags of
+    the form's object's locale (a new page's is its parent's, which Wagtail's
+    create view sets before it builds the form). Set as the field is bound to its
+    form, so every admin form of such a model gets it with no code of its own."""
+
+    widget = LocaleTagWidget
+
+    def get_bound_field(self, form, field_name):
+        meta = form._meta.model._meta
+        url = reverse(
+            LOCALE_TAGS_URL, args=(meta.app_label, meta.model_name, field_name)
+        )
+        query = urlencode({"locale": form.instance.locale.language_code})
+        self.widget.autocomplete_url = f"{url}?{query}"
+        return super().get_bound_field(form, field_name)
 
 
 class TranslatableTags(ClusterTaggableManager):
+    def formfield(self, **kwargs):
+        return super().formfield(**{**kwargs, "form_class": LocaleTagField})
+
     def get_translatable_segments(self, tags):
         # The tag's id names the segment: a tag's translation survives other tags
         # being added or removed.

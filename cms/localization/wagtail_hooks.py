@@ -9,6 +9,8 @@
   language). With CMS_REFUSE_INCOMPLETE_TRANSLATIONS publishing one is refused.
 - The glossary of Simplified -> Traditional terms, which editors keep as a
   snippet (cms.localization.models.GlossaryTerm).
+- Simplified tags saved on a zh-hant original: a warning with their Traditional
+  forms.
 """
 
 from django.conf import settings
@@ -21,8 +23,10 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_localize.machine_translators import get_machine_translator
 
+from .fields import TranslatableTags
 from .models import GlossaryTerm
 from .sync import segment_counts, source_translation
+from .translators import TRADITIONAL, default_variant, to_traditional
 
 
 def warn_without_translator(request, instance):
@@ -112,6 +116,37 @@ def before_edit_snippet(request, instance):
         warn_without_translator(request, instance)
         return check_completeness(request, instance)
     return None
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def warn_simplified_tags(request, page):
+    """A zh-hant original (written in the zh-hant tree, or its synchronisation
+    stopped) saved with tags in Simplified: each is a tag of its own beside the
+    Traditional one (党建 beside 黨建), so the other zh-hant pages' tag is not
+    found with it. Saved as typed; a warning gives the Traditional forms."""
+    if page.locale.language_code != TRADITIONAL or source_translation(page):
+        return
+    names = [
+        tag.name
+        for field in page._meta.many_to_many
+        if isinstance(field, TranslatableTags)
+        for tag in getattr(page, field.name).all()
+    ]
+    converted = to_traditional(names, default_variant())
+    simplified = [
+        f"{name} → {converted[name]}" for name in names if converted[name] != name
+    ]
+    if simplified:
+        messages.warning(
+            request,
+            _(
+                "Tags in Simplified Chinese on a Traditional Chinese page: "
+                "%(tags)s. Change them to the Traditional form unless you meant "
+                "a Simplified tag."
+            )
+            % {"tags": ", ".join(simplified)},
+        )
 
 
 @hooks.register("construct_explorer_page_queryset")

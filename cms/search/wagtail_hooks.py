@@ -8,13 +8,20 @@ the header of its results read "1-4 of 4 None": the title column's header
 gives the view Page's names. Wagtail's zh_Hans and zh_Hant catalogs also lack
 that header's sentences; they are listed below so that the project's catalogs
 (LOCALE_PATHS, read before Wagtail's) translate them.
+
+Also the completion of translated tags from one locale's tags (tags.py).
 """
 
+from django.urls import path
 from django.utils.translation import gettext_noop
 from wagtail import hooks
 from wagtail.admin.views.pages.search import SearchView
 from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.models import Page
+
+from cms.localization.fields import LOCALE_TAGS_URL
+
+from .tags import locale_tags
 
 # The title column header's sentences, as Wagtail's template writes them.
 PAGE_LISTING_HEADER = (
@@ -45,3 +52,14 @@ class SearchingPageViewSet(PageViewSet):
 @hooks.register("register_admin_viewset")
 def register_page_viewset():
     return SearchingPageViewSet()
+
+
+@hooks.register("register_admin_urls")
+def locale_tags_url():
+    return [
+        path(
+            "locale-tags/<slug:app_label>/<slug:model_name>/<slug:field_name>/",
+            locale_tags,
+            name=LOCALE_TAGS_URL,
+        )
+    ]
