@@ -132,6 +132,14 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=0
     )
 }
+# SQLite written by two processes (`make run`: the server and the task worker): a
+# transaction takes the write lock as it begins and waits up to 20 seconds for it.
+# By default it took the lock at its first write, and one that had read first
+# failed at once with "database is locked" (a 500) while the other held it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE", timeout=20
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
