@@ -118,7 +118,8 @@ class TableBlock(blocks.StructBlock):
         }
 
     def first_row_is_header(self, info, values, **kwargs):
-        return bool((values.get("table") or {}).get("first_row_is_header"))
+        # Wagtail's table widget stores the choice under this key.
+        return bool((values.get("table") or {}).get("first_row_is_table_header"))
 
     def first_col_is_header(self, info, values, **kwargs):
         return bool((values.get("table") or {}).get("first_col_is_header"))
@@ -132,7 +133,7 @@ class TableBlock(blocks.StructBlock):
         context = super().get_context(value, parent_context)
         table = value.get("table") or {}
         rows = cells(value)
-        head = rows.pop(0) if rows and table.get("first_row_is_header") else None
+        head = rows.pop(0) if rows and table.get("first_row_is_table_header") else None
         side = bool(table.get("first_col_is_header"))
         context["head"] = head
         context["rows"] = [[(c, side and not i) for i, c in enumerate(r)] for r in rows]

@@ -216,7 +216,7 @@ def every_block_body(code, image, document):
                 "caption": table,
                 "table": {
                     "data": rows,
-                    "first_row_is_header": True,
+                    "first_row_is_table_header": True,
                     "first_col_is_header": False,
                     "table_header_choice": "row",
                 },

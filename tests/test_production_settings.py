@@ -144,6 +144,55 @@ def test_development_serves_graphiql():
     assert result.stdout.split() == ["200", "True"], result.stderr
 
 
+# Another process holds SQLite's write lock for a second while this one, in a
+# transaction, reads and then writes.
+CONCURRENT_WRITE = """
+import sqlite3, threading
+from django.db import connection, transaction
+other = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None,
+                        check_same_thread=False)
+other.execute("CREATE TABLE t (x)")
+other.execute("BEGIN")
+other.execute("INSERT INTO t VALUES (1)")
+threading.Timer(1, other.execute, ["COMMIT"]).start()
+with transaction.atomic(), connection.cursor() as cursor:
+    cursor.execute("SELECT count(*) FROM t")
+    cursor.execute("INSERT INTO t VALUES (2)")
+print("written")
+"""
+
+
+def test_development_sqlite_waits_for_the_other_writer(tmp_path):
+    """`make run`'s server and worker write one SQLite file: a transaction of one
+    waits while the other writes, instead of failing with "database is locked"
+    (an admin autosave's 500 while the worker ran tasks)."""
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        CONCURRENT_WRITE,
+        DJANGO_SETTINGS_MODULE="cms.settings.dev",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    assert result.stdout.split() == ["written"], result.stderr
+
+
+def test_development_keeps_no_graphql_answers():
+    """`make run`'s server and worker each keep the cache in their own memory:
+    an answer the server kept would outlive what the worker changes (the zh-hant
+    edition it makes; tests/browser/test_article_journey.py), so none is kept."""
+    code = (
+        "from django.test import Client;"
+        "r = Client(HTTP_HOST='localhost').post('/graphql/',"
+        " {'query': '{ __typename }'}, content_type='application/json');"
+        "print(r.status_code, r.headers['Cache-Control'])"
+    )
+    result = manage(
+        "shell", "--no-imports", "-c", code, DJANGO_SETTINGS_MODULE="cms.settings.dev"
+    )
+    assert result.stdout.split() == ["200", "no-cache"], result.stderr
+
+
 SHOW_MEDIA_STORAGE = (
     "from django.conf import settings; s = settings.STORAGES['default'];"
     "print(s['BACKEND'], *sorted(s.get('OPTIONS', {}).items()), sep='\\n')"

@@ -35,3 +35,8 @@ CMS_GRAPHIQL = True
 # Frontends in development, on any local port.
 CORS_ALLOWED_ORIGIN_REGEXES = [r"^http://(localhost|127\.0\.0\.1)(:\d+)?$"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# `make run`'s web server and task worker are two processes, each with the cache
+# in its own memory (base.py): the server's response cache would never learn of
+# what the worker changes (the zh-hant edition it makes after each publication,
+# the search index, scheduled publishing) and would go on answering from before.
+CMS_RESPONSE_CACHE = False

@@ -123,7 +123,7 @@ def expected_blocks(code, image, document):
     )
     table_value = {
         "data": rows,
-        "first_row_is_header": True,
+        "first_row_is_table_header": True,
         "first_col_is_header": False,
         "table_header_choice": "row",
     }

@@ -365,7 +365,10 @@ def test_every_block_type_raw_value_is_a_string(gql, media):
         "document": {"document": public_doc, "title": "mk link"},
         "table": {
             "caption": "mk table",
-            "table": {"data": [["a", "b"], ["1", None]], "first_row_is_header": True},
+            "table": {
+                "data": [["a", "b"], ["1", None]],
+                "first_row_is_table_header": True,
+            },
         },
     }
     # Every block type an article body can hold, so a new one needs a value here.

@@ -38,7 +38,7 @@ from tests.factories import (
 DATE = datetime.date(2026, 3, 5)
 TABLE = {
     "data": [["类别", "数量"], ["理事单位", "17"]],
-    "first_row_is_header": True,
+    "first_row_is_table_header": True,
     "first_col_is_header": False,
     "table_header_choice": "row",
 }
