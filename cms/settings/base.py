@@ -134,14 +134,11 @@ DATABASES = {
 }
 # SQLite serves two processes in `make run` (the server and the worker): a
 # transaction that read and then writes would fail at once with "database is
-# locked" when the other wrote in between. Taking the write lock when a
-# transaction begins (IMMEDIATE) makes the second wait instead (up to `timeout`
-# seconds), and the write-ahead log lets readers read while one writes.
-SQLITE_OPTIONS = {
-    "transaction_mode": "IMMEDIATE",
-    "timeout": 20,
-    "init_command": "PRAGMA journal_mode=WAL;",
-}
+# locked" (an admin autosave's 500) when the other wrote in between. Taking the
+# write lock when a transaction begins (IMMEDIATE) makes the second wait instead,
+# up to `timeout` seconds. (Not the write-ahead log: switching a file to it needs
+# the lock too, and a connection opened while the other writes would fail.)
+SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
