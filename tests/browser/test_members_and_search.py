@@ -68,6 +68,14 @@ def member_companies(site, search):
     return graphql(site, query, search=search)["memberCompanies"]["items"]
 
 
+@pytest.fixture(autouse=True)
+def patient_expect():
+    """`expect` waits TIMEOUT in these tests (5 s by default), then as before."""
+    expect.set_options(timeout=TIMEOUT)
+    yield
+    expect.set_options(timeout=None)
+
+
 @pytest.fixture(scope="module")
 def demo_companies():
     """The demo's companies' credit codes, and two of its companies whose names no
