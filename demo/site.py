@@ -6,18 +6,19 @@ edits or re-publishes what exists, so running it again changes nothing and edito
 changes to demo pages survive.
 """
 
+import io
 import uuid
 from pathlib import Path
 
 import polib
 from django.conf import settings
+from django.core.management import call_command
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 from wagtail_localize.machine_translators import get_machine_translator
 from wagtail_localize.models import Translation, TranslationSource
 
 from cms.localization.sync import machine_translate
-from cms.search import index as search_index
 from cms.search.models import SearchEntry
 from home.models import HomePage, Menu, SiteSettings
 from home.roles import ensure_roles
@@ -407,6 +408,7 @@ def load(report=lambda line: None):
     # The trees exist now: their page permissions and the news workflow.
     ensure_roles()
     if not SearchEntry.objects.exists():
-        # Content from before the search index existed.
-        search_index.rebuild()
+        # Content from before the search index existed: both indexes, rebuilt as
+        # a restored backup's are.
+        call_command("rebuild_search_index", stdout=io.StringIO())
     return homes

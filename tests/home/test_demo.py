@@ -15,6 +15,7 @@ from django.test import TestCase
 from wagtail.models import Page, PageLogEntry, Revision, Site, WorkflowPage
 from wagtail_localize.models import StringSegment, StringTranslation, TranslationSource
 
+from cms.search.models import SearchEntry
 from demo import site as demo
 from demo.site import LEGACY_ARTICLE
 from home.models import HomePage
@@ -55,6 +56,19 @@ def test_loading_the_demo_twice_changes_nothing():
     call_command("load_demo", stdout=StringIO())
     assert Revision.objects.count() == revisions
     assert database_dump() == before
+
+
+@pytest.mark.django_db
+def test_loading_the_demo_over_an_empty_search_index_builds_it():
+    # A database whose content is older than the project's search index.
+    SearchEntry.objects.all().delete()
+    call_command("load_demo", stdout=StringIO())
+    articles = SearchEntry.objects.filter(model="newsroom.newsarticlepage")
+    assert sorted(articles.values_list("locale__language_code", flat=True)) == [
+        "en",
+        "zh-hans",
+        "zh-hant",
+    ]
 
 
 @pytest.mark.django_db
