@@ -33,4 +33,24 @@ MISSING_FROM_WAGTAIL = [
         'The page "%(title)s" has been submitted for moderation to workflow '
         '"%(workflow)s" by %(requester)s.'
     ),
+    # The page editor (both): its error banner, autosave, checks panel and the
+    # table block's header options (wagtail.contrib.table_block), as the
+    # browser journeys found them in English (tests/browser).
+    gettext_noop("The page could not be saved due to validation errors."),
+    gettext_noop("Go to the first error"),
+    gettext_noop("Autosave is paused"),
+    gettext_noop("Toggle checks"),
+    gettext_noop("Show issue"),
+    gettext_noop("Actions (footer)"),
+    gettext_noop("Table headers"),
+    gettext_noop("Display the first row as a header"),
+    gettext_noop("Display the first column as a header"),
+    gettext_noop("Display the first row AND first column as headers"),
+    gettext_noop("No headers"),
+    gettext_noop("Which cells should be displayed as headers?"),
+    gettext_noop(
+        "A heading that identifies the overall topic of the table, and is useful "
+        "for screen reader users."
+    ),
+    gettext_noop("Select a header option"),
 ]

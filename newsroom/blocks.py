@@ -97,7 +97,7 @@ CELLS = graphene.List(graphene.NonNull(graphene.String))
 class TableBlock(blocks.StructBlock):
     """A table of text cells, given to frontends as rows of cells."""
 
-    caption = blocks.CharBlock(label=_("caption"), required=False)
+    caption = blocks.CharBlock(label=_("table caption"), required=False)
     table = WagtailTableBlock(label=_("table"))
 
     graphql_fields = [
