@@ -7,13 +7,20 @@
   tag in the page explorer's status column, and a warning when an incomplete
   edition is published (readers see its untranslated segments in the source's
   language). With CMS_REFUSE_INCOMPLETE_TRANSLATIONS publishing one is refused.
+- Segments to review: a hand correction the synchronisation could not keep
+  because its source sentence changed (cms.localization.review) is shown in
+  the translation editor (templates/wagtail_localize/admin/edit_translation.html)
+  with an action to accept the proposal (views.py), and counted in the page
+  explorer's status column.
 - The glossary of Simplified -> Traditional terms, which editors keep as a
   snippet (cms.localization.models.GlossaryTerm).
 """
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import OuterRef
 from django.shortcuts import redirect
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
@@ -22,7 +29,9 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_localize.machine_translators import get_machine_translator
 
 from .models import GlossaryTerm
-from .sync import segment_counts, source_translation
+from .review import open_flags
+from .sync import counted, segment_counts, source_translation
+from .views import accept_proposal
 
 
 def warn_without_translator(request, instance):
@@ -117,13 +126,29 @@ def before_edit_snippet(request, instance):
 @hooks.register("construct_explorer_page_queryset")
 def with_completeness(parent_page, pages, request):
     """The explorer's pages with their segment counts (`translation_segments`,
-    `translation_translated`), read in the listing's own query, for the
-    completeness tag in the status column."""
+    `translation_translated`) and open review flags (`translation_to_review`),
+    read in the listing's own query, for the tags in the status column."""
     counts = segment_counts()
+    flags = open_flags(
+        translation__source__object_id=OuterRef("translation_key"),
+        translation__target_locale=OuterRef("locale"),
+    )
     return pages.annotate(
         translation_segments=counts["segments"],
         translation_translated=counts["translated"],
+        translation_to_review=counted(flags),
     )
+
+
+@hooks.register("register_admin_urls")
+def review_urls():
+    return [
+        path(
+            "localization/review-flags/<int:flag_id>/accept/",
+            accept_proposal,
+            name="cms_localization_accept_proposal",
+        )
+    ]
 
 
 class GlossaryViewSet(SnippetViewSet):
