@@ -106,7 +106,7 @@ def test_a_correction_whose_source_changed_is_shown_for_review(site, browser_pag
         SENTENCE,
         SENTENCE + ADDED,
         CORRECTION,
-        "祕書處瞭解會員情況，今年最新",
+        "祕書處瞭解會員情況" + ADDED,
     ):
         assert shown in text
     expect(flags.locator("button", has_text="接受建议")).to_be_visible()
