@@ -1,5 +1,7 @@
-"""The glossary editors keep for Simplified -> Traditional conversion."""
+"""The glossary editors keep for Simplified -> Traditional conversion, and the
+flags that ask them to review a conversion that replaced a hand correction."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -44,3 +46,71 @@ class GlossaryTerm(models.Model):
 
     def __str__(self):
         return f"{self.simplified} → {self.traditional}"
+
+
+class ReviewFlag(models.Model):
+    """A zh-hant segment whose hand correction no longer applies because its
+    Simplified source changed (cms.localization.review).
+
+    A correction is stored by wagtail-localize as a manual translation of one
+    source string; a new sentence is a new string, which the synchronisation
+    converts with OpenCC, so the edition stays complete. The flag keeps what the
+    editor needs to judge the proposal (the old source and correction beside the
+    new source and the conversion) until an editor translates the new string by
+    hand or accepts the proposal.
+    """
+
+    ACCEPTED = "accepted"
+    TRANSLATED = "translated"
+    RESOLUTIONS = [
+        (ACCEPTED, _("Proposal accepted")),
+        (TRANSLATED, _("Translated by hand")),
+    ]
+
+    translation = models.ForeignKey(
+        "wagtail_localize.Translation",
+        on_delete=models.CASCADE,
+        related_name="review_flags",
+    )
+    context = models.ForeignKey(
+        "wagtail_localize.TranslationContext",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    string = models.ForeignKey(
+        "wagtail_localize.String",
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("The new source string."),
+    )
+    correction = models.ForeignKey(
+        "wagtail_localize.StringTranslation",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        help_text=_("The hand correction that no longer applies."),
+    )
+    old_source = models.TextField(_("source was"))
+    old_correction = models.TextField(_("correction"))
+    new_source = models.TextField(_("source now"))
+    proposed = models.TextField(_("proposed"))
+    created_at = models.DateTimeField(_("flagged at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolution = models.CharField(
+        _("resolution"), max_length=10, choices=RESOLUTIONS, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("review flag")
+        verbose_name_plural = _("review flags")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.old_source} → {self.new_source}"

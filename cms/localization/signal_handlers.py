@@ -11,7 +11,8 @@ rolled back.
 A change of the glossary drops its cached copy (`translators.forget_glossary`),
 so the next conversion uses it. While the sync builds a zh-hant edition,
 `pre_save` converts the texts wagtail-localize copies as they are
-(`sync.convert_verbatim`).
+(`sync.convert_verbatim`). A manual translation (the translation editor's save,
+a PO upload) resolves the review flag of its segment (`review.resolve_translated`).
 
 View restrictions are kept the same on every edition of a page (`privacy`), and
 synchronised editions follow their source's place, unpublication and expiry
@@ -22,8 +23,9 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from wagtail.models import Page, TranslatableMixin
 from wagtail.signals import page_published
+from wagtail_localize.models import StringTranslation
 
-from . import placement, privacy
+from . import placement, privacy, review
 from .models import GlossaryTerm
 from .sync import convert_verbatim
 from .tasks import follow_publication
@@ -57,5 +59,10 @@ def connect():
         signal.connect(
             forget_glossary, sender=GlossaryTerm, dispatch_uid="cms-glossary"
         )
+    post_save.connect(
+        review.resolve_translated,
+        sender=StringTranslation,
+        dispatch_uid="cms-localization-review",
+    )
     privacy.connect()
     placement.connect()

@@ -11,9 +11,11 @@ translatable snippet:
 - `sync_traditional`: a zh-hans source's zh-hant edition is rebuilt through the
   machine translator (OpenCC) and published. Only segments without a translation
   are converted: a segment an editor corrected by hand keeps its text (it is stored
-  as a manual translation, which is how the editor marks it as overridden). A
-  zh-hant edition that editors made on their own (no wagtail-localize translation
-  behind it) and one whose synchronisation an editor stopped are left alone.
+  as a manual translation, which is how the editor marks it as overridden); when
+  the source sentence of a corrected segment changes, the new one is converted
+  and flagged for review (cms.localization.review). A zh-hant edition that
+  editors made on their own (no wagtail-localize translation behind it) and one
+  whose synchronisation an editor stopped are left alone.
   What wagtail-localize copies as it is rather than as segments (authors, table
   cells, alt texts in rich text) is converted too, by `convert_verbatim` as the
   edition is saved (cms.localization.verbatim).
@@ -52,7 +54,7 @@ from wagtail_localize.models import (
 
 from cms.content.visibility import visible_q
 
-from . import verbatim
+from . import review, verbatim
 from .translators import SIMPLIFIED, TRADITIONAL
 
 # Fields that change without any change of what translators translate: the
@@ -139,19 +141,17 @@ def translation_to_traditional(instance):
 
 def machine_translate(translation, translator):
     """Convert every string of the source that has no translation into the target
-    locale yet; existing ones (machine or manual) stay as they are."""
+    locale yet; existing ones (machine or manual) stay as they are. A converted
+    string that replaces a hand correction is flagged for review (`review`)."""
     source, locale = translation.source, translation.target_locale
-    missing = [
-        segment
-        for segment in StringSegment.objects.filter(source=source)
+    segments = list(
+        StringSegment.objects.filter(source=source)
         .annotate_translation(locale)
         .select_related("string", "context")
-        if segment.translation is None
-    ]
-    if not missing:
-        return
+    )
+    missing = [segment for segment in segments if segment.translation is None]
     values = {segment.string.as_value() for segment in missing}
-    converted = translator.translate(source.locale, locale, values)
+    converted = translator.translate(source.locale, locale, values) if values else {}
     StringTranslation.objects.bulk_create(
         [
             StringTranslation(
@@ -165,6 +165,11 @@ def machine_translate(translation, translator):
             for segment in missing
         ],
         ignore_conflicts=True,
+    )
+    review.flag_lost_corrections(
+        translation,
+        segments,
+        {segment: converted[segment.string.as_value()].data for segment in missing},
     )
 
 

@@ -7,6 +7,11 @@
   tag in the page explorer's status column, and a warning when an incomplete
   edition is published (readers see its untranslated segments in the source's
   language). With CMS_REFUSE_INCOMPLETE_TRANSLATIONS publishing one is refused.
+- Segments to review: a hand correction the synchronisation could not keep
+  because its source sentence changed (cms.localization.review) is shown in
+  the translation editor (templates/wagtail_localize/admin/edit_translation.html)
+  with an action to accept the proposal (views.py), and counted in the page
+  explorer's status column.
 - The glossary of Simplified -> Traditional terms, which editors keep as a
   snippet (cms.localization.models.GlossaryTerm).
 - Simplified tags saved on a zh-hant original: a warning with their Traditional
@@ -15,7 +20,9 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import OuterRef
 from django.shortcuts import redirect
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
@@ -25,8 +32,10 @@ from wagtail_localize.machine_translators import get_machine_translator
 
 from .fields import TranslatableTags
 from .models import GlossaryTerm
-from .sync import segment_counts, source_translation
+from .review import open_flags
+from .sync import counted, segment_counts, source_translation
 from .translators import TRADITIONAL, default_variant, to_traditional
+from .views import accept_proposal
 
 
 def warn_without_translator(request, instance):
@@ -152,13 +161,29 @@ def warn_simplified_tags(request, page):
 @hooks.register("construct_explorer_page_queryset")
 def with_completeness(parent_page, pages, request):
     """The explorer's pages with their segment counts (`translation_segments`,
-    `translation_translated`), read in the listing's own query, for the
-    completeness tag in the status column."""
+    `translation_translated`) and open review flags (`translation_to_review`),
+    read in the listing's own query, for the tags in the status column."""
     counts = segment_counts()
+    flags = open_flags(
+        translation__source__object_id=OuterRef("translation_key"),
+        translation__target_locale=OuterRef("locale"),
+    )
     return pages.annotate(
         translation_segments=counts["segments"],
         translation_translated=counts["translated"],
+        translation_to_review=counted(flags),
     )
+
+
+@hooks.register("register_admin_urls")
+def review_urls():
+    return [
+        path(
+            "localization/review-flags/<int:flag_id>/accept/",
+            accept_proposal,
+            name="cms_localization_accept_proposal",
+        )
+    ]
 
 
 class GlossaryViewSet(SnippetViewSet):
