@@ -14,6 +14,8 @@ a per-request `Structure` of the locale, so a tree or a page of companies costs 
 fixed number of queries.
 """
 
+from functools import cached_property
+
 import graphene
 from django.apps import apps
 from django.conf import settings
@@ -88,7 +90,9 @@ def committee_urls(request, locale_id):
 
 class Structure:
     """What one request needs to show units, people and positions in one locale,
-    loaded in a fixed number of queries however large the tree."""
+    loaded in a fixed number of queries however large the tree, each part when
+    a query first asks for it (a search suggestion of a unit asks for its URL,
+    not for every position)."""
 
     def __init__(self, request, locale_id):
         self.request = request
@@ -96,13 +100,19 @@ class Structure:
         self.units = list(OrgUnit.objects.filter(locale=Locale.get_default()))
         self.units_by_id = {unit.pk: unit for unit in self.units}
         self.units_by_key = {unit.translation_key: unit for unit in self.units}
-        self.positions = list(
+        self.news = None  # loaded by news_of() when a query asks for news
+
+    @cached_property
+    def positions(self):
+        return list(
             Position.objects.current()
             .filter(unit__in=self.units)
             .select_related("person__photo", "unit")
         )
-        self.page_urls = committee_urls(request, locale_id)
-        self.news = None  # loaded by news_of() when a query asks for news
+
+    @property
+    def page_urls(self):
+        return committee_urls(self.request, self.chain[0].pk)
 
     def editions(self, rows):
         """Each row's edition in this locale (the row itself while it has none),

@@ -100,16 +100,19 @@ def best(visible_in_chain, kinds_wanted, condition, locale, wanted):
     asked; only if too few of those are visible, among all. PostgreSQL can
     misjudge how many titles hold every gram of a text (ＲＣＥＰ: it guessed 3 of
     3,000) and ask every one's visibility before sorting them (250 ms); sorting
-    the narrow rows first and asking a window's costs a few milliseconds."""
+    the narrow rows first and asking a window's costs a few milliseconds. The
+    window's rows are read by their keys alone: with the condition too,
+    PostgreSQL would find them through the grams' index again (10 ms for
+    ＲＣＥＰ's 4,000 titles)."""
     window = max(WINDOW, 4 * wanted)
     first = Suggestion.objects.filter(condition, kind__in=kinds_wanted, locale=locale)
     ids = list(first.order_by(*ORDER).values_list("pk", flat=True)[:window])
     if not ids:
         return []  # none at all: the visibility query is not even built
-    rows = visible_in_chain().filter(condition, locale=locale).order_by(*ORDER)
+    rows = visible_in_chain().filter(locale=locale).order_by(*ORDER)
     found = list(rows.filter(pk__in=ids)[:wanted])
     if len(found) < wanted and len(ids) == window:
-        found = list(rows[:wanted])
+        found = list(rows.filter(condition)[:wanted])
     return found
 
 
