@@ -144,8 +144,12 @@ def site(site_database, tmp_path_factory):
     started.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
+    """Chromium for one module's tests. Not for the session: Playwright's
+    synchronous API keeps an asyncio loop running in the main thread while it
+    is started, and Django refuses to open a database connection there (tests
+    after the browser's would fail with SynchronousOnlyOperation)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
