@@ -30,6 +30,13 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def as_in_a_terminal():
+    """Ctrl-C's default action in `make run`, as a terminal starts it. The test
+    process's own may be to ignore it (something earlier in a full run sets
+    that), and children inherit an ignored signal: the server would not stop."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("make-run")
@@ -49,6 +56,7 @@ def server(tmp_path_factory):
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        preexec_fn=as_in_a_terminal,  # noqa: PLW1509
     )
     base = f"http://127.0.0.1:{port}"
     try:
