@@ -10,6 +10,7 @@ saved as a screenshot (`shot`) under build/screenshots/<database vendor>/, the
 folder CI keeps.
 """
 
+import json
 import os
 import re
 import signal
@@ -190,3 +191,17 @@ def log_in(page, site, username="admin", password=PASSWORD):
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{site.base}/admin/")
+
+
+def graphql(site, query, **variables):
+    """The data of `query`, sent to the site's /graphql/ as a frontend sends it:
+    anonymous, over HTTP."""
+    request = urllib.request.Request(  # noqa: S310 - the test's own local site
+        f"{site.base}/graphql/",
+        data=json.dumps({"query": query, "variables": variables}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        answer = json.load(response)
+    assert "errors" not in answer, answer
+    return answer["data"]

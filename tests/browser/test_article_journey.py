@@ -5,17 +5,15 @@ reviewer, read over GraphQL with its zh-hant edition made by the worker, and
 translated into English in part, which publishing warns about. Each step leaves a
 screenshot under build/screenshots/<vendor>/<test>/."""
 
-import json
 import os
 import re
 import time
-import urllib.request
 
 from PIL import Image
 from playwright.sync_api import expect
 
 from home.roles import NEWS_WORKFLOW, REVIEWERS
-from tests.browser.conftest import PASSWORD, log_in
+from tests.browser.conftest import PASSWORD, graphql, log_in
 
 # Characters that differ between the scripts, so the zh-hant edition shows the
 # worker's conversion.
@@ -42,19 +40,6 @@ query Article($id: ID!, $locale: String!) {
   }
 }
 """
-
-
-def graphql(site, query, **variables):
-    """The data of `query`, sent as a frontend sends it: anonymous, over HTTP."""
-    request = urllib.request.Request(  # noqa: S310
-        f"{site.base}/graphql/",
-        data=json.dumps({"query": query, "variables": variables}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-        answer = json.load(response)
-    assert "errors" not in answer, answer
-    return answer["data"]
 
 
 def cover_png(folder):

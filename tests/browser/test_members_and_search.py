@@ -4,7 +4,6 @@ report, confirmation, the result in the admin and over GraphQL), and finding an
 article in the admin's search by a word of its body."""
 
 import io
-import json
 import re
 import time
 import urllib.request
@@ -16,7 +15,7 @@ from playwright.sync_api import expect
 
 from demo.site import DEMO_COMPANIES
 from organisation.demo_members import INDUSTRIES, REGIONS, generated_companies
-from tests.browser.conftest import log_in
+from tests.browser.conftest import graphql, log_in
 from tests.factories import credit_code
 
 TIMEOUT = 30_000  # ms, for every wait on the page
@@ -43,19 +42,6 @@ def english_words(page):
     text = re.sub(r"[0-9A-Z]{18}", "", page.locator("#main").inner_text())
     words = set(re.findall(r"(?<![0-9A-Za-z])[A-Za-z]{3,}(?![0-9A-Za-z])", text))
     return sorted(words - {"xlsx", "csv"})
-
-
-def graphql(site, query, **variables):
-    """The data of a query to the site's /graphql/, as a frontend sends it."""
-    request = urllib.request.Request(  # noqa: S310 - the test's own local site
-        f"{site.base}/graphql/",
-        data=json.dumps({"query": query, "variables": variables}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-        result = json.load(response)
-    assert "errors" not in result, result
-    return result["data"]
 
 
 def member_companies(site, search):

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
-from wagtail.models import GroupPagePermission, Locale
+from wagtail.models import GroupPagePermission
 from wagtail_localize.machine_translators import get_machine_translator
 from wagtail_localize.models import StringSegment, StringTranslation, Translation
 
@@ -19,22 +19,11 @@ from cms.localization.sync import sync_traditional
 from cms.localization.translators import to_traditional
 from newsroom.models import NewsIndexPage
 from tests.factories import NewsArticlePageFactory
+from tests.localization.test_sync import body_texts, locale, paragraphs
 
 SENTENCES = ("秘书处了解会员情况", "会员大会后来召开", "干部参加培训")
 CORRECTION = "秘書處了解會員情況"  # OpenCC writes 祕書處 and 瞭解
 NEW = "秘书处了解会员最新情况"
-
-
-def locale(code):
-    return Locale.objects.get(language_code=code)
-
-
-def paragraphs(*texts):
-    return json.dumps([{"type": "paragraph", "value": f"<p>{t}</p>"} for t in texts])
-
-
-def body_texts(page):
-    return [str(block.value) for block in page.body]
 
 
 def convert(text):
