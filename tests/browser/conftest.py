@@ -24,6 +24,7 @@ import dj_database_url
 import psycopg
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 from psycopg import sql
 
 from tests.conftest import free_port
@@ -32,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "build" / "screenshots"
 PASSWORD = "browser-test-password-2026"
+WAIT = 30_000  # ms, for each browser step
 
 
 def vendor():
@@ -191,6 +193,13 @@ def log_in(page, site, username="admin", password=PASSWORD):
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{site.base}/admin/")
+
+
+def more_actions(page, item):
+    """Open the dropdown that holds `item` (a locator), if it is hidden."""
+    if not item.is_visible():
+        page.locator(".w-dropdown", has=item).locator(".w-dropdown__toggle").click()
+    expect(item).to_be_visible(timeout=WAIT)
 
 
 def graphql(site, query, **variables):

@@ -13,7 +13,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from home.roles import NEWS_WORKFLOW, REVIEWERS
-from tests.browser.conftest import PASSWORD, graphql, log_in
+from tests.browser.conftest import PASSWORD, WAIT, graphql, log_in, more_actions
 
 # Characters that differ between the scripts, so the zh-hant edition shows the
 # worker's conversion.
@@ -28,7 +28,6 @@ TABLE = [["场次", "时间", "人数"], ["上午", "9:00", "120"]]
 DATE = "2026-11-30"
 ENGLISH_TITLE = "Association holds a digital transformation training"
 REVIEWER = "journey-reviewer"
-WAIT = 30_000  # ms, for each browser step
 SYNC_WAIT = 60  # s, for the worker's zh-hant edition
 
 ARTICLE = """
@@ -47,13 +46,6 @@ def cover_png(folder):
     path = folder / "training-cover.png"
     Image.new("RGB", (160, 90), tuple(os.urandom(3))).save(path)
     return path
-
-
-def more_actions(page, item):
-    """Open the dropdown that holds `item` (a locator), if it is hidden."""
-    if not item.is_visible():
-        page.locator(".w-dropdown", has=item).locator(".w-dropdown__toggle").click()
-    expect(item).to_be_visible(timeout=WAIT)
 
 
 def add_block(page, label):
