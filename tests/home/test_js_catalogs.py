@@ -116,6 +116,13 @@ def test_our_javascript_translations_are_in_the_languages_script(language):
             "Stopping Synced translation",
             "正在停止同步翻译",
         ),
+        # Ours in place of wagtail-localize's own ("翻译" + "OpenCC").
+        (
+            "zh-hans",
+            "wagtail_localize:javascript_catalog",
+            "Translate with ",
+            "用此工具翻译：",
+        ),
     ],
     indirect=["editor"],
 )
