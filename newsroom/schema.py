@@ -22,7 +22,7 @@ from cms.api.locales import locale_argument
 from cms.api.pages import PREVIEW_HELP, LocalePagesQuery, one_page
 from cms.api.pagination import check_range, paginate, paginated_type, paging_arguments
 from cms.api.ratelimit import RateLimited, rate_limited_error
-from cms.api.selection import selected
+from cms.api.selection import asked, selected
 from cms.api.seo import image_ids
 from cms.api.status import StatusLoader
 from cms.content.editions import chain_of, first_in_chain, mark, resolved
@@ -214,7 +214,7 @@ class NewsQuery:
         )
 
         def load(articles):
-            items = list(articles.with_listing_data())
+            items = list(articles.with_listing_data(asked(info, "items")))
             prime(info.context, items)
             return mark(items, chain)
 

@@ -62,9 +62,9 @@ class NewsArticleDocument(Document):
     def graphql_types(self):
         return (registry.pages[NewsArticlePage],)
 
-    def results(self, request, entries):
+    def results(self, request, entries, fields):
         articles = NewsArticlePage.objects.filter(pk__in=[e.object_id for e in entries])
-        pages = articles.with_listing_data().in_bulk()
+        pages = articles.with_listing_data(fields).in_bulk()
         items = [pages[e.object_id] for e in entries]
         prime(request, items)
         return items

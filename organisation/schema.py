@@ -75,17 +75,19 @@ def role_rank(position):
     return (list(ROLES).index(position.role), position.sort_order or 0, position.pk)
 
 
-def committee_urls(request, locale_id):
-    """{unit id: URL of its visible committee page in the locale}, once per
-    request."""
+def committee_url(request, locale_id, unit_id):
+    """The URL of the unit's visible committee page in the locale, or None. The
+    locale's pages are read once per request (one query however many units
+    ask); a URL is made when asked: making all 25 cost a search suggestion of
+    one committee more than finding it."""
 
     def load():
         pages = visible_pages(CommitteePage.objects.filter(locale=locale_id))
-        # What `url` reads, not the bodies: one unit's URL needs them all.
-        pages = pages.only("unit_id", "url_path", "locale_id")
-        return {page.unit_id: page.url for page in pages}
+        # What `url` reads, not the bodies.
+        return {p.unit_id: p for p in pages.only("unit_id", "url_path", "locale_id")}
 
-    return per_request(request, ("committee-urls", locale_id), load)
+    page = per_request(request, ("committee-pages", locale_id), load).get(unit_id)
+    return page and page.url
 
 
 class Structure:
@@ -110,9 +112,8 @@ class Structure:
             .select_related("person__photo", "unit")
         )
 
-    @property
-    def page_urls(self):
-        return committee_urls(self.request, self.chain[0].pk)
+    def page_url(self, unit):
+        return committee_url(self.request, self.chain[0].pk, unit.pk)
 
     def editions(self, rows):
         """Each row's edition in this locale (the row itself while it has none),
@@ -203,7 +204,7 @@ def resolve_unit_status(unit, info):
     return [
         TranslationStatus(
             locale=status.locale,
-            url=committee_urls(info.context, ids[status.locale]).get(source.pk),
+            url=committee_url(info.context, ids[status.locale], source.pk),
             published=status.published,
             out_of_date=status.out_of_date,
             translated_ratio=status.translated_ratio,
@@ -220,7 +221,7 @@ extend(
     unit_type=unit_field(graphene.String, lambda c, u: u.unit_type, required=True),
     url=unit_field(
         graphene.String,
-        lambda c, u: c.page_urls.get(u.pk),
+        lambda c, u: c.page_url(u),
         description="The committee page's URL, if the unit has a page.",
     ),
     leaders=unit_field(

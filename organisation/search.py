@@ -48,7 +48,7 @@ class OrgUnitDocument(Document):
     def graphql_types(self):
         return (registry.models[OrgUnit],)
 
-    def results(self, request, entries):
+    def results(self, request, entries, fields):
         return read_in_entries_locales(OrgUnit.objects.all(), entries)
 
 
@@ -116,7 +116,7 @@ class PersonDocument(Document):
     def graphql_types(self):
         return (registry.models[Person],)
 
-    def results(self, request, entries):
+    def results(self, request, entries, fields):
         return read_in_entries_locales(Person.objects.select_related("photo"), entries)
 
 
@@ -180,7 +180,7 @@ class MemberCompanyDocument(Document):
     def graphql_types(self):
         return (registry.models[MemberCompany],)
 
-    def results(self, request, entries):
+    def results(self, request, entries, fields):
         companies = MemberCompany.objects.select_related("tier", "region", "industry")
         return read_in_entries_locales(companies, entries)
 

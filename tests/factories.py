@@ -376,6 +376,26 @@ def live_article(parent=None, **fields):
     return NewsArticlePage.objects.get(pk=page.pk)
 
 
+# The tables of what a query can ask of an article beyond its row (its view
+# count is read for the listings' order anyway).
+ARTICLE_RELATION_TABLES = (
+    "wagtailimages_image",
+    "wagtailimages_rendition",
+    "taggit_tag",
+    "newsroom_newsarticleauthor",
+    "newsroom_newsarticlepage_categories",
+    "newsroom_newsarticlepage_related_people",
+    "newsroom_newsarticlepage_related_units",
+)
+
+
+def article_relations_read(captured):
+    """The ARTICLE_RELATION_TABLES that the queries of `captured` (a
+    CaptureQueriesContext) read: none when no field asks for them."""
+    sql = " ".join(query["sql"] for query in captured.captured_queries)
+    return [table for table in ARTICLE_RELATION_TABLES if f'"{table}"' in sql]
+
+
 def skeleton():
     """The Locales, one HomePage per locale (translations of each other) with a
     news section and an organisation section each, published, and the default

@@ -1,6 +1,7 @@
 """What a query asks of the field being resolved, so that a resolver can load
 in one go what the fields below it will show (and nothing they will not)."""
 
+from graphene.utils.str_converters import to_snake_case
 from graphql import FieldNode, FragmentSpreadNode
 
 
@@ -27,3 +28,9 @@ def selected(info, *path):
     for name in path:
         nodes = [f for f in fields_below(nodes, info.fragments) if f.name.value == name]
     return {field.name.value for field in fields_below(nodes, info.fragments)}
+
+
+def asked(info, *path):
+    """The names `selected` gives, as the models' graphql_fields name them
+    (cover_image for coverImage): what a list's loading is to load."""
+    return {to_snake_case(name) for name in selected(info, *path)}

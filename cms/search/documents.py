@@ -122,9 +122,11 @@ class Document:
         """The GraphQL types `results` gives."""
         raise NotImplementedError
 
-    def results(self, request, entries):
+    def results(self, request, entries, fields):
         """The GraphQL items for `entries` (all of this model), in their order, each
-        shown in its entry's locale; a fixed number of queries however many."""
+        shown in its entry's locale; a fixed number of queries however many.
+        `fields`: the names (of the model's graphql_fields) the query asks of
+        them, so that what no field shows need not be loaded."""
         raise NotImplementedError
 
 

@@ -22,6 +22,7 @@ from cms.api.errors import bad_input
 from cms.api.fallback import fallback_argument, locale_chain
 from cms.api.locales import locale_argument
 from cms.api.pagination import paginate, paginated_type, paging_arguments
+from cms.api.selection import asked
 from cms.content.editions import mark
 from cms.delivery import changes
 
@@ -123,16 +124,23 @@ def search_types():
     return search_type, SearchHit, results
 
 
-def hits(request, query, found, chain=None):
-    """SearchHits for one page of index entries: each document loads its items in
-    a fixed number of queries; with a `chain`, each item remembers it (its id and
-    nested fields follow it, as in the listings)."""
+def load_items(request, found, fields, chain=None):
+    """{row: its GraphQL item} for index rows (entries or suggestions): each
+    document loads its items in a fixed number of queries; with a `chain`, each
+    item remembers it (its id and nested fields follow it, as in the
+    listings)."""
     documents = kinds()
     items = {}
-    for document in {documents[entry.kind] for entry in found}:
-        own = [entry for entry in found if documents[entry.kind] is document]
-        results = document.results(request, own)
+    for document in {documents[row.kind] for row in found}:
+        own = [row for row in found if documents[row.kind] is document]
+        results = document.results(request, own, fields)
         items.update(zip(own, mark(results, chain) if chain else results, strict=True))
+    return items
+
+
+def hits(request, query, found, fields, chain=None):
+    """SearchHits for one page of index entries (see load_items)."""
+    items = load_items(request, found, fields, chain)
     _type, hit_type, _results = search_types()
     return [
         hit_type(
@@ -202,7 +210,9 @@ def search_query_mixin():
                 page,
                 per_page,
                 settings.CMS_SEARCH_MAX_PER_PAGE,
-                lambda found: hits(info.context, parsed, found, chain),
+                lambda found: hits(
+                    info.context, parsed, found, asked(info, "items", "item"), chain
+                ),
                 ranked.count,
             )
 
@@ -299,12 +309,7 @@ class SearchSuggestionsQuery:
         chain = locale_chain(locale, fallback)
         wanted = [getattr(kind, "value", kind) for kind in types or kinds()]
         found = search_index().suggest(text, wanted, chain, limit)
-        documents = kinds()
-        items = {}
-        for document in {documents[row.kind] for row in found}:
-            own = [row for row in found if documents[row.kind] is document]
-            results = mark(document.results(request, own), chain)
-            items.update(zip(own, results, strict=True))
+        items = load_items(request, found, asked(info, "item"), chain)
         return [
             suggestion_type()(
                 text=row.title,

@@ -145,6 +145,27 @@ def test_introspection_follows_the_setting(gql):
         assert "introspection has been disabled" in errors[0]
         # Ordinary queries, __typename included, still run.
         assert gql("{ locales { __typename code } }")["locales"]
+    # Validation is remembered per document and rules: on again, it runs again.
+    assert gql("{ __schema { queryType { name } } }")["__schema"]
+
+
+@pytest.mark.parametrize("introspection", [True, False])
+def test_every_graphql_rule_is_checked_with_introspection_on_or_off(gql, introspection):
+    """Without introspection (production's default) GraphQL's own rules hold
+    too: a field the schema lacks, a wrong argument, an unused variable."""
+    with override_settings(CMS_GRAPHQL_INTROSPECTION=introspection):
+        for query, message in [
+            ("{ noSuchField }", "Cannot query field 'noSuchField' on type 'Query'."),
+            ("{ locales(first: 1) { code } }", "Unknown argument 'first'"),
+            ("query ($x: Int) { locales { code } }", "Variable '$x' is never used."),
+        ]:
+            for _ in range(2):  # the second time too (remembered when valid only)
+                status, body = gql.post(query)
+                assert status == 200
+                [error] = body["errors"]
+                assert message in error["message"]
+                assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+                assert "data" not in body
 
 
 # Finding 4: the limits must see the variables' defaults, as execution does.

@@ -23,6 +23,7 @@ from tests.factories import (
     NewsArticlePageFactory,
     NewsCategoryFactory,
     PersonFactory,
+    article_relations_read,
 )
 
 PINYIN = re.compile(r"\([a-zü\u00e0-\u01dc]+\)")
@@ -315,6 +316,11 @@ def test_listing_query_count_is_the_same_for_5_and_50_articles(gql):
         assert all(i["relatedUnits"][0]["url"].endswith("/blockchain/") for i in items)
         counts[per_page] = len(captured)
     assert counts[5] == counts[50]
+    # What no field asks for is not loaded.
+    with CaptureQueriesContext(connection) as captured:
+        bare = gql("{ newsArticles(perPage: 50) { items { title url } } }")
+    assert len(bare["newsArticles"]["items"]) == 50
+    assert article_relations_read(captured) == []
 
 
 def test_article_type_has_every_field_of_the_issue(gql):

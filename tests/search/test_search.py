@@ -40,7 +40,7 @@ query($text: String!, $locale: String, $types: [SearchType!], $all: Boolean,
       type locale score excerpt
       item {
         __typename
-        ... on NewsArticlePage { title slug url }
+        ... on NewsArticlePage { title slug url tags { name } categories { name } }
         ... on OrgUnit { name slug }
         ... on Person { name }
         ... on MemberCompany { name creditCode region { name } }

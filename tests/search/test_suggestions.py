@@ -10,14 +10,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
+from wagtail_factories import ImageFactory
 
 from cms.search.models import Suggestion
 from newsroom.models import NewsArticlePage, NewsIndexPage
 from tests.factories import (
     MemberCompanyFactory,
+    NewsArticleAuthorFactory,
     NewsArticlePageFactory,
+    NewsCategoryFactory,
     OrgUnitFactory,
     PositionFactory,
+    article_relations_read,
     in_locales,
     live_article,
     publish,
@@ -296,3 +300,46 @@ def test_a_null_limit_means_the_default(gql):
         article(f"默认条数{day}", day=day)
     assert len(texts(gql, "默认条数", limit=None)) == 8
     assert len(texts(gql, "默认条数")) == 8
+
+
+ITEMS = """
+query($prefix: String!, $limit: Int) {
+  searchSuggestions(prefix: $prefix, limit: $limit) {
+    item { ... on NewsArticlePage { title url FIELDS } }
+  }
+}
+"""
+RELATIONS = """viewCount coverImage { rendition(width: 320) { url } }
+  categories { name } tags { name } authors { name }
+  relatedPeople { name } relatedUnits { name }"""
+
+
+def test_what_items_show_is_loaded_when_asked_and_only_then(gql):
+    """A search box asks for a title and a url: the articles' relations are
+    not read. Asked for, they are read in a fixed number of queries."""
+    category = NewsCategoryFactory(name="协会动态")
+    for day in range(1, 9):
+        page = article(f"关联加载{day}", day=day, cover_image=ImageFactory())
+        page.categories = [category]
+        page.tags.add("培训")
+        NewsArticleAuthorFactory(article=page, name="秘书处")
+        page.save()
+    full, bare = ITEMS.replace("FIELDS", RELATIONS), ITEMS.replace("FIELDS", "")
+    gql(full, prefix="关联", limit=8)  # renditions are made on the first request
+    counts = []
+    for limit in (2, 8):
+        with CaptureQueriesContext(connection) as queries:
+            found = gql(full, prefix="关联", limit=limit)["searchSuggestions"]
+        assert len(found) == limit
+        for suggestion in found:
+            item = suggestion["item"]
+            assert item["coverImage"]["rendition"]["url"]
+            assert item["categories"] == [{"name": "协会动态"}]
+            assert item["tags"] == [{"name": "培训"}]
+            assert item["authors"] == [{"name": "秘书处"}]
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    with CaptureQueriesContext(connection) as queries:
+        found = gql(bare, prefix="关联", limit=8)["searchSuggestions"]
+    assert [s["item"]["title"] for s in found][0] == "关联加载8"
+    assert article_relations_read(queries) == []
