@@ -30,7 +30,13 @@ from cms.api.extensions import extend
 from cms.api.locales import locale_argument, resolve_locale
 from cms.api.pagination import check_range, paginate, paginated_type, paging_arguments
 from cms.api.status import StatusLoader, TranslationStatus, translation_status_field
-from cms.content.editions import chain_of, language_codes, mark, snippets_in_chain
+from cms.content.editions import (
+    chain_of,
+    default_locale,
+    language_codes,
+    mark,
+    snippets_in_chain,
+)
 from cms.content.requests import per_request
 from cms.content.visibility import visible_pages
 from cms.delivery import changes, responses
@@ -99,10 +105,18 @@ class Structure:
     def __init__(self, request, locale_id):
         self.request = request
         self.chain = (Locale(pk=locale_id),)
-        self.units = list(OrgUnit.objects.filter(locale=Locale.get_default()))
-        self.units_by_id = {unit.pk: unit for unit in self.units}
-        self.units_by_key = {unit.translation_key: unit for unit in self.units}
+        self.default = default_locale(request)
         self.news = None  # loaded by news_of() when a query asks for news
+
+    @cached_property
+    def units(self):
+        """The default locale's units, which the tree, the positions and the
+        committee pages point at."""
+        return list(OrgUnit.objects.filter(locale=self.default))
+
+    @cached_property
+    def units_by_key(self):
+        return {unit.translation_key: unit for unit in self.units}
 
     @cached_property
     def positions(self):
@@ -127,6 +141,8 @@ class Structure:
     def source(self, unit):
         """The default locale's row of a unit edition: the tree, the positions and
         the committee pages point at it."""
+        if unit.locale_id == self.default.pk:
+            return unit  # (the units are not read for it)
         return self.units_by_key.get(unit.translation_key, unit)
 
     def positions_in(self, unit, roles=None):

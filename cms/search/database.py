@@ -8,7 +8,7 @@ at limit + 1 rows. Above it, ranking and counting every match would cost time in
 proportion to the matches (2.8 to 4.2 s for a common word at 100,000 articles on
 PostgreSQL), so:
 
-- candidates: the first `CMS_SEARCH_EXACT_LIMIT` matches by a cheap bound, read
+- candidates: the first `CMS_SEARCH_CANDIDATES` matches by a cheap bound, read
   from the entries' own columns without ranking: entries whose title matches
   the query first, newest first (`SearchEntry.date`; items without a date after
   those with one, then the newest entries), then the other matches, newest
@@ -39,7 +39,7 @@ from cms.content.editions import resolved
 from . import suggestions
 from .backends import Matches, Score, TitleMatches, on_postgresql
 from .documents import only_visible
-from .engine import Matched, Ranked, SearchIndex, exact_limit
+from .engine import Matched, Ranked, SearchIndex, candidate_limit, exact_limit
 from .models import SearchEntry
 
 # Newest first: the entries' dates (those without one last), then the newest
@@ -130,19 +130,19 @@ def newest(others, entries):
     same order."""
     if connection.vendor == "postgresql":
         found = estimate(others)
-        if found * found > DOCUMENT_READ * exact_limit() * estimate(entries):
+        if found * found > DOCUMENT_READ * candidate_limit() * estimate(entries):
             return RECENT
     return (Coalesce("date", Value(datetime.date.min)).desc(), F("pk").desc())
 
 
 def candidates(query, kinds_wanted, locales):
-    """The ids of the first `exact_limit()` `matches` by the
+    """The ids of the first `candidate_limit()` `matches` by the
     cheap bound: those whose title matches, newest first, then the others,
     newest first. The first part stops at the limit, walking the newest first
     (`RECENT`) while title matches are common, else from the titles' index, as
     the database finds cheaper; a title match is a match, so it asks the title
     alone, which is in the entry's row, not the whole document."""
-    limit = exact_limit()
+    limit = candidate_limit()
     entries = SearchEntry.objects.filter(kind__in=kinds_wanted)
     if locales is not None:
         entries = entries.filter(locale__in=locales)

@@ -17,8 +17,8 @@ answers:
   chain that has a visible edition (cms.content.editions.resolved);
 - counting: the results and their count are exact up to
   `settings.CMS_SEARCH_EXACT_LIMIT` matches. Above it only a bounded set of
-  candidates (at most that many, chosen by a cheap bound the implementation
-  documents) is ranked, best first, and the total is an estimate:
+  candidates (at most `candidate_limit()`, chosen by a cheap bound the
+  implementation documents) is ranked, best first, and the total is an estimate:
   `Count(estimate=True, reachable=<the candidates>)`, which the API shows as
   `totalCountIsEstimate: true`.
 """
@@ -90,3 +90,11 @@ def search_index():
 
 def exact_limit():
     return settings.CMS_SEARCH_EXACT_LIMIT
+
+
+def candidate_limit():
+    """How many candidates a search above the exact limit ranks: fewer than it
+    counts exactly, as ranking costs a document read each (a thousand took
+    half of a common word's answer at 100,000 articles), and a reader pages
+    through twenty pages, not a hundred."""
+    return min(settings.CMS_SEARCH_CANDIDATES, exact_limit())

@@ -298,9 +298,11 @@ CMS_SEARCH_MAX_QUERY_LENGTH = 100
 CMS_SEARCH_MAX_PER_PAGE = 50
 # What reads the search index (cms/search/engine.py): a SearchIndex subclass.
 CMS_SEARCH_INDEX = "cms.search.database.DatabaseIndex"
-# A search with more matches than this ranks only this many candidates, chosen by
-# a cheap bound, and estimates its totalCount (totalCountIsEstimate).
+# A search with more matches than this estimates its totalCount
+# (totalCountIsEstimate) and ranks only CMS_SEARCH_CANDIDATES candidates, chosen
+# by a cheap bound: the results end after them (20 pages of 10).
 CMS_SEARCH_EXACT_LIMIT = 1000
+CMS_SEARCH_CANDIDATES = 200
 # Previews (cms/content/previews.py): the admin sends editors to the frontend's
 # preview URL for the page's site and locale, with {token} replaced by a token that
 # opens the previewed state for CMS_PREVIEW_TOKEN_MAX_AGE seconds: one URL, or

@@ -108,6 +108,27 @@ def test_above_the_limit_the_best_candidates_are_ranked_and_the_count_estimated(
         ]
 
 
+def test_fewer_candidates_are_ranked_than_are_counted_exactly(gql, settings):
+    """Up to the exact limit every match is ranked and shown; above it only
+    CMS_SEARCH_CANDIDATES are (the title match, then the newest)."""
+    settings.CMS_SEARCH_EXACT_LIMIT = 4
+    settings.CMS_SEARCH_CANDIDATES = 2
+    in_title("旧闻", 2001)
+    for year in (2020, 2021, 2022):
+        in_body(f"新闻{year}", year)
+    for answer in (search, news):
+        found = answer(gql, perPage=10)
+        assert (found["totalCount"], found["totalCountIsEstimate"]) == (4, False)
+        assert len(found["titles"]) == 4
+    in_body("新闻2023", 2023)
+    for answer in (search, news):
+        found = answer(gql, perPage=10)
+        assert found["totalCountIsEstimate"] is True
+        assert found["totalCount"] >= 5
+        assert sorted(found["titles"]) == sorted([f"{WORD}旧闻", "新闻2023"])
+        assert (found["numPages"], found["hasNextPage"]) == (1, False)
+
+
 @pytest.mark.usefixtures("limit")
 def test_above_the_limit_news_by_date_keep_every_match(gql):
     """Ordered by date, nothing needs ranking: every match can be paged
