@@ -22,12 +22,15 @@ What it does, for each size N:
    ~10 ms a page); the index is then built by `cms.search.index.update`, the code
    that indexes a page on publication, and the database is VACUUM ANALYZEd, as
    autovacuum would have done on a live site.
-3. In a fresh process: each query through the real GraphQL endpoint (POST
+3. In a fresh process, --rounds times (3), the sizes in turn so that a
+   machine slower for a while slows each size alike: each query through the
+   real GraphQL endpoint (POST
    /graphql/, Django's test client, settings cms.settings.test: DEBUG off), first
    as `search` (all result types of the zh-hans locale, first page of 10 with
    type, score, excerpt and item), then as `newsArticles(search:)` (first page of
    10 articles). One warm-up request, then --repeat timed ones (fewer once they
-   have taken a minute); the median is reported, with the number of matches
+   have taken a minute); the median of every round's timed runs is reported,
+   with the number of matches
    (totalCount; "~" before it when the API says it is an estimate: above
    CMS_SEARCH_EXACT_LIMIT matches, see cms/search/database.py). PostgreSQL
    cancels any statement running over 30 seconds (statement_timeout); such a
@@ -41,9 +44,9 @@ of zh-hans) with the prefixes of SUGGESTIONS, giving the suggestions returned.
 SEARCH_BENCH_PREFIX=cms_sbench_ names the databases cms_sbench_* instead of
 cms_bench_*, so that two runs (or two branches) keep their own.
 
-Takes 12-15 minutes with the default sizes on a 2-core machine, mostly for the
-100,000 articles: ~2 minutes of inserting, ~5 of indexing, ~4 of measuring (half
-of it timeouts). With --reuse, a second run only measures: ~5 minutes. Without
+Takes ~10 minutes with the default sizes on a 2-core machine, mostly for the
+100,000 articles: ~2 minutes of inserting, ~5 of indexing, ~2 of measuring.
+With --reuse, a second run only measures: ~2 minutes. Without
 --reuse the databases are made from scratch (any left by an earlier run are
 dropped first) and dropped at the end. With --reuse they stay, and a database
 already complete for its size (marked by a comment on the database) is measured
@@ -456,7 +459,7 @@ def to_base36(number, width):
 
 
 def measure(repeat):
-    """{field: {query: {matches, ms, runs}}} through POST /graphql/."""
+    """{field: {query: {matches, ms, timings}}} through POST /graphql/."""
     from django.test import Client
 
     client = Client(HTTP_HOST="localhost")
@@ -477,7 +480,7 @@ def measure(repeat):
 
 
 def measure_suggestions(client, repeat):
-    """{prefix: {matches (suggestions given), ms, runs}} of SUGGESTIONS."""
+    """{prefix: {matches (suggestions given), ms, timings}} of SUGGESTIONS."""
     results = {}
     for _label, prefix in SUGGESTIONS:
         result = timed(client, "searchSuggestions", SUGGEST, prefix, repeat, suggested)
@@ -504,7 +507,7 @@ def suggested(client, field, document, text):
 def timed(client, field, document, text, repeat, send=None):
     """A warm-up request, then up to `repeat` timed ones (fewer once they have
     taken BUDGET seconds) sent by `send` (default `request`): the matches, the
-    median ms (None if a request hit TIMEOUT) and the number of timed runs."""
+    median ms and the timed runs' ms (None if a request hit TIMEOUT)."""
     send = send or request
     matches, elapsed = send(client, field, document, text)
     timings = []
@@ -514,8 +517,8 @@ def timed(client, field, document, text, repeat, send=None):
         matches, elapsed = send(client, field, document, text)
         timings.append(elapsed)
     if elapsed is None:
-        return {"matches": matches, "ms": None, "runs": 0}
-    return {"matches": matches, "ms": statistics.median(timings), "runs": len(timings)}
+        return {"matches": matches, "ms": None, "timings": None}
+    return {"matches": matches, "ms": statistics.median(timings), "timings": timings}
 
 
 def request(client, field, document, text):
@@ -734,6 +737,26 @@ def suggestion_table(sizes, results):
     return "\n".join(lines)
 
 
+def merged(rounds):
+    """One result per query from several rounds' ({field: {query: result}}): the
+    median of all their timed runs, None if any round timed out. A machine
+    that is slower for a while (another process, a neighbour on the host) then
+    slows every size alike rather than whichever was being measured."""
+    first = rounds[0]
+    results = {}
+    for field, queries in first.items():
+        for query, result in queries.items():
+            found = [each[field][query] for each in rounds]
+            timings = [t for each in found for t in each["timings"] or []]
+            timed_out = any(each["timings"] is None for each in found)
+            results.setdefault(field, {})[query] = {
+                "matches": result["matches"],
+                "ms": None if timed_out else statistics.median(timings),
+                "runs": len(timings),
+            }
+    return results
+
+
 def growth(small, large):
     """ms at the largest size over ms at the smallest; a lower bound (>) when the
     largest timed out."""
@@ -774,6 +797,12 @@ def main():
     parser.add_argument(
         "--repeat", type=int, default=5, help="timed runs per query (default: 5)"
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="measuring processes per size, the sizes in turn (default: 3)",
+    )
     parser.add_argument("--task", choices=["generate", "measure"], help=SUPPRESS)
     parser.add_argument("--size", type=int, help=SUPPRESS)
     args = parser.parse_args()
@@ -784,22 +813,24 @@ def main():
     started = time.perf_counter()
     sizes = sorted(set(args.sizes))
     base = functools.cache(lambda: ensure_base(args.reuse))
-    results = {}
+    rounds = {size: [] for size in sizes}
     try:
-        for size in sizes:
-            name = prepare(size, args.reuse, base)
-            print(f"  {name}: measuring", flush=True)
-            output = run(
-                name,
-                SCRIPT,
-                "--task",
-                "measure",
-                "--repeat",
-                str(args.repeat),
-                capture=True,
-                timeout=TIMEOUT,
-            )
-            results[size] = json.loads(output)
+        names = {size: prepare(size, args.reuse, base) for size in sizes}
+        for number in range(1, args.rounds + 1):
+            for size in sizes:
+                print(f"  {names[size]}: measuring, round {number}", flush=True)
+                output = run(
+                    names[size],
+                    SCRIPT,
+                    "--task",
+                    "measure",
+                    "--repeat",
+                    str(args.repeat),
+                    capture=True,
+                    timeout=TIMEOUT,
+                )
+                rounds[size].append(json.loads(output))
+        results = {size: merged(rounds[size]) for size in sizes}
     finally:
         if not args.reuse:
             for name in [BASE, *map(database_name, sizes)]:
@@ -807,13 +838,14 @@ def main():
     print()
     print(
         f"Chinese search on PostgreSQL through POST /graphql/: first page of 10, "
-        f"median ms of {args.repeat} runs after a warm-up"
+        f"median ms of {args.rounds} rounds of {args.repeat} runs after a warm-up, "
+        "the sizes measured in turn"
     )
     print(
         f"Data size: {sizes[-1]:,} articles vs {sizes[0]:,} = {sizes[-1] / sizes[0]:g}x"
     )
     print()
-    print(table(sizes, results, args.repeat))
+    print(table(sizes, results, args.repeat * args.rounds))
     print()
     print(suggestion_table(sizes, results))
     print()
