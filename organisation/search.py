@@ -141,7 +141,7 @@ class MemberCompanyDocument(Document):
 
     def entries(self, companies):
         companies = list(companies)
-        locale_ids = list(language_codes())
+        codes = language_codes()
         names = {
             model: {
                 (row.translation_key, row.locale_id): row.name
@@ -171,10 +171,11 @@ class MemberCompanyDocument(Document):
                         )
                     ),
                     labels=(company.credit_code,),
+                    shown=company.name_in(code),
                 ),
             )
             for company in companies
-            for locale_id in locale_ids
+            for locale_id, code in codes.items()
         ]
 
     def graphql_types(self):

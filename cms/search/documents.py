@@ -36,13 +36,17 @@ def kinds():
 class Texts:
     """An object's texts by weight: the title, the summary, the body. `labels`
     (categories, tags, regions) weigh like the summary but are not shown. `date`
-    (a news article's publication date) ranks the newer of two suggestions first."""
+    (a news article's publication date) ranks the newer of two suggestions first.
+    `shown`: the title as the locale's readers see it (a suggestion's text), when
+    the title searched is not (a company's, in its locale's script and without its
+    name in the other language)."""
 
     title: str
     summary: str = ""
     body: str = ""
     labels: tuple = ()
     date: datetime.date | None = None
+    shown: str | None = None
 
 
 class Document:
@@ -110,7 +114,7 @@ class Document:
             object_id=obj.pk,
             locale_id=locale_id,
             translation_key=entry.translation_key,
-            title=texts.title,
+            title=texts.shown or texts.title,
             text=text,
             grams=grams(text),
             weight=self.suggestion_weight,

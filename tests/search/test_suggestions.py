@@ -100,6 +100,25 @@ def test_either_script_finds_the_other_and_shows_the_title_as_stored(gql):
     assert texts(gql, "理事会", locale="zh-hant") == ["協會理事會召開"]
 
 
+def test_a_company_is_suggested_by_the_name_its_locale_shows(gql):
+    """A company's registered name is Simplified in every locale's entry; each
+    locale's readers see it as its `name` shows it (in Traditional on zh-hant,
+    the English name on en), whichever name or script they typed."""
+    MemberCompanyFactory(
+        name="丽水锦恒电子商务有限公司", english_name="Lishui Jinheng E-commerce"
+    )
+    shown = {
+        "zh-hans": "丽水锦恒电子商务有限公司",
+        "zh-hant": "麗水錦恆電子商務有限公司",
+        "en": "Lishui Jinheng E-commerce",
+    }
+    for code, name in shown.items():
+        for prefix in ("丽水锦恒", "麗水錦恆", "Lishui"):
+            found = suggest(gql, prefix, locale=code, types=["MEMBER_COMPANY"])
+            assert [s["text"] for s in found] == [name], (code, prefix)
+            assert found[0]["item"]["name"] == name
+
+
 def test_full_width_and_case_are_alike(gql):
     article("RCEP 规则解读", day=2)
     article("企业用好 RCEP 红利", day=3)
