@@ -52,7 +52,7 @@ POSTGRESQL_REMOVE = [
     "ALTER TABLE cms_search_suggestion DROP COLUMN grams_vector",
 ]
 ORDER = ("-weight", F("date").desc(nulls_last=True), "-pk")
-# Suggestions read, best first, before their visibility is asked (`best`).
+# Suggestions read, best first, before their visibility is asked (`suggest`).
 WINDOW = 100
 
 
@@ -93,36 +93,22 @@ def sort_key(suggestion):
     )
 
 
-def best(visible_in_chain, kinds_wanted, condition, locale, wanted):
-    """The first `wanted` rows of `in_chain` (visible, first in the chain) in
-    `locale` meeting `condition`, in ORDER: first looked for among the best
-    WINDOW rows meeting it, visible or not, whose visibility alone is then
-    asked; only if too few of those are visible, among all. PostgreSQL can
-    misjudge how many titles hold every gram of a text (ＲＣＥＰ: it guessed 3 of
-    3,000) and ask every one's visibility before sorting them (250 ms); sorting
-    the narrow rows first and asking a window's costs a few milliseconds. The
-    window's rows are read by their keys alone: with the condition too,
-    PostgreSQL would find them through the grams' index again (10 ms for
-    ＲＣＥＰ's 4,000 titles)."""
-    window = max(WINDOW, 4 * wanted)
-    first = Suggestion.objects.filter(condition, kind__in=kinds_wanted, locale=locale)
-    ids = list(first.order_by(*ORDER).values_list("pk", flat=True)[:window])
-    if not ids:
-        return []  # none at all: the visibility query is not even built
-    rows = visible_in_chain().filter(locale=locale).order_by(*ORDER)
-    found = list(rows.filter(pk__in=ids)[:wanted])
-    if len(found) < wanted and len(ids) == window:
-        found = list(rows.filter(condition)[:wanted])
-    return found
-
-
 def suggest(text, kinds_wanted, chain, limit):
     """At most `limit` Suggestions of `kinds_wanted` whose objects an anonymous
     reader may see, for `text` (normalised, with a letter, digit or Chinese
     character), best first, each of an item in the first locale of `chain`
-    that has it (as `search(fallback:)`), its `locale` set: two ranks, each
-    two queries per locale of the chain (three when the best rows are mostly
-    hidden), however many titles match."""
+    that has it (as `search(fallback:)`), its `locale` set.
+
+    However many titles match: per rank and locale, the ids of its best rows,
+    visible or not (a window of max(WINDOW, 4 × limit)); then one query for
+    which of them a reader may see, for both ranks when the first cannot fill
+    the list; only when too few of a full window are visible are all asked.
+    PostgreSQL can misjudge how many titles hold every gram of a text (ＲＣＥＰ:
+    it guessed 3 of 3,000) and ask every one's visibility before sorting them
+    (250 ms); sorting the narrow rows first and asking a window's costs a few
+    milliseconds. The window's rows are then read by their keys alone: with the
+    condition too, PostgreSQL would find them through the grams' index again
+    (10 ms for ＲＣＥＰ's 4,000 titles)."""
 
     @cache
     def visible_in_chain():
@@ -130,17 +116,52 @@ def suggest(text, kinds_wanted, chain, limit):
         shown = only_visible(shown, kinds_wanted)
         return resolved(shown, shown, chain)
 
+    size = max(WINDOW, 4 * limit)
     starting = Q(text__startswith=text)
     ranks = [starting, Q(text__contains=text) & ~starting & Q(HasGrams(text))]
+    windows = {}  # (rank, locale): the ids of its best `size` rows, in ORDER
+    shown = {}  # id: row, of the windows' rows a reader may see
+
+    def read(rank):
+        for locale in chain:
+            rows = Suggestion.objects.filter(
+                ranks[rank], kind__in=kinds_wanted, locale=locale
+            )
+            windows[rank, locale] = list(
+                rows.order_by(*ORDER).values_list("pk", flat=True)[:size]
+            )
+
+    def read_visible(ranks_read):
+        ids = [pk for rank in ranks_read for loc in chain for pk in windows[rank, loc]]
+        if ids:  # none at all: the visibility query is not even built
+            shown.update(visible_in_chain().in_bulk(ids))
+
+    read(0)
+    # When the first rank cannot fill the list, the second is read now, so
+    # that one visibility query serves both.
+    if sum(len(windows[0, locale]) for locale in chain) < limit:
+        read(1)
+        read_visible([0, 1])
+    else:
+        read_visible([0])
     found = []
-    for condition in ranks:
+    for rank, condition in enumerate(ranks):
         wanted = limit - len(found)
         if wanted <= 0:
             break
-        rank = []
+        if (rank, chain[0]) not in windows:
+            read(rank)
+            read_visible([rank])
+        best = []
         for locale in chain:
-            for row in best(visible_in_chain, kinds_wanted, condition, locale, wanted):
+            ids = windows[rank, locale]
+            rows = [shown[pk] for pk in ids if pk in shown][:wanted]
+            if len(rows) < wanted and len(ids) == size:
+                # The window's best rows were mostly hidden: all are asked.
+                everything = visible_in_chain().filter(condition, locale=locale)
+                rows = list(everything.order_by(*ORDER)[:wanted])
+            for row in rows:
                 row.locale = locale
-                rank.append(row)
-        found += sorted(rank, key=sort_key)[:wanted]
+                best.append(row)
+        found += sorted(best, key=sort_key)[:wanted]
     return found
