@@ -806,6 +806,9 @@ def main():
     parser.add_argument("--task", choices=["generate", "measure"], help=SUPPRESS)
     parser.add_argument("--size", type=int, help=SUPPRESS)
     args = parser.parse_args()
+    for name in ("repeat", "rounds"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name} must be at least 1, not {getattr(args, name)}")
     if args.task:
         task(args)
         return
