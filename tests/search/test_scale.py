@@ -173,3 +173,30 @@ def test_queries_do_not_grow_with_the_matches(gql):
     for answer in ("search", "news"):
         assert counts[8, answer] == counts[24, answer], counts
         assert counts[2, answer] <= counts[8, answer] <= 15, counts
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="how PostgreSQL lays out rows (TOAST); SQLite keeps the terms in FTS5",
+)
+def test_entries_keep_their_texts_out_of_line():
+    """An entry's row holds what the searches filter and sort on, and its texts
+    go out of line from 128 bytes on (cms.search.backends: POSTGRESQL_NARROW),
+    so that a common word's thousands of matches are read in few pages."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE relname = 'cms_search_entry'"
+        )
+        assert cursor.fetchone()[0] == ["toast_tuple_target=128"]
+        cursor.execute(
+            "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = "
+            "'cms_search_entry'::regclass AND attnum > 0 AND NOT attisdropped "
+            "AND attstorage != 'p'"
+        )
+        storage = dict(cursor.fetchall())
+    in_row = {"kind", "model", "title_document"}
+    assert {name: storage[name] for name in in_row} == dict.fromkeys(in_row, "m")
+    out_of_line = {"title", "summary", "body", "document", "body_terms"}
+    assert {name: storage[name] for name in out_of_line} == dict.fromkeys(
+        out_of_line, "x"
+    )
