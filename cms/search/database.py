@@ -137,12 +137,15 @@ def newest(matched, entries):
 
 def candidates(query, kinds_wanted, locales, matched):
     """The ids of the first `candidate_limit()` `matches` (`matched` of them, by
-    the planner's estimate) by the
-    cheap bound: those whose title matches, newest first, then the others,
-    newest first. The first part stops at the limit, walking the newest first
-    (`RECENT`) while title matches are common, else from the titles' index, as
-    the database finds cheaper; a title match is a match, so it asks the title
-    alone, which is in the entry's row, not the whole document."""
+    the planner's estimate) by the cheap bound: those whose title matches,
+    newest first, then the others, newest first. The first part stops at the
+    limit, walking the newest first (`RECENT`) while title matches are common,
+    else from the titles' index, as the database finds cheaper; a title match
+    is a match, so it asks the title alone, which is in the entry's row, not
+    the whole document. When it stops short of the limit it holds every title
+    match, so the others are the newest `limit` matches less those: read
+    without asking each match's title again (14,000 titles, 10 ms for
+    "2021 年度" at 100,000 articles)."""
     limit = candidate_limit()
     entries = SearchEntry.objects.filter(kind__in=kinds_wanted)
     if locales is not None:
@@ -151,8 +154,13 @@ def candidates(query, kinds_wanted, locales, matched):
     chosen = list(titled.values_list("pk", flat=True)[:limit])
     if len(chosen) < limit:
         others = matches(query, kinds_wanted, locales)
-        others = others.exclude(TitleMatches(query)).order_by(*newest(matched, entries))
-        chosen += others.values_list("pk", flat=True)[: limit - len(chosen)]
+        others = others.order_by(*newest(matched, entries))
+        in_title = set(chosen)
+        chosen += [
+            pk
+            for pk in others.values_list("pk", flat=True)[:limit]
+            if pk not in in_title
+        ][: limit - len(chosen)]
     return chosen
 
 

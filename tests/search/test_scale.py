@@ -108,6 +108,20 @@ def test_above_the_limit_the_best_candidates_are_ranked_and_the_count_estimated(
         ]
 
 
+@pytest.mark.usefixtures("limit")
+def test_a_title_match_among_the_newest_is_a_candidate_once(gql):
+    """The newest matches, read after the title matches, include a title match
+    that is also the newest: the body matches after it fill the candidates."""
+    in_title("新题", 2023)
+    for year in (2019, 2020, 2021, 2022):
+        in_body(f"新闻{year}", year)
+    for answer in (search, news):
+        found = answer(gql, perPage=10)
+        assert found["totalCountIsEstimate"] is True
+        assert found["titles"][0] == f"{WORD}新题"
+        assert sorted(found["titles"][1:]) == ["新闻2021", "新闻2022"]
+
+
 def test_fewer_candidates_are_ranked_than_are_counted_exactly(gql, settings):
     """Up to the exact limit every match is ranked and shown; above it only
     CMS_SEARCH_CANDIDATES are (the title match, then the newest)."""
