@@ -86,9 +86,10 @@ POSTGRESQL_TITLE_REMOVE = [
 ]
 
 # An entry's row keeps what the searches filter and sort on (kind, model,
-# locale, date, the title's terms: storage MAIN, in the row), and PostgreSQL
-# moves every text, their terms and the document out of line (TOAST) as soon
-# as a row is over 128 bytes, not only over ~2 kB: a common pair of words
+# locale, date, the title's terms: storage MAIN, in the row). A row over ~2 kB
+# (an article's, with its document) has its values moved out of line (TOAST)
+# until it is under the target: 128 bytes, so every text, their terms and the
+# document go, not only enough of them to fit 2 kB. A common pair of words
 # ("2021 年度": 14,000 of 100,000 articles) makes the candidates (cms.search.
 # database) and the count read all its matches' rows, and rows of ~560 bytes
 # instead of ~1.3 kB are half the pages (8,189 instead of 19,079). The texts

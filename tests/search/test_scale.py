@@ -194,9 +194,10 @@ def test_queries_do_not_grow_with_the_matches(gql):
     reason="how PostgreSQL lays out rows (TOAST); SQLite keeps the terms in FTS5",
 )
 def test_entries_keep_their_texts_out_of_line():
-    """An entry's row holds what the searches filter and sort on, and its texts
-    go out of line from 128 bytes on (cms.search.backends: POSTGRESQL_NARROW),
-    so that a common word's thousands of matches are read in few pages."""
+    """An entry's row holds what the searches filter and sort on, and once its
+    texts go out of line, all go, down to 128 bytes (cms.search.backends:
+    POSTGRESQL_NARROW), so that a common word's thousands of matches are read
+    in few pages."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT reloptions FROM pg_class WHERE relname = 'cms_search_entry'"
