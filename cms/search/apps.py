@@ -8,7 +8,7 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
-        from . import documents, signal_handlers
+        from . import checks, documents, signal_handlers  # noqa: F401 (checks registers)
 
         documents.autodiscover()
         signal_handlers.connect()
