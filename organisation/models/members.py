@@ -143,12 +143,19 @@ class MemberCompany(index.Indexed, models.Model):
         FieldPanel("representative"),
     ]
 
+    # Filter fields: the admin listing's columns and filters, which an editor
+    # sorts and filters search results by; Wagtail's search refuses others
+    # (tests/search/test_admin_listings.py).
     search_fields = [
         index.SearchField("name"),
         index.AutocompleteField("name"),
         index.SearchField("english_name"),
         index.SearchField("credit_code"),
+        index.FilterField("name"),
+        index.FilterField("credit_code"),
         index.FilterField("tier"),
+        index.FilterField("region"),
+        index.FilterField("industry"),
         index.FilterField("active"),
     ]
 

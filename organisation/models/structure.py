@@ -92,7 +92,15 @@ class Person(index.Indexed, NamedTranslatable):
         FieldPanel("phone"),
         FieldPanel("contact_public"),
     ]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    # Filter fields: what the admin listing sorts and filters search results by
+    # (tests/search/test_admin_listings.py).
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("name"),
+        index.FilterField("contact_public"),
+        index.FilterField("locale"),
+    ]
 
     # All from the edition itself: its texts, and contact details only when public.
     graphql_fields = [
@@ -157,6 +165,11 @@ class OrgUnit(index.Indexed, SlugKeyed):
         index.SearchField("name"),
         index.AutocompleteField("name"),
         index.SearchField("description"),
+        # What the admin listing sorts and filters search results by.
+        index.FilterField("name"),
+        index.FilterField("unit_type"),
+        index.FilterField("parent"),
+        index.FilterField("locale"),
     ]
 
     # An edition's texts. Its slug, type, url, positions, sub-units and news come

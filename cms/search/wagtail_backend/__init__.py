@@ -24,7 +24,7 @@ the title only: the index keeps every other field's terms together in its body.
 
 import types
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import NotSupportedError, connection
 from django.utils.encoding import force_str
 
@@ -67,6 +67,30 @@ def title_only(fields):
     """`fields` as the index can honour them: the title alone, or (None)
     everything indexed."""
     return ["title"] if fields and set(fields) == {"title"} else None
+
+
+class CompilerMixin:
+    """What both databases' query compilers add to modelsearch's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields = title_only(self.fields)
+
+    def _get_filterable_field(self, field_attname):
+        """The filter field of `field_attname`, also when it names a relation
+        (`industry`) whose FilterField modelsearch knows by its column
+        (`industry_id`): the admin's listings sort a relation's column by its
+        name, and sorting search results by it was refused (a server error).
+        These backends order the queryset itself, so either name will do."""
+        field = super()._get_filterable_field(field_attname)
+        if field is None:
+            try:
+                relation = self.queryset.model._meta.get_field(field_attname)
+            except FieldDoesNotExist:
+                return None
+            if relation.many_to_one:
+                field = super()._get_filterable_field(relation.attname)
+        return field
 
 
 class TermsMixin:

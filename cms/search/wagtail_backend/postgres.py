@@ -9,7 +9,7 @@ from modelsearch.backends.database.postgres import postgres
 from modelsearch.backends.database.postgres.query import Lexeme
 from modelsearch.query import Phrase, PlainText
 
-from . import TermsMixin, alternatives, combine, making, title_only
+from . import CompilerMixin, TermsMixin, alternatives, combine, making
 
 
 class PostgresIndexer(TermsMixin, postgres.ObjectIndexer):
@@ -20,11 +20,7 @@ class PostgresIndex(postgres.PostgresIndex):
     add_items = making(PostgresIndexer, postgres.PostgresIndex.add_items)
 
 
-class PostgresSearchQueryCompiler(postgres.PostgresSearchQueryCompiler):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields = title_only(self.fields)
-
+class PostgresSearchQueryCompiler(CompilerMixin, postgres.PostgresSearchQueryCompiler):
     def build_tsquery_content(self, query, config=None, invert=False):
         if isinstance(query, PlainText | Phrase):
             groups = alternatives(query, autocomplete=self.LAST_TERM_IS_PREFIX)

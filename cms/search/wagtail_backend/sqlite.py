@@ -7,7 +7,7 @@ from modelsearch.backends.database.sqlite import sqlite
 from modelsearch.backends.database.sqlite.query import Lexeme, SearchQueryExpression
 from modelsearch.query import Phrase, PlainText
 
-from . import TermsMixin, alternatives, combine, making, title_only
+from . import CompilerMixin, TermsMixin, alternatives, combine, making
 
 
 class SQLiteIndexer(TermsMixin, sqlite.ObjectIndexer):
@@ -18,11 +18,7 @@ class SQLiteIndex(sqlite.SQLiteIndex):
     add_items = making(SQLiteIndexer, sqlite.SQLiteIndex.add_items)
 
 
-class SQLiteSearchQueryCompiler(sqlite.SQLiteSearchQueryCompiler):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields = title_only(self.fields)
-
+class SQLiteSearchQueryCompiler(CompilerMixin, sqlite.SQLiteSearchQueryCompiler):
     def build_search_query_content(self, query, config=None):
         if isinstance(query, PlainText | Phrase):
             groups = alternatives(query, autocomplete=self.LAST_TERM_IS_PREFIX)
