@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 from django.core.management.base import OutputWrapper
+from django.db import connection
 from wagtail.search.models import IndexEntry
 
 from cms.delivery import changes
@@ -255,6 +256,39 @@ def test_ctrl_c_says_how_to_continue_without_a_traceback(articles, monkeypatch):
     assert raised.value.returncode == 130
     assert "`rebuild_search_index --resume` continues it" in str(raised.value)
     assert RebuildCheckpoint.objects.filter(done=False).exists()
+
+
+FILLED = ("cms_search_entry", "cms_search_suggestion", "wagtailsearch_indexentry")
+
+
+def statistics():
+    """When the database last took each FILLED table's statistics (ANALYZE):
+    PostgreSQL's time, or on SQLite whether it holds any (cleared here)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # read them afresh
+            cursor.execute(
+                "SELECT relname, last_analyze FROM pg_stat_user_tables "
+                "WHERE relname = ANY(%s)",
+                [list(FILLED)],
+            )
+            return dict(cursor.fetchall())
+        tables = connection.introspection.table_names(cursor)
+        if "sqlite_stat1" not in tables:
+            return dict.fromkeys(FILLED)
+        cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
+        found = {row[0] for row in cursor.fetchall()}
+        cursor.execute("DELETE FROM sqlite_stat1")
+        return {table: table in found or None for table in FILLED}
+
+
+def test_a_rebuild_ends_with_the_tables_statistics(articles):
+    """The planner's statistics of the tables a rebuild filled are taken when
+    it ends, not left to autovacuum."""
+    before = statistics()
+    rebuild()
+    after = statistics()
+    assert [t for t in FILLED if after[t] is None or after[t] == before[t]] == []
 
 
 def test_one_model_rewrites_only_its_entries_in_both_indexes(articles):
