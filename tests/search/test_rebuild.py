@@ -258,6 +258,19 @@ def test_ctrl_c_says_how_to_continue_without_a_traceback(articles, monkeypatch):
     assert RebuildCheckpoint.objects.filter(done=False).exists()
 
 
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_ctrl_c_in_a_terminal_ends_the_progress_line_first(articles, monkeypatch):
+    monkeypatch.setitem(documents.REGISTRY, NewsArticlePage, Interrupted())
+    out = Terminal()
+    with pytest.raises(CommandError):
+        call_command("rebuild_search_index", "--batch-size", "2", stdout=out)
+    assert out.getvalue().split("\r")[-1].endswith("\n")
+
+
 FILLED = ("cms_search_entry", "cms_search_suggestion", "wagtailsearch_indexentry")
 
 
@@ -307,9 +320,10 @@ def test_one_model_rewrites_only_its_entries_in_both_indexes(articles):
     assert SearchEntry.objects.count() == len(articles)
 
 
-def test_one_locale_rewrites_only_its_entries(articles):
+@pytest.mark.parametrize("code", ["zh-hant", "ZH-Hant"])  # a language tag's case
+def test_one_locale_rewrites_only_its_entries(articles, code):
     SearchEntry.objects.all().delete()
-    rebuild("--locale", "zh-hant")
+    rebuild("--locale", code)
     codes = SearchEntry.objects.values_list("locale__language_code", flat=True)
     assert set(codes) == {"zh-hant"}
     assert SearchEntry.objects.filter(model=ARTICLES).count() == 2

@@ -94,7 +94,10 @@ class Command(BaseCommand):
                 ),
             )
         except KeyboardInterrupt:
-            # Ctrl-C: the message, not a traceback (130: stopped by SIGINT).
+            # Ctrl-C: the message on a line of its own (a terminal's progress
+            # line is unfinished), not a traceback (130: stopped by SIGINT).
+            if tty:
+                self.stdout.write("")
             raise CommandError(STOPPED, returncode=130) from None
         except BaseException:
             self.stderr.write(f"\n{STOPPED}")
@@ -117,7 +120,7 @@ class Command(BaseCommand):
         return found
 
     def locale(self, code):
-        found = Locale.objects.filter(language_code=code).first()
+        found = Locale.objects.filter(language_code__iexact=code).first()
         if found is None:
             codes = Locale.objects.order_by("pk").values_list(
                 "language_code", flat=True
