@@ -12,9 +12,12 @@ rows, so a typed character found in most titles costs no more than a rare one:
   rank: locale, weight, date) and stops at the `limit`-th match, when the text
   is common, or the text's own index (locale, text text_pattern_ops) over the
   few titles that start with it, when it is rare;
-- containing: the same rank index when common, or the GIN index of the titles'
-  characters and character pairs (`grams`), which finds the titles that hold
-  every pair of a rare text, each then checked with LIKE.
+- containing: first the best PROBE rows of the locale in rank order, read from
+  the rank index alone (it includes the kind and the text), which hold the
+  window when the text is common (ＲＣＥＰ: in 4,000 of 100,000 titles, 2 ms);
+  else the GIN index of the titles' characters and character pairs (`grams`),
+  which finds the titles that hold every pair of a rare text, each then
+  checked with LIKE (PostgreSQL misjudges how many: it would read all 4,000).
 
 SQLite answers the same LIKE conditions without those indexes (the same
 results; its speed is not a goal).
@@ -23,7 +26,7 @@ results; its speed is not a goal).
 from functools import cache
 from types import SimpleNamespace
 
-from django.db import NotSupportedError
+from django.db import NotSupportedError, connection
 from django.db.models import BooleanField, F, Func, Q
 
 from cms.content.editions import resolved
@@ -54,10 +57,29 @@ POSTGRESQL_REMOVE = [
 ORDER = ("-weight", F("date").desc(nulls_last=True), "-pk")
 # Suggestions read, best first, before their visibility is asked (`suggest`).
 WINDOW = 100
+# The rank index covers what the containing rank asks of a row (migration 0008).
+POSTGRESQL_COVERING = [
+    "DROP INDEX cms_search_suggestion_rank",
+    "CREATE INDEX cms_search_suggestion_rank ON cms_search_suggestion "
+    "(locale_id, weight DESC, date DESC NULLS LAST, id DESC) INCLUDE (kind, text)",
+]
+POSTGRESQL_COVERING_REMOVE = [POSTGRESQL_COVERING[0], POSTGRESQL[-1]]
+# Rows of a locale the containing rank reads in rank order before it asks
+# the grams' index (PostgreSQL).
+PROBE = 5000
+PROBED = """SELECT id FROM (
+    SELECT id, kind, text, weight, date FROM cms_search_suggestion
+    WHERE locale_id = %s ORDER BY weight DESC, date DESC NULLS LAST, id DESC
+    LIMIT %s
+) best
+WHERE kind = ANY(%s) AND text LIKE %s AND text NOT LIKE %s
+ORDER BY weight DESC, date DESC NULLS LAST, id DESC LIMIT %s"""
 
 
 install = on_postgresql(POSTGRESQL)
 uninstall = on_postgresql(POSTGRESQL_REMOVE)
+install_covering = on_postgresql(POSTGRESQL_COVERING)
+uninstall_covering = on_postgresql(POSTGRESQL_COVERING_REMOVE)
 
 
 class HasGrams(Func):
@@ -80,6 +102,19 @@ class HasGrams(Func):
     def as_postgresql(self, compiler, connection, **extra):
         alias = compiler.quote_name_unless_alias(self.source_expressions[0].alias)
         return f"{alias}.grams_vector @@ %s::tsquery", [tsquery(self.query)]
+
+
+def probed(text, kinds_wanted, locale, size):
+    """The ids of the best `size` suggestions of `kinds_wanted` in `locale`
+    that contain `text` without starting with it, if the best PROBE rows of
+    the locale hold that many; else fewer (then the grams' index decides)."""
+    if connection.vendor != "postgresql":
+        return []
+    like = connection.ops.prep_for_like_query(text)
+    parameters = [locale.pk, PROBE, list(kinds_wanted), f"%{like}%", f"{like}%", size]
+    with connection.cursor() as cursor:
+        cursor.execute(PROBED, parameters)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def sort_key(suggestion):
@@ -124,6 +159,10 @@ def suggest(text, kinds_wanted, chain, limit):
 
     def read(rank):
         for locale in chain:
+            if rank == 1:
+                windows[rank, locale] = probed(text, kinds_wanted, locale, size)
+                if len(windows[rank, locale]) == size:
+                    continue
             rows = Suggestion.objects.filter(
                 ranks[rank], kind__in=kinds_wanted, locale=locale
             )

@@ -314,6 +314,28 @@ def test_suggestions_behind_a_window_of_hidden_ones_are_still_found(gql, monkeyp
     assert texts(gql, "窗口") == [page.title for page in reversed(older)]
 
 
+@pytest.mark.parametrize(("probe", "path"), [(5000, "best rows"), (2, "grams")])
+def test_containing_reads_the_best_rows_first_then_the_pairs_index(
+    gql, monkeypatch, probe, path
+):
+    """The titles containing a piece: when the locale's best PROBE rows hold a
+    window of them (PostgreSQL), they are read from there; otherwise the
+    character pairs' index finds them. The same suggestions either way."""
+    monkeypatch.setattr("cms.search.suggestions.WINDOW", 2)  # limit 1: 4 rows
+    monkeypatch.setattr("cms.search.suggestions.PROBE", probe)
+    for day in range(1, 7):
+        article(f"甲罕见词{day}日", day=day)
+    with CaptureQueriesContext(connection) as queries:
+        found = texts(gql, "罕见", limit=1)
+    # Read now: the next request empties the connection's log.
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    assert found == ["甲罕见词6日"]
+    if connection.vendor == "postgresql":
+        assert ") best" in sql
+        assert ("grams_vector" in sql) == (path == "grams")
+    assert texts(gql, "罕见", limit=3) == ["甲罕见词6日", "甲罕见词5日", "甲罕见词4日"]
+
+
 def test_a_null_limit_means_the_default(gql):
     for day in range(1, 11):
         article(f"默认条数{day}", day=day)
