@@ -54,6 +54,21 @@ logconfig_dict = {
 }
 
 
+def on_starting(server):
+    """Django's system checks, which `runserver` and `manage.py worker` run
+    before they start: a setting the project refuses (cms_search.E001) stops
+    the start with its message, rather than a server answering wrongly."""
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    try:
+        call_command("check", stdout=io.StringIO())
+    except SystemCheckError as error:
+        raise RuntimeError(str(error)) from None  # gunicorn: the message, exit 1
+
+
 def when_ready(server):
     """Before the first worker forks: build what Django otherwise builds on the
     first request of every worker (the URLconf, which assembles the GraphQL

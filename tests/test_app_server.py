@@ -98,6 +98,32 @@ def server(database, tmp_path):
     started.stop()
 
 
+def test_refused_settings_stop_the_start_with_their_message(database, tmp_path):
+    """The system checks run before gunicorn serves, as before `runserver`."""
+    (tmp_path / "refused_settings.py").write_text(
+        "from tests.slow_settings import *  # noqa: F403\nCMS_SEARCH_CANDIDATES = 0\n"
+    )
+    port = free_port()
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"]
+        + ["--bind", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=production_env(
+            DJANGO_SETTINGS_MODULE="refused_settings",
+            PYTHONPATH=f"{tmp_path}{os.pathsep}{ROOT}",
+            DATABASE_URL=database,
+            ALLOWED_HOSTS="127.0.0.1",
+        ),
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    assert result.returncode == 1
+    assert "cms_search.E001" in result.stderr
+    assert "CMS_SEARCH_CANDIDATES must be a whole number of at least 1" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def trickle(port, headers_first):
     """A client that has connected and sends its request a byte at a time: its
     headers (`headers_first`) or, with the headers sent, its body."""

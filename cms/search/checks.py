@@ -1,6 +1,7 @@
-"""Start-up checks of the search settings (`manage.py check`, and before every
-command that serves): a limit of 0 or less would not fail, it would answer
-every search above the exact limit with no results."""
+"""Start-up checks of the search settings (`manage.py check`, `migrate`,
+`runserver`, the worker, and gunicorn before it serves: deploy/gunicorn.conf.py):
+a limit of 0 or less would not fail, it would answer every search above the
+exact limit with no results."""
 
 from django.conf import settings
 from django.core import checks
