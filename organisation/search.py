@@ -9,6 +9,7 @@ from wagtail.search.backends import get_search_backend
 from cms.content.editions import all_editions, language_codes, mark
 from cms.search import index
 from cms.search.documents import Document, Texts, register
+from cms.search.text import normalise
 
 from .models import (
     Industry,
@@ -123,7 +124,9 @@ class PersonDocument(Document):
 @register
 class MemberCompanyDocument(Document):
     """Active member companies by name and credit code, and by region and industry
-    as each locale names them: one entry per locale."""
+    as each locale names them: one entry per locale, its title the name the
+    locale shows (an excerpt's text), the registered and English names after it
+    where they read otherwise, so that each is found."""
 
     model = MemberCompany
     kinds = {"MEMBER_COMPANY": _("member company")}
@@ -155,25 +158,21 @@ class MemberCompanyDocument(Document):
                 return ""
             return names[type(row)].get((row.translation_key, locale_id), row.name)
 
-        return [
-            self.entry(
-                company,
-                locale_id,
-                Texts(
-                    " ".join(filter(None, [company.name, company.english_name])),
-                    " · ".join(
-                        filter(
-                            None,
-                            [
-                                name(company.region, locale_id),
-                                name(company.industry, locale_id),
-                            ],
-                        )
-                    ),
-                    labels=(company.credit_code,),
-                    shown=company.name_in(code),
-                ),
+        def texts(company, locale_id, code):
+            shown = company.name_in(code)
+            titles = {normalise(shown): shown}
+            for other in (company.name, company.english_name):
+                titles.setdefault(normalise(other), other)
+            place = [name(company.region, locale_id), name(company.industry, locale_id)]
+            return Texts(
+                " ".join(filter(None, titles.values())),
+                " · ".join(filter(None, place)),
+                labels=(company.credit_code,),
+                shown=shown,
             )
+
+        return [
+            self.entry(company, locale_id, texts(company, locale_id, code))
             for company in companies
             for locale_id, code in codes.items()
         ]

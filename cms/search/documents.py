@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.module_loading import autodiscover_modules
 
 from .models import SearchEntry, Suggestion, item_key
-from .text import grams, index_terms, normalise
+from .text import grams, index_terms, suggestion_text
 
 REGISTRY = {}
 
@@ -67,10 +67,12 @@ class Document:
         return self.model._default_manager.all()
 
     def visible(self):
-        """The objects an anonymous reader may see right now (a queryset), or None
-        when every indexed object may be seen. Checked at query time, so changes
-        that save nothing (a page's view restrictions) count at once."""
-        return None
+        """The objects an anonymous reader may see right now (a queryset): by
+        default those that belong in the index. Checked at query time, so
+        changes that save nothing (a page's view restrictions) count at once,
+        and an object deleted or withdrawn is not found in the seconds before
+        the worker takes its entry out."""
+        return self.indexable()
 
     def date(self, obj):
         """When `obj` was published, if that is a date of its own; newer
@@ -107,7 +109,7 @@ class Document:
             summary_terms=index_terms(" ".join([texts.summary, *texts.labels])),
             body_terms=index_terms(texts.body),
         )
-        text = normalise(texts.title)[: Suggestion.MAX_TEXT]
+        text = suggestion_text(texts.title)[: Suggestion.MAX_TEXT]
         entry.suggestion = Suggestion(
             kind=entry.kind,
             model=label,
@@ -145,10 +147,9 @@ def only_visible(rows, kinds_wanted):
     before the first row (100,000 pages: ~100 ms), however few rows it then
     needs."""
     documents = {doc for kind, doc in kinds().items() if kind in kinds_wanted}
+    one = {"pk__gte": OuterRef("object_id"), "pk__lte": OuterRef("object_id")}
     for document in documents:
-        shown = document.visible()
-        if shown is not None:
-            label = document.model._meta.label_lower
-            one = {"pk__gte": OuterRef("object_id"), "pk__lte": OuterRef("object_id")}
-            rows = rows.filter(~Q(model=label) | Exists(shown.filter(**one)))
+        label = document.model._meta.label_lower
+        shown = document.visible().filter(**one)
+        rows = rows.filter(~Q(model=label) | Exists(shown))
     return rows

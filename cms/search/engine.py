@@ -76,9 +76,9 @@ class SearchIndex:
         """At most `limit` titles and names of `kinds` for a search box as it is
         typed (`searchSuggestions`): each an object with the `title`, `kind`,
         `model`, `object_id` and `locale` of an item an anonymous reader may see,
-        in the first locale of `chain` that has it, whose normalised title
-        (cms.search.text.normalise) starts with or contains `text` (normalised
-        already); those starting with it first, then by the kind's
+        in the first locale of `chain` that has it, whose title, as
+        cms.search.text.suggestion_text makes it, starts with or contains
+        `text` (made so already); those starting with it first, then by the kind's
         `suggestion_weight`, then newest first."""
         raise NotImplementedError
 

@@ -102,10 +102,11 @@ class Suggestion(models.Model):
 
     A narrow table of its own rather than columns of the entries: finding the
     first few suggestions among 100,000 titles reads an index and a handful of
-    short rows, never the entries' bodies. `text` is the normalised title
-    (`cms.search.text.normalise`, its first MAX_TEXT characters), matched with
-    LIKE; `grams` are its characters and character pairs, which PostgreSQL
-    indexes to find a rare piece inside titles (cms.search.suggestions).
+    short rows, never the entries' bodies. `text` is the title as readers
+    type it (`cms.search.text.suggestion_text`, its first MAX_TEXT
+    characters), matched with LIKE; `grams` are its characters and character
+    pairs, which PostgreSQL indexes to find a rare piece inside titles
+    (cms.search.suggestions).
     """
 
     MAX_TEXT = 200

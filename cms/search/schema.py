@@ -28,7 +28,7 @@ from cms.delivery import changes
 
 from .documents import kinds
 from .engine import search_index
-from .text import TOKEN, Query, normalise
+from .text import TOKEN, Query, suggestion_text
 
 EXCERPT_WIDTH = 100
 # Suggestions in a list by default, and at most.
@@ -243,8 +243,8 @@ def suggestion_type():
     return SearchSuggestion
 
 
-def suggestion_text(prefix):
-    """`prefix` as suggestions match it (normalised, trimmed), or a GraphQL error
+def typed_prefix(prefix):
+    """`prefix` as suggestions match it (`suggestion_text`), or a GraphQL error
     that says what is wrong with it."""
     limit = settings.CMS_SEARCH_MAX_QUERY_LENGTH
     if not prefix.strip():
@@ -253,7 +253,7 @@ def suggestion_text(prefix):
         raise bad_input(
             f"prefix is {len(prefix)} characters long; at most {limit} are allowed."
         )
-    text = normalise(prefix).strip()
+    text = suggestion_text(prefix)
     if not TOKEN.search(text):
         raise bad_input(
             f"prefix {prefix!r} has no letters, digits or Chinese characters to "
@@ -299,7 +299,7 @@ class SearchSuggestionsQuery:
             ratelimit.hit(request, "suggest")
         except ratelimit.RateLimited as limited:
             raise ratelimit.rate_limited_error(limited) from None
-        text = suggestion_text(prefix)
+        text = typed_prefix(prefix)
         # An explicit null means the default, like an omitted argument.
         limit = SUGGESTIONS if limit is None else limit
         if not 1 <= limit <= MAX_SUGGESTIONS:

@@ -1,6 +1,7 @@
 """Suggestions while a reader types: the titles and names (`Suggestion`, one per
 search entry) that start with or contain the typed characters, in either script,
-full-width or half-width, as `cms.search.text.normalise` makes them alike.
+full-width or half-width, with or without spaces next to Chinese, as
+`cms.search.text.suggestion_text` makes them alike.
 
 `suggest` is the one read of suggestions. It ranks those that start with the
 typed text before those that only contain it, then by the kind's weight
@@ -130,7 +131,7 @@ def sort_key(suggestion):
 
 def suggest(text, kinds_wanted, chain, limit):
     """At most `limit` Suggestions of `kinds_wanted` whose objects an anonymous
-    reader may see, for `text` (normalised, with a letter, digit or Chinese
+    reader may see, for `text` (`suggestion_text`, with a letter, digit or Chinese
     character), best first, each of an item in the first locale of `chain`
     that has it (as `search(fallback:)`), its `locale` set.
 

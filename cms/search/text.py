@@ -6,9 +6,11 @@ So both what is indexed and what is searched for go through the same steps:
 
 1. `normalise`: each character on its own through NFKC (full-width forms become
    half-width, compatibility ideographs the unified ones), case folding, and
-   OpenCC's Traditional-to-Simplified character table. Character by character, not
-   phrase by phrase: a character must always become the same character, or a
-   query of one word would not match the same word inside a longer phrase.
+   OpenCC's Traditional-to-Simplified character table, completed with the
+   characters its conversions write in phrases and variants (瞭 of 瞭解 is 了).
+   Character by character, not phrase by phrase: a character must always become
+   the same character, or a query of one word would not match the same word
+   inside a longer phrase.
 2. `terms`: a run of Chinese characters gives one term per character, the bigram
    starting at it, and the run's last character as itself (党支部 gives 党支, 支部,
    部); Latin words and numbers are terms as they are. No dictionary is needed, and
@@ -27,7 +29,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from cms.localization.translators import converter
+from cms.localization.translators import TRADITIONAL_VARIANTS, converter
 
 # CJK Unified Ideographs with extension A, compatibility ideographs (NFKC maps them
 # to unified ones) and the supplementary ideographic planes.
@@ -42,19 +44,52 @@ MAX_WORD = 64
 MAX_INDEXED = 50_000
 
 
+# Characters OpenCC's Simplified-to-Traditional conversion writes for another
+# character in some of its phrases, though its character table leaves them as
+# they are (了解 -> 瞭解, 借口 -> 藉口, 家具 -> 傢俱, 回复 -> 回覆, 坐标 -> 座標,
+# 想象 -> 想像): each pair is (written, Simplified). Found in OpenCC's
+# STPhrases.txt (its Python package ships the dictionaries compiled only): for
+# each phrase, its first conversion, character by character, where the written
+# character is one the table leaves as it is.
+PHRASE_FORMS = (
+    "藉借 覆复 揹背 瞭了 伕夫 甯宁 薰熏 甦苏 座坐 鎗枪 哩里 濬浚 俱具 像象 拏拿 "
+    "燄焰 彷仿 荳豆 待呆 蘗檗 澂澄 觔斤 籐藤 瑯琅 耡锄 唚吣 耈耇 隄堤 斲斫 菓果"
+).split()
+
+
 @cache
 def simplified_table():
     """Traditional-to-Simplified, character by character, as a str.translate table.
 
     Built once from OpenCC's own table: one conversion of every ideograph, one per
-    line, so no phrase context applies.
+    line, so no phrase context applies. Then each character a Traditional
+    edition may hold for a Simplified one that the table leaves as it is: those
+    the variants (cms.localization.translators) write character by character
+    (着 -> 著 in Taiwan's, 卫 -> 衞 in Hong Kong's) and PHRASE_FORMS. Folded to
+    the Simplified one in what is indexed and in queries alike, a word typed in
+    either script finds the other (瞭解 and 了解); the same character in
+    Simplified text (著名) is folded too, so it still finds itself.
     """
     ranges = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0x20000, 0x2A6E0))
     chars = [chr(code) for start, end in ranges for code in range(start, end)]
-    converted = converter("t2s").convert("\n".join(chars)).split("\n")
-    return {
-        ord(old): new for old, new in zip(chars, converted, strict=True) if old != new
-    }
+
+    def each(config):
+        return converter(config).convert("\n".join(chars)).split("\n")
+
+    table = {ord(old): new for old, new in zip(chars, each("t2s"), strict=True)}
+    pairs = [
+        (written, simplified)
+        for variant in TRADITIONAL_VARIANTS
+        for simplified, written in zip(chars, each(variant), strict=True)
+    ]
+    pairs += [tuple(pair) for pair in PHRASE_FORMS]
+    forms = {}
+    for written, simplified in pairs:
+        folded = table.get(ord(simplified), simplified)
+        if table.get(ord(written), written) == written != folded:
+            forms.setdefault(ord(written), folded)
+    table.update(forms)
+    return {old: new for old, new in table.items() if chr(old) != new}
 
 
 @cache
@@ -196,6 +231,18 @@ class Query:
             (origin[m.start()], origin[m.end() - 1] + 1)
             for m in re.finditer(pattern, flat)
         ]
+
+
+# Spaces before or after a Chinese character: typography (RCEP 企业, 2021 年度),
+# which readers typing leave out.
+SPACE_BY_HAN = re.compile(rf"\s+(?=[{IDEOGRAPH}])|(?<=[{IDEOGRAPH}])\s+")
+
+
+def suggestion_text(text):
+    """`text` as suggestions compare it: normalised, without spaces next to a
+    Chinese character and with other runs of spaces as one, so that RCEP企业 and
+    协会召开2021 start "RCEP 企业培训会" and "协会召开 2021 年度会员大会"."""
+    return " ".join(SPACE_BY_HAN.sub("", normalise(text)).split())
 
 
 def grams(text):

@@ -42,15 +42,14 @@ def score(entry, query):
 
 
 def visible_ids(kinds_wanted):
-    """{model label: ids an anonymous reader may see, or None for all}."""
-    found = {}
-    for kind, document in kinds().items():
-        if kind in kinds_wanted:
-            shown = document.visible()
-            found[document.model._meta.label_lower] = (
-                None if shown is None else set(shown.values_list("pk", flat=True))
-            )
-    return found
+    """{model label: ids an anonymous reader may see}."""
+    return {
+        document.model._meta.label_lower: set(
+            document.visible().values_list("pk", flat=True)
+        )
+        for kind, document in kinds().items()
+        if kind in kinds_wanted
+    }
 
 
 def visible_in_chain(kinds_wanted, chain):
@@ -62,7 +61,7 @@ def visible_in_chain(kinds_wanted, chain):
         for entry in SearchEntry.objects.filter(kind__in=kinds_wanted)
         .select_related("locale")
         .order_by("pk")
-        if shown[entry.model] is None or entry.object_id in shown[entry.model]
+        if entry.object_id in shown[entry.model]
     ]
     if chain is None:
         return entries

@@ -14,7 +14,14 @@ from wagtail.search.models import IndexEntry
 
 from cms.search.models import SearchEntry
 from newsroom.models import NewsIndexPage
-from tests.factories import ImageFactory, NewsArticlePageFactory
+from tests.factories import (
+    ImageFactory,
+    MemberCompanyFactory,
+    NewsArticlePageFactory,
+    OrgUnitFactory,
+    PersonFactory,
+    PositionFactory,
+)
 from tests.search.test_search import titles
 from tests.search.test_wagtail_search import PAGES
 
@@ -124,3 +131,45 @@ def test_an_image_saved_and_deleted_in_the_admin_is_indexed_on_the_worker(
     assert not wagtail_entries(image).exists()  # deleted with the image
     task_queue.run()  # a task for a deleted image succeeds (modelsearch's failed)
     assert not DBTaskResult.objects.failed().exists()
+
+
+SNIPPETS = """query($q: String!) {
+  search(query: $q, locale: "zh-hans") { totalCount items { item { __typename } } }
+  searchSuggestions(prefix: $q, locale: "zh-hans") { text }
+}"""
+
+
+def test_snippets_deleted_or_withdrawn_are_not_found_before_the_worker_runs(
+    task_queue, gql, django_capture_on_commit_callbacks
+):
+    """Their entries wait for the worker; readers' answers do not: an entry
+    whose object is gone (a member company deleted, a unit deleted, a person
+    deleted) or withdrawn (a company no longer active) is not found, and the
+    rest of the answer is whole (reading a deleted object's row was an
+    internal error)."""
+    word = "犀鸟湿地"
+    company = MemberCompanyFactory(name=f"{word}科技有限公司")
+    gone = MemberCompanyFactory(name=f"{word}生态有限公司")
+    unit = OrgUnitFactory(name=f"{word}专业委员会")
+    person = PersonFactory(name=f"{word}顾问")
+    PositionFactory(person=person, unit=unit)
+    task_queue.run()
+    entries = SearchEntry.objects.filter(title__startswith=word)
+    indexed = entries.count()
+    found = gql(SNIPPETS, q=word)
+    assert found["search"]["totalCount"] == 4
+    assert len(found["searchSuggestions"]) == 4
+
+    with django_capture_on_commit_callbacks(execute=True):
+        gone.delete()
+        person.delete()
+        unit.delete()
+        company.active = False
+        company.save()
+    assert queued(task_queue)
+    assert entries.count() == indexed  # waiting for the worker
+    found = gql(SNIPPETS, q=word)
+    assert found["search"] == {"totalCount": 0, "items": []}
+    assert found["searchSuggestions"] == []
+    task_queue.run()
+    assert not entries.exists()

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Locale, PageViewRestriction
 
+from cms.localization.translators import converter
 from cms.search.models import SearchEntry
 from newsroom.models import NewsArticlePage, NewsCategory, NewsIndexPage
 from organisation.demo_members import generated_companies
@@ -22,7 +23,7 @@ from organisation.models import (
     Position,
     Region,
 )
-from tests.factories import NewsArticlePageFactory
+from tests.factories import MemberCompanyFactory, NewsArticlePageFactory
 
 # The search corpus (tests/search/corpus.py): the 2021 article in three editions,
 # the association's units and people, 5,000 member companies.
@@ -91,6 +92,21 @@ def test_the_stock_failure_words_inside_traditional_text_are_found(gql):
         "{ totalCount items { title } } }"
     )["newsArticles"]
     assert [item["title"] for item in listing["items"]] == [page.title]
+
+
+def test_a_word_opencc_writes_otherwise_in_a_phrase_is_found_in_either_script(gql):
+    """The zh-hant edition, converted by OpenCC, reads 瞭解, 藉口 and 回覆, which
+    its character table does not convert back: Simplified readers' words find
+    them, and the Traditional words find the zh-hans edition."""
+    simplified = "企业了解扶持政策，不找借口，三日内回复"
+    traditional = converter("s2t").convert(simplified)
+    assert "瞭解" in traditional and "藉口" in traditional and "回覆" in traditional
+    hant = article("zh-hant", title="政策解讀會", body=paragraph(traditional))
+    hans = article(title="政策解读会", body=paragraph(simplified))
+    for word in ("了解", "借口", "回复"):
+        assert hant.title in titles(gql, word, "zh-hant"), word
+    for word in ("瞭解", "藉口", "回覆"):
+        assert hans.title in titles(gql, word), word
 
 
 def test_full_width_case_and_mixed_latin_and_numbers(gql):
@@ -324,6 +340,23 @@ def test_the_index_follows_member_companies_and_regions(gql):
     assert total() == companies.count()
     company.delete()
     assert not SearchEntry.objects.filter(kind="MEMBER_COMPANY", object_id=company.pk)
+
+
+def test_a_company_s_excerpt_shows_the_name_its_locale_shows(gql):
+    """The registered name is Simplified; each locale's excerpt is of the name
+    its readers see, and every name finds it."""
+    MemberCompanyFactory(name="丽水锦纶电子商务有限公司", english_name="Lishui Jinlun")
+    shown = {
+        "zh-hans": "丽水<mark>锦纶</mark>电子商务有限公司 Lishui Jinlun",
+        "zh-hant": "麗水<mark>錦綸</mark>電子商務有限公司 Lishui Jinlun",
+        "en": "Lishui Jinlun 丽水<mark>锦纶</mark>电子商务有限公司",
+    }
+    for code, excerpt in shown.items():
+        for word in ("锦纶", "錦綸"):
+            found = search(gql, word, locale=code, types=["MEMBER_COMPANY"])
+            assert [hit["excerpt"] for hit in found["items"]] == [excerpt], code
+        found = search(gql, "Jinlun", locale=code, types=["MEMBER_COMPANY"])
+        assert found["totalCount"] == 1, code
 
 
 def test_rebuild_restores_the_index(gql):

@@ -130,6 +130,18 @@ def test_full_width_and_case_are_alike(gql):
     assert texts(gql, "CEP") == ["企业用好 RCEP 红利", "RCEP 规则解读"]
 
 
+def test_spaces_next_to_chinese_are_alike_typed_or_not(gql):
+    article("RCEP 企业培训会", day=2)
+    article("协会召开 2021 年度会员大会", day=3)
+    for prefix in ("RCEP企业", "rcep 企", "ＲＣＥＰ企业培训"):
+        assert texts(gql, prefix) == ["RCEP 企业培训会"], prefix
+    for prefix in ("协会召开2021", "协会  召开", "召开2021年度", "2021年"):
+        assert texts(gql, prefix) == ["协会召开 2021 年度会员大会"], prefix
+    # Between Latin words and numbers a space still counts.
+    assert texts(gql, "rcep") == ["RCEP 企业培训会"]
+    assert texts(gql, "召开20 21") == []
+
+
 def test_units_rank_before_people_before_news_and_companies(gql):
     article("协会年会", day=30)
     MemberCompanyFactory(name="协会科技有限公司")

@@ -1,5 +1,8 @@
 """What the index and the queries see of a text (cms.search.text)."""
 
+import pytest
+
+from cms.localization.translators import TRADITIONAL_VARIANTS, converter
 from cms.search.text import Query, Term, index_terms, normalise
 
 
@@ -10,6 +13,28 @@ def test_normalise_folds_script_width_and_case():
     assert normalise("Blockchain") == "blockchain"
     # Character by character: 乾 is always 干, in a phrase or alone.
     assert normalise("乾隆") == normalise("乾") + "隆"
+
+
+# Words whose Traditional forms OpenCC writes in a phrase (瞭解, 藉口, 傢俱,
+# 回覆, 座標, 想像, 復甦, 薰染) or in a variant's characters (看著 in Taiwan's,
+# 衞生 and 敍述 in Hong Kong's), none of which its character table undoes.
+SIMPLIFIED_WORDS = (
+    "了解 借口 家具 回复 答复 坐标 想象 复苏 熏染 看着 卫生 叙述 协会 党支部"
+).split()
+
+
+@pytest.mark.parametrize("variant", TRADITIONAL_VARIANTS)
+def test_every_traditional_edition_of_a_word_is_the_word(variant):
+    traditional = converter(variant).convert(" ".join(SIMPLIFIED_WORDS)).split()
+    assert len(set(traditional) - set(SIMPLIFIED_WORDS)) > 8  # converted
+    for simplified, written in zip(SIMPLIFIED_WORDS, traditional, strict=True):
+        assert normalise(written) == normalise(simplified), (written, simplified)
+
+
+def test_a_folded_character_in_simplified_text_still_finds_itself():
+    """著 is Taiwan's 着 and also a Simplified character (著名): both fold alike."""
+    assert normalise("著名") == normalise("着名")
+    assert Query("著名").highlight("顯著、著名") == "顯著、<mark>著名</mark>"
 
 
 def test_index_terms_are_bigrams_and_words():
