@@ -86,6 +86,9 @@ class RebuildCheckpoint(models.Model):
     after = models.BigIntegerField(_("last key indexed"), default=0)
     done = models.BooleanField(_("done"), default=False)
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    # When the rebuild last wrote a batch, while it runs; None once it stopped
+    # on an error or Ctrl-C. A second rebuild is refused while it is recent.
+    beat = models.DateTimeField(_("last batch at"), null=True)
 
     class Meta:
         verbose_name = _("search rebuild checkpoint")

@@ -19,11 +19,14 @@ deleted objects, and last refreshes the title norms the ranking uses) and the
 index's `add_items` for each batch, which replaces each object's entry.
 """
 
+import contextlib
+import datetime
 import time
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 from modelsearch.backends import get_search_backends
 from modelsearch.index import get_indexed_models
 from wagtail.models import Locale, TranslatableMixin
@@ -105,9 +108,32 @@ def plan(models, locale):
                 RebuildCheckpoint(index=WAGTAIL, model=label(model), locale=locale)
             )
     if rows:
+        for row in rows:
+            row.beat = timezone.now()
         RebuildCheckpoint.objects.all().delete()
         RebuildCheckpoint.objects.bulk_create(rows)
     return len(rows)
+
+
+# A rebuild that wrote a batch this recently is taken to be running: one batch
+# takes seconds. A process killed without a word (kill -9, a lost machine)
+# leaves its last beat; after this long its rebuild counts as interrupted.
+RUNNING = datetime.timedelta(minutes=2)
+
+
+def running():
+    """The checkpoint of a rebuild that is running now (in any process), or
+    None: two rebuilds at once would each remove the other's checkpoints."""
+    recent = RebuildCheckpoint.objects.filter(beat__gte=timezone.now() - RUNNING)
+    return recent.order_by("-beat").first()
+
+
+def stopped():
+    """Say that the rebuild under way has stopped (an error, Ctrl-C): another
+    may start or resume it at once. Quietly nothing when the database is what
+    failed (then its last beat holds others off for RUNNING)."""
+    with contextlib.suppress(DatabaseError):
+        RebuildCheckpoint.objects.update(beat=None)
 
 
 def label(model):
@@ -182,7 +208,8 @@ def run_part(part, batch_size, progress):
             if pks:
                 checkpoint.after = pks[-1]
             checkpoint.done = last
-            checkpoint.save(update_fields=["after", "done"])
+            checkpoint.beat = timezone.now()
+            checkpoint.save(update_fields=["after", "done", "beat"])
         bar.advance(len(pks))
         if last:
             bar.finish()
@@ -227,14 +254,21 @@ class Progress:
     def advance(self, count):
         self.done += count
         if self.tty:
-            self.out.write("\r" + self.line(), ending="")
+            self.out.write(self.redrawn(self.line()), ending="")
             self.out.flush()
         elif self.tenths() > self.tenth and self.done < self.total:
             self.out.write(self.line())
         self.tenth = self.tenths()
 
     def finish(self):
-        self.out.write(("\r" if self.tty else "") + self.line(finished=True))
+        line = self.line(finished=True)
+        self.out.write(self.redrawn(line) if self.tty else line)
+
+    @staticmethod
+    def redrawn(line):
+        """`line` over the terminal's current one, whose end it erases (a
+        shorter line left the last characters of the longer: "in 0:000")."""
+        return f"\r{line}\x1b[K"
 
 
 def clock(seconds):

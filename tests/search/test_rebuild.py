@@ -8,13 +8,14 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.core.management.base import OutputWrapper
 from django.db import connection
+from django.utils import timezone
 from wagtail.search.models import IndexEntry
 
 from cms.delivery import changes
 from cms.search import documents
 from cms.search.index import CONTENT
 from cms.search.models import RebuildCheckpoint, SearchEntry
-from cms.search.rebuild import Progress
+from cms.search.rebuild import RUNNING, Progress, running
 from newsroom.models import NewsArticlePage, NewsIndexPage
 from newsroom.search import NewsArticleDocument
 from organisation.models import MemberCompany
@@ -112,6 +113,8 @@ def test_a_terminal_gets_one_line_redrawn():
     drawn = out.getvalue()
     assert "\n" not in drawn[:-1]
     assert drawn.count("\r") == 4
+    # Each line erases what a longer one before it left.
+    assert all(line.endswith("\x1b[K") for line in drawn[:-1].split("\r")[1:])
     assert drawn.split("\r")[-1].startswith("people")
     assert " 3/3 " in drawn.split("\r")[-1]
 
@@ -269,6 +272,46 @@ def test_ctrl_c_in_a_terminal_ends_the_progress_line_first(articles, monkeypatch
     with pytest.raises(CommandError):
         call_command("rebuild_search_index", "--batch-size", "2", stdout=out)
     assert out.getvalue().split("\r")[-1].endswith("\n")
+
+
+def test_a_second_rebuild_is_refused_while_one_is_running(articles, monkeypatch):
+    """Each would remove the other's checkpoints. A rebuild runs while it
+    writes batches; one stopped by an error or Ctrl-C does not hold others
+    off, one whose process was killed does for rebuild.RUNNING."""
+    seen = []
+
+    class Second(NewsArticleDocument):
+        def texts(self, page):
+            if not seen:
+                for args in ([], ["--resume"]):
+                    with pytest.raises(CommandError) as refused:
+                        rebuild(*args)
+                    seen.append(str(refused.value))
+            return super().texts(page)
+
+    monkeypatch.setitem(documents.REGISTRY, NewsArticlePage, Second())
+    rebuild("--batch-size", "2")
+    assert len(seen) == 2
+    for message in seen:
+        assert message.startswith("A rebuild started ")
+        assert "is running: let it finish." in message
+        assert "was killed, `rebuild_search_index --resume` continues it from " in (
+            message
+        )
+    assert not RebuildCheckpoint.objects.exists()  # the first one completed
+
+    # Killed without a word: its last beat holds others off until it is old.
+    monkeypatch.setitem(documents.REGISTRY, NewsArticlePage, Interrupted())
+    with pytest.raises(CommandError):
+        rebuild("--batch-size", "2")
+    assert not running()  # Ctrl-C said it stopped
+    RebuildCheckpoint.objects.update(beat=timezone.now())
+    with pytest.raises(CommandError, match="is running"):
+        rebuild("--resume")
+    RebuildCheckpoint.objects.update(beat=timezone.now() - RUNNING)
+    monkeypatch.setitem(documents.REGISTRY, NewsArticlePage, NewsArticleDocument())
+    output, _ = rebuild("--resume", "--batch-size", "2")
+    assert output.startswith("Resuming the rebuild started ")
 
 
 FILLED = ("cms_search_entry", "cms_search_suggestion", "wagtailsearch_indexentry")

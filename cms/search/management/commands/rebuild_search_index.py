@@ -50,6 +50,14 @@ class Command(BaseCommand):
 
     @no_translations
     def handle(self, *args, model=None, locale=None, resume=False, **options):
+        busy = rebuild.running()
+        if busy is not None:
+            until = (busy.beat + rebuild.RUNNING).strftime("%H:%M:%S UTC")
+            raise CommandError(
+                f"A rebuild started {started(busy)} is running: let it finish. "
+                "If its process was killed, `rebuild_search_index --resume` "
+                f"continues it from {until}."
+            )
         interrupted = RebuildCheckpoint.objects.first()
         if resume:
             if model or locale:
@@ -96,10 +104,12 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             # Ctrl-C: the message on a line of its own (a terminal's progress
             # line is unfinished), not a traceback (130: stopped by SIGINT).
+            rebuild.stopped()
             if tty:
                 self.stdout.write("")
             raise CommandError(STOPPED, returncode=130) from None
         except BaseException:
+            rebuild.stopped()
             self.stderr.write(f"\n{STOPPED}")
             raise
         self.stdout.write(
