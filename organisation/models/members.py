@@ -144,8 +144,8 @@ class MemberCompany(index.Indexed, models.Model):
     ]
 
     # Filter fields: the admin listing's columns and filters, which an editor
-    # sorts and filters search results by; Wagtail's search refuses others
-    # (tests/search/test_admin_listings.py).
+    # sorts and filters search results by. The database backends run the
+    # query itself and need none; a search service (OpenSearch) needs them.
     search_fields = [
         index.SearchField("name"),
         index.AutocompleteField("name"),

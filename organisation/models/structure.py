@@ -93,7 +93,7 @@ class Person(index.Indexed, NamedTranslatable):
         FieldPanel("contact_public"),
     ]
     # Filter fields: what the admin listing sorts and filters search results by
-    # (tests/search/test_admin_listings.py).
+    # (for a search service; see MemberCompany.search_fields).
     search_fields = [
         index.SearchField("name"),
         index.AutocompleteField("name"),
@@ -165,7 +165,8 @@ class OrgUnit(index.Indexed, SlugKeyed):
         index.SearchField("name"),
         index.AutocompleteField("name"),
         index.SearchField("description"),
-        # What the admin listing sorts and filters search results by.
+        # What the admin listing sorts and filters search results by (for a
+        # search service; see MemberCompany.search_fields).
         index.FilterField("name"),
         index.FilterField("unit_type"),
         index.FilterField("parent"),

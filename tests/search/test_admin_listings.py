@@ -1,8 +1,9 @@
-"""Every snippet listing of the admin, searched in Chinese, then sorted by each
-of its columns and filtered by each of its filters, as an editor clicks them:
-Wagtail's search refuses to sort or filter by what its model does not declare
-(index.FilterField), and a relation's column (a member company's industry) it
-knew only by its column name; both were server errors."""
+"""The admin's listings, searched in Chinese, then sorted by each of their
+columns and filtered by each of their filters, as an editor clicks them:
+modelsearch refused to sort or filter by what a model does not declare
+(index.FilterField): a relation's column (a member company's industry), an
+annotation (an article's views), a page's child count, an image's usage count;
+each was a server error."""
 
 import html
 import re
@@ -15,7 +16,14 @@ from wagtail.models import TranslatableMixin
 from wagtail.snippets.models import get_snippet_models
 
 from organisation.models import MemberCompany, OrgUnit, Person
-from tests.factories import MemberCompanyFactory, OrgUnitFactory, PersonFactory
+from tests.factories import (
+    ImageFactory,
+    MemberCompanyFactory,
+    NewsCategoryFactory,
+    OrgUnitFactory,
+    PersonFactory,
+    live_article,
+)
 
 WORD = "纺织"
 # The object of each indexed snippet found by WORD.
@@ -79,3 +87,46 @@ def test_a_search_is_sorted_and_filtered_by_every_column(editor, model):
     for field, value in filter_values(model, viewset).items():
         answer = editor.get(listing, {"q": WORD, field: value})
         assert answer.status_code == 200, field
+
+
+@pytest.fixture
+def content(editor):
+    """An article, a news category and an image, each found by WORD."""
+    article = live_article(title=f"{WORD}行业培训会")
+    category = NewsCategoryFactory(name=f"{WORD}动态")
+    article.categories.add(category)
+    article.save()  # a parental relation is written with its page
+    ImageFactory(title=f"{WORD}培训会封面")
+    return {"article": article, "category": category}
+
+
+@pytest.mark.parametrize(
+    "listing, params, shown",
+    [
+        ("/admin/news_articles/", {"ordering": "views"}, True),
+        ("/admin/news_articles/", {"ordering": "-views"}, True),
+        ("/admin/news_articles/", {"categories": "category"}, True),
+        ("/admin/news_articles/", {"needs_review": "true"}, False),
+        ("/admin/pages/search/", {"has_child_pages": "false"}, True),
+        ("explorer", {"has_child_pages": "false"}, True),
+        ("explorer", {"has_child_pages": "true"}, False),
+        ("/admin/images/", {"ordering": "-file_size"}, True),
+        ("/admin/images/", {"usage_count_min": "0", "usage_count_max": "5"}, True),
+    ],
+)
+def test_other_listings_are_filtered_and_sorted_while_searching(
+    editor, content, listing, params, shown
+):
+    """What modelsearch refused for its FilterFields (server errors): the
+    annotations, relations and counts the admin's listings filter and sort by."""
+    article = content["article"]
+    if listing == "explorer":
+        listing = f"/admin/pages/{article.get_parent().pk}/"
+    params = {
+        key: content["category"].pk if value == "category" else value
+        for key, value in params.items()
+    }
+    answer = editor.get(listing, {"q": WORD, **params})
+    assert answer.status_code == 200
+    title = "培训会封面" if listing == "/admin/images/" else article.title
+    assert (title in answer.content.decode()) is shown

@@ -24,9 +24,10 @@ the title only: the index keeps every other field's terms together in its body.
 
 import types
 
-from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured
 from django.db import NotSupportedError, connection
 from django.utils.encoding import force_str
+from modelsearch.backends.base import SearchFieldError
 
 from ..text import MAX_WORD, Query, Term, index_terms
 
@@ -76,21 +77,21 @@ class CompilerMixin:
         super().__init__(*args, **kwargs)
         self.fields = title_only(self.fields)
 
-    def _get_filterable_field(self, field_attname):
-        """The filter field of `field_attname`, also when it names a relation
-        (`industry`) whose FilterField modelsearch knows by its column
-        (`industry_id`): the admin's listings sort a relation's column by its
-        name, and sorting search results by it was refused (a server error).
-        These backends order the queryset itself, so either name will do."""
-        field = super()._get_filterable_field(field_attname)
-        if field is None:
-            try:
-                relation = self.queryset.model._meta.get_field(field_attname)
-            except FieldDoesNotExist:
-                return None
-            if relation.many_to_one:
-                field = super()._get_filterable_field(relation.attname)
-        return field
+    def check(self):
+        """Only that the fields searched are indexed. modelsearch also refuses
+        filters and orderings its FilterFields do not name, for search services
+        that hold a copy of the data; these backends run the queryset itself in
+        the database, its filters and ordering (annotations, relations)
+        included. Refused, they were server errors in the admin's listings
+        searched: news articles sorted by views or filtered by category, pages
+        filtered by "has child pages", images by usage count or sorted by size."""
+        searchable = self.queryset.model.get_searchable_search_fields()
+        for name in set(self.fields or ()) - {field.field_name for field in searchable}:
+            raise SearchFieldError(
+                f"Cannot search with field {name!r}: it is not a SearchField of "
+                f"{self.queryset.model.__name__}.",
+                field_name=name,
+            )
 
 
 class TermsMixin:
